@@ -1,0 +1,77 @@
+// Configuration: INI files (inih) layered system -> user -> workspace -> --config.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vg {
+
+enum class Mode { Always, Auto, Risky, Never };
+enum class GuardLevel { Low, Medium, High, Paranoid };
+enum class SecurityLevel { Permissive, Balanced, Strict, Paranoid };
+enum class NetworkMode { None, Restricted, Full };
+
+struct BindMount {
+  std::string source;
+  std::string target;     // same as source when not given
+  bool writable = false;  // "rw" suffix; read-only by default
+};
+
+struct Config {
+  // [sandbox]
+  Mode mode = Mode::Always;
+  SecurityLevel security_level = SecurityLevel::Balanced;
+  std::string runtime = "auto";                // auto | bubblewrap | namespace | docker | podman
+  std::optional<NetworkMode> network_mode;     // unset: taken from the security level
+  int timeout_seconds = 0;                     // 0 = none
+  std::vector<std::string> env_whitelist;      // empty: the built-in default list
+  std::vector<BindMount> bind_mounts;
+  bool allow_unix_sockets = false;
+  bool log_output = false;
+  std::string seccomp_profile;                 // Docker-format JSON file; empty = built-in
+  // [guard]
+  GuardLevel guard_level = GuardLevel::Medium;
+  // [policies]
+  std::vector<std::string> allow;              // glob patterns on the normalized command
+  std::vector<std::string> deny;
+  // Files that were read, in order (for `explain --verbose` and errors).
+  std::vector<std::string> sources;
+};
+
+// A bad config file: names the file, line and key.
+struct ConfigError : std::runtime_error {
+  std::string file;
+  int line = 0;
+  std::string key;
+  ConfigError(std::string file_, int line_, std::string key_, const std::string& msg);
+};
+
+struct ConfigPaths {
+  std::string system = "/etc/vectra-guard/config.ini";
+  std::string user;       // ~/.config/vectra-guard/config.ini ($XDG_CONFIG_HOME honoured)
+  std::string workspace;  // <workspace>/vectra-guard.ini
+  std::string extra;      // --config FILE
+};
+
+// Default paths for this user and workspace.
+ConfigPaths default_config_paths(const std::string& workspace);
+
+// Load all layers in order. A missing file is skipped; a bad one throws ConfigError.
+// The workspace file may only tighten what the layers before it set.
+Config load_config(const ConfigPaths& paths);
+
+// The state directory: $VG_HOME, else ~/.vectra-guard.
+std::string state_dir();
+
+std::string_view to_string(Mode m);
+std::string_view to_string(GuardLevel g);
+std::string_view to_string(SecurityLevel s);
+std::string_view to_string(NetworkMode n);
+std::optional<Mode> parse_mode(std::string_view s);
+std::optional<GuardLevel> parse_guard_level(std::string_view s);
+std::optional<SecurityLevel> parse_security_level(std::string_view s);
+std::optional<NetworkMode> parse_network_mode(std::string_view s);
+
+}  // namespace vg
