@@ -1,0 +1,40 @@
+// The sandbox entry point the CLI uses: one request in, the child's exit status out.
+// Runners (bubblewrap now; namespace and docker/podman later) sit behind it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+
+namespace vg::sandbox {
+
+struct Request {
+  std::vector<std::string> argv;          // the program and its arguments
+  std::string cwd;                        // absolute; must be inside or equal to workspace
+  std::string workspace;                  // git root, else cwd: mounted read-write
+  std::optional<SecurityLevel> level;     // unset: config.security_level
+  std::optional<NetworkMode> network;     // unset: config or the level's default
+  std::string runtime;                    // "" = config.runtime
+  int timeout_seconds = -1;               // -1 = config
+  bool interactive = false;               // sandbox shell: pass the terminal through
+  bool verbose = false;                   // print which limits were enforced
+};
+
+// What happened, for the notice and the audit log.
+struct Report {
+  std::string runtime;                    // "bubblewrap"
+  std::string level;                      // "balanced"
+  std::string network;                    // "none", "full", "restricted (as none)"
+  std::vector<std::string> enforced;      // limits really applied, e.g. "memory 1 GiB (cgroup v2)"
+  std::vector<std::string> not_enforced;  // limits that could not be applied here, and why
+  std::string error;                      // set when the sandbox could not be started
+};
+
+// Run argv in the sandbox. Returns the exit status a shell would report ($?):
+// the child's code, 128+signal when killed, 124 on timeout; 125 when the sandbox
+// itself could not start (then report.error says why, in one sentence).
+int run(const Request& req, const Config& config, Report& report);
+
+}  // namespace vg::sandbox
