@@ -20,6 +20,8 @@ constexpr Entry kCommands[] = {
     {"exec", cmd_exec},
     {"sandbox", cmd_sandbox},
     {"logs", cmd_logs},
+    {"trust", cmd_trust},
+    {"hook", cmd_hook},
 };
 
 }  // namespace
