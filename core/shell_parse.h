@@ -23,6 +23,8 @@ enum class PartKind {
   BraceExpand,   // unquoted {a,b} or {1..3}; text = the brace text as written
 };
 
+// Expansions nested inside ${..} and $((..)) (e.g. ${X:-$(cmd)}) follow their Param / Arith
+// part as extra parts, so every command substitution in a word is visible in `parts`.
 struct WordPart {
   PartKind kind = PartKind::Literal;
   std::string text;
@@ -45,6 +47,11 @@ struct Redirect {
   Word target;             // file, fd, here-string word, or here-doc delimiter
   std::string heredoc;     // body of a << / <<- here-doc
   bool heredoc_expands = false;  // delimiter unquoted: body undergoes expansion
+  std::string fd_var;            // {var}>file form: the variable name ("" otherwise)
+  // Expansions found in an unquoted here-doc body ($x, $(..), `..`): the commands
+  // a here-doc runs when it is read.
+  std::vector<WordPart> heredoc_parts;
+  int heredoc_id = -1;           // parser bookkeeping while the body is pending; -1 after
 };
 
 struct SimpleCommand {
