@@ -1,8 +1,534 @@
+// Configuration loading: INI layers parsed by inih through one key registry.
 #include "core/config.h"
+
+#include <ini.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/analyze.h"
+
 namespace vg {
+
 ConfigError::ConfigError(std::string f, int l, std::string k, const std::string& m)
     : std::runtime_error(m), file(std::move(f)), line(l), key(std::move(k)) {}
-ConfigPaths default_config_paths(const std::string&) { return {}; }
-Config load_config(const ConfigPaths&) { return {}; }
-std::string state_dir() { return {}; }
+
+// ---- names <-> enums ------------------------------------------------------------
+
+std::string_view to_string(Mode m) {
+  switch (m) {
+    case Mode::Always: return "always";
+    case Mode::Auto: return "auto";
+    case Mode::Risky: return "risky";
+    case Mode::Never: return "never";
+  }
+  return "always";
+}
+
+std::string_view to_string(GuardLevel g) {
+  switch (g) {
+    case GuardLevel::Low: return "low";
+    case GuardLevel::Medium: return "medium";
+    case GuardLevel::High: return "high";
+    case GuardLevel::Paranoid: return "paranoid";
+  }
+  return "medium";
+}
+
+std::string_view to_string(SecurityLevel s) {
+  switch (s) {
+    case SecurityLevel::Permissive: return "permissive";
+    case SecurityLevel::Balanced: return "balanced";
+    case SecurityLevel::Strict: return "strict";
+    case SecurityLevel::Paranoid: return "paranoid";
+  }
+  return "balanced";
+}
+
+std::string_view to_string(NetworkMode n) {
+  switch (n) {
+    case NetworkMode::None: return "none";
+    case NetworkMode::Restricted: return "restricted";
+    case NetworkMode::Full: return "full";
+  }
+  return "none";
+}
+
+std::optional<Mode> parse_mode(std::string_view s) {
+  if (s == "always") return Mode::Always;
+  if (s == "auto") return Mode::Auto;
+  if (s == "risky") return Mode::Risky;
+  if (s == "never") return Mode::Never;
+  return std::nullopt;
+}
+
+std::optional<GuardLevel> parse_guard_level(std::string_view s) {
+  if (s == "low") return GuardLevel::Low;
+  if (s == "medium") return GuardLevel::Medium;
+  if (s == "high") return GuardLevel::High;
+  if (s == "paranoid") return GuardLevel::Paranoid;
+  return std::nullopt;
+}
+
+std::optional<SecurityLevel> parse_security_level(std::string_view s) {
+  if (s == "permissive") return SecurityLevel::Permissive;
+  if (s == "balanced") return SecurityLevel::Balanced;
+  if (s == "strict") return SecurityLevel::Strict;
+  if (s == "paranoid") return SecurityLevel::Paranoid;
+  return std::nullopt;
+}
+
+std::optional<NetworkMode> parse_network_mode(std::string_view s) {
+  if (s == "none") return NetworkMode::None;
+  if (s == "restricted") return NetworkMode::Restricted;
+  if (s == "full") return NetworkMode::Full;
+  return std::nullopt;
+}
+
+NetworkMode effective_network_mode(const Config& cfg) {
+  if (cfg.network_mode) return *cfg.network_mode;
+  switch (cfg.security_level) {
+    case SecurityLevel::Permissive: return NetworkMode::Full;
+    case SecurityLevel::Balanced: return NetworkMode::Restricted;
+    case SecurityLevel::Strict: return NetworkMode::Restricted;
+    case SecurityLevel::Paranoid: return NetworkMode::None;
+  }
+  return NetworkMode::None;
+}
+
+const std::vector<std::string>& default_env_whitelist() {
+  static const std::vector<std::string> list = {"HOME", "USER",  "LOGNAME", "PATH",
+                                                "SHELL", "TERM", "LANG",    "LC_*",
+                                                "TZ",   "PWD",  "COLUMNS", "LINES"};
+  return list;
+}
+
+// ---- paths ------------------------------------------------------------------------
+
+namespace {
+
+std::string home_dir() {
+  const char* h = std::getenv("HOME");
+  if (h && *h) return h;
+  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) return pw->pw_dir;
+  return "/";
+}
+
+}  // namespace
+
+std::string state_dir() {
+  const char* v = std::getenv("VG_HOME");
+  if (v && *v) return v;
+  return home_dir() + "/.vectra-guard";
+}
+
+ConfigPaths default_config_paths(const std::string& workspace) {
+  ConfigPaths p;
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  // The XDG spec says relative values are invalid and must be ignored.
+  if (xdg && xdg[0] == '/')
+    p.user = std::string(xdg) + "/vectra-guard/config.ini";
+  else
+    p.user = home_dir() + "/.config/vectra-guard/config.ini";
+  if (!workspace.empty()) p.workspace = workspace + (workspace == "/" ? "" : "/") + "vectra-guard.ini";
+  return p;
+}
+
+// ---- value parsing ------------------------------------------------------------------
+
+namespace {
+
+// One "key = value" being applied; the key's function fills `expected` on a bad value
+// or `ignored` when the workspace file tries to loosen something.
+struct Setting {
+  Config& cfg;
+  std::string value;
+  std::string file;  // for resolving relative paths
+  bool tighten_only = false;
+  std::string expected;  // set => bad value; text says what would be accepted
+  std::string ignored;   // set => loosening value skipped (tighten_only layers)
+};
+
+std::vector<std::string> split_list(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ' ' || c == ',' || c == '\t') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+  if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
+  if (s == "false" || s == "no" || s == "off" || s == "0") return false;
+  return std::nullopt;
+}
+
+// "600", "30s", "10m", "2h" -> seconds; 0 means no timeout.
+std::optional<int> parse_duration(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  long mult = 1;
+  char last = s.back();
+  if (last == 's' || last == 'm' || last == 'h') {
+    mult = last == 's' ? 1 : last == 'm' ? 60 : 3600;
+    s.remove_suffix(1);
+  }
+  if (s.empty() || s.size() > 7) return std::nullopt;
+  long n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  if (n * mult > 100L * 24 * 3600) return std::nullopt;  // more than 100 days is a typo
+  return static_cast<int>(n * mult);
+}
+
+std::string expand_path(const std::string& p, const std::string& config_file) {
+  if (p == "~") return home_dir();
+  if (p.rfind("~/", 0) == 0) return home_dir() + p.substr(1);
+  if (!p.empty() && p[0] != '/') {
+    auto slash = config_file.rfind('/');
+    return (slash == std::string::npos ? std::string(".") : config_file.substr(0, slash)) + "/" + p;
+  }
+  return p;
+}
+
+// src[:dst][:ro|rw]
+std::optional<BindMount> parse_bind_mount(const std::string& spec, const std::string& file) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t colon = spec.find(':', start);
+    parts.push_back(spec.substr(start, colon == std::string::npos ? colon : colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  BindMount m;
+  if (parts.size() > 1 && (parts.back() == "ro" || parts.back() == "rw")) {
+    m.writable = parts.back() == "rw";
+    parts.pop_back();
+  }
+  if (parts.empty() || parts.size() > 2 || parts[0].empty()) return std::nullopt;
+  if (parts[0][0] != '/' && parts[0][0] != '~') return std::nullopt;
+  m.source = expand_path(parts[0], file);
+  m.target = parts.size() == 2 ? expand_path(parts[1], file) : m.source;
+  if (m.target.empty() || m.target[0] != '/') return std::nullopt;
+  return m;
+}
+
+// ---- the key registry -----------------------------------------------------------------
+// Each key: where it lives, and how a value is applied (and tightened in the workspace).
+// New keys are added here and nowhere else.
+
+void set_mode(Setting& s) {
+  auto v = parse_mode(s.value);
+  if (!v) return void(s.expected = "always, auto, risky or never");
+  // Stricter modes sandbox more: always < auto < risky < never in enum order.
+  if (s.tighten_only && *v > s.cfg.mode) return void(s.ignored = "a looser mode");
+  s.cfg.mode = *v;
+}
+
+void set_security_level(Setting& s) {
+  auto v = parse_security_level(s.value);
+  if (!v) return void(s.expected = "permissive, balanced, strict or paranoid");
+  // A stricter level never implies a looser network, so no network check is needed.
+  if (s.tighten_only && *v < s.cfg.security_level) return void(s.ignored = "a looser security level");
+  s.cfg.security_level = *v;
+}
+
+void set_runtime(Setting& s) {
+  static const char* const kRuntimes[] = {"auto", "bubblewrap", "namespace", "docker", "podman"};
+  if (std::find(std::begin(kRuntimes), std::end(kRuntimes), s.value) == std::end(kRuntimes))
+    return void(s.expected = "auto, bubblewrap, namespace, docker or podman");
+  // Which isolation to use is the user's choice, not a project's.
+  if (s.tighten_only) return void(s.ignored = "a runtime choice");
+  s.cfg.runtime = s.value;
+}
+
+void set_network_mode(Setting& s) {
+  auto v = parse_network_mode(s.value);
+  if (!v) return void(s.expected = "none, restricted or full");
+  // none < restricted < full in enum order: larger is looser.
+  if (s.tighten_only && *v > effective_network_mode(s.cfg)) return void(s.ignored = "a looser network mode");
+  s.cfg.network_mode = *v;
+}
+
+void set_timeout(Setting& s) {
+  auto v = parse_duration(s.value);
+  if (!v) return void(s.expected = "seconds, or a number with s, m or h (0 = no timeout)");
+  int cur = s.cfg.timeout_seconds;
+  if (s.tighten_only && (*v == 0 || (cur != 0 && *v > cur))) return void(s.ignored = "a longer timeout");
+  s.cfg.timeout_seconds = *v;
+}
+
+bool env_listed(const std::vector<std::string>& list, const std::string& name) {
+  for (const std::string& e : list) {
+    if (e == name) return true;
+    if (e.size() > 1 && e.back() == '*' && name.compare(0, e.size() - 1, e, 0, e.size() - 1) == 0)
+      return true;
+  }
+  return false;
+}
+
+void set_env_whitelist(Setting& s) {
+  std::vector<std::string> names = split_list(s.value);
+  for (const std::string& n : names) {
+    for (char c : n) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '*'))
+        return void(s.expected = "variable names separated by spaces or commas (a trailing * matches a prefix)");
+    }
+  }
+  if (!s.tighten_only) {
+    s.cfg.env_whitelist.insert(s.cfg.env_whitelist.end(), names.begin(), names.end());
+    return;
+  }
+  // The workspace may only narrow the list in force.
+  const auto& current = s.cfg.env_whitelist.empty() ? default_env_whitelist() : s.cfg.env_whitelist;
+  std::vector<std::string> kept;
+  std::string dropped;
+  for (const std::string& n : names) {
+    if (env_listed(current, n))
+      kept.push_back(n);
+    else
+      dropped += (dropped.empty() ? "" : " ") + n;
+  }
+  if (!kept.empty()) s.cfg.env_whitelist = kept;
+  if (!dropped.empty()) s.ignored = "environment additions (" + dropped + ")";
+}
+
+void set_bind_mounts(Setting& s) {
+  std::vector<BindMount> mounts;
+  for (const std::string& spec : split_list(s.value)) {
+    auto m = parse_bind_mount(spec, s.file);
+    if (!m) return void(s.expected = "absolute paths as src[:dst][:ro|rw]");
+    mounts.push_back(*m);
+  }
+  if (s.tighten_only) return void(s.ignored = "extra bind mounts");
+  s.cfg.bind_mounts.insert(s.cfg.bind_mounts.end(), mounts.begin(), mounts.end());
+}
+
+void set_allow_unix_sockets(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  if (s.tighten_only && *v) return void(s.ignored = "allowing unix sockets");
+  s.cfg.allow_unix_sockets = *v;
+}
+
+void set_log_output(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  if (s.tighten_only && !*v) return void(s.ignored = "turning output logging off");
+  s.cfg.log_output = *v;
+}
+
+void set_seccomp_profile(Setting& s) {
+  if (s.value.empty()) return void(s.expected = "a path to a Docker-format seccomp JSON file");
+  if (s.tighten_only) return void(s.ignored = "a custom seccomp profile");
+  s.cfg.seccomp_profile = expand_path(s.value, s.file);
+}
+
+void set_guard_level(Setting& s) {
+  auto v = parse_guard_level(s.value);
+  if (!v) return void(s.expected = "low, medium, high or paranoid");
+  if (s.tighten_only && *v < s.cfg.guard_level) return void(s.ignored = "a looser guard level");
+  s.cfg.guard_level = *v;
+}
+
+void add_allow(Setting& s) {
+  if (s.value.empty()) return void(s.expected = "a glob pattern such as 'npm test' or 'make *'");
+  if (s.tighten_only) return void(s.ignored = "an allow pattern");
+  s.cfg.allow.push_back(s.value);
+}
+
+void add_deny(Setting& s) {
+  if (s.value.empty()) return void(s.expected = "a glob pattern such as 'terraform destroy*'");
+  s.cfg.deny.push_back(s.value);
+}
+
+struct Key {
+  const char* section;
+  const char* name;
+  void (*apply)(Setting&);
+};
+
+constexpr Key kKeys[] = {
+    {"sandbox", "mode", set_mode},
+    {"sandbox", "security_level", set_security_level},
+    {"sandbox", "runtime", set_runtime},
+    {"sandbox", "network_mode", set_network_mode},
+    {"sandbox", "timeout", set_timeout},
+    {"sandbox", "env_whitelist", set_env_whitelist},
+    {"sandbox", "bind_mounts", set_bind_mounts},
+    {"sandbox", "allow_unix_sockets", set_allow_unix_sockets},
+    {"sandbox", "log_output", set_log_output},
+    {"sandbox", "seccomp_profile", set_seccomp_profile},
+    {"guard", "level", set_guard_level},
+    {"policies", "allow", add_allow},
+    {"policies", "deny", add_deny},
+};
+
+// ---- inih glue ------------------------------------------------------------------------
+
+// Feeds inih one line at a time and counts lines, so the handler knows where it is.
+struct LineReader {
+  const char* pos;
+  const char* end;
+  int line = 0;
+};
+
+char* read_line(char* buf, int size, void* stream) {
+  auto* r = static_cast<LineReader*>(stream);
+  if (r->pos >= r->end || size < 2) return nullptr;
+  const char* nl = static_cast<const char*>(std::memchr(r->pos, '\n', r->end - r->pos));
+  const char* stop = nl ? nl + 1 : r->end;
+  size_t len = std::min(static_cast<size_t>(stop - r->pos), static_cast<size_t>(size - 1));
+  std::memcpy(buf, r->pos, len);
+  buf[len] = '\0';
+  r->pos = stop;  // longer lines were rejected before parsing
+  ++r->line;
+  return buf;
+}
+
+struct ParseState {
+  Config* cfg;
+  const std::string* file;
+  LineReader* reader;
+  bool tighten_only;
+  bool failed = false;
+  int error_line = 0;
+  std::string error_key;
+  std::string error;
+};
+
+std::string where(const std::string& file, int line) { return file + ":" + std::to_string(line); }
+
+int on_key(void* user, const char* section, const char* name, const char* value) {
+  auto* st = static_cast<ParseState*>(user);
+  if (st->failed) return 1;  // report only the first error
+  int line = st->reader->line;
+  std::string key = std::string(section) + "." + name;
+  const Key* found = nullptr;
+  for (const Key& k : kKeys) {
+    if (std::strcmp(k.section, section) == 0 && std::strcmp(k.name, name) == 0) found = &k;
+  }
+  if (!found) {
+    st->failed = true;
+    st->error_line = line;
+    st->error_key = *section ? key : name;
+    st->error = where(*st->file, line) + ": unknown key '" + st->error_key + "'" +
+                (*section ? "" : " (keys belong in a section such as [sandbox])") +
+                "; see README 'Configuration'";
+    return 0;
+  }
+  Setting s{*st->cfg, value, *st->file, st->tighten_only, {}, {}};
+  found->apply(s);
+  if (!s.expected.empty()) {
+    st->failed = true;
+    st->error_line = line;
+    st->error_key = key;
+    st->error = where(*st->file, line) + ": bad value '" + value + "' for '" + key + "' (expected " +
+                s.expected + "); see README 'Configuration'";
+    return 0;
+  }
+  if (!s.ignored.empty()) {
+    st->cfg->warnings.push_back(where(*st->file, line) + ": ignored " + s.ignored + " in '" + key +
+                                "': a project file may only tighten the configuration");
+  }
+  return 1;
+}
+
+}  // namespace
+
+void apply_config_text(Config& cfg, const std::string& text, const std::string& file_name,
+                       bool tighten_only) {
+  // inih silently splits lines longer than its buffer; refuse them instead.
+  int line = 1;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    size_t len = (nl == std::string::npos ? text.size() : nl) - start;
+    if (len >= INI_MAX_LINE - 1)
+      throw ConfigError(file_name, line, "",
+                        where(file_name, line) + ": line is longer than " +
+                            std::to_string(INI_MAX_LINE - 2) + " characters; split the value over "
+                            "several lines of the same key");
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+    ++line;
+  }
+  LineReader reader{text.data(), text.data() + text.size()};
+  ParseState st{&cfg, &file_name, &reader, tighten_only, false, 0, {}, {}};
+  int rc = ini_parse_stream(read_line, &reader, on_key, &st);
+  if (st.failed) throw ConfigError(file_name, st.error_line, st.error_key, st.error);
+  if (rc > 0)
+    throw ConfigError(file_name, rc, "",
+                      where(file_name, rc) + ": cannot read this line; expected '[section]' or "
+                      "'key = value'; see README 'Configuration'");
+  if (rc < 0) throw ConfigError(file_name, 0, "", file_name + ": out of memory while reading the file");
+}
+
+namespace {
+
+// Reads one layer into cfg.
+void load_layer(Config& cfg, const std::string& path, bool tighten_only) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat sb {};
+  if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    std::string why = fd < 0 ? std::strerror(errno) : "not a regular file";
+    if (fd >= 0) close(fd);
+    throw ConfigError(path, 0, "",
+                      path + ": cannot read the config file (" + why + "); fix it or remove it");
+  }
+  std::string text;
+  char buf[8192];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  int read_errno = errno;
+  close(fd);
+  if (n < 0)
+    throw ConfigError(path, 0, "",
+                      path + ": cannot read the config file (" + std::strerror(read_errno) + ")");
+  apply_config_text(cfg, text, path, tighten_only);
+  cfg.sources.push_back(path);
+}
+
+bool exists(const std::string& path) { return !path.empty() && access(path.c_str(), F_OK) == 0; }
+
+}  // namespace
+
+Config load_config(const ConfigPaths& paths) {
+  Config cfg;
+  // Missing default layers are skipped; stat first so the common case costs one syscall.
+  if (exists(paths.system)) load_layer(cfg, paths.system, false);
+  if (exists(paths.user)) load_layer(cfg, paths.user, false);
+  if (exists(paths.workspace) && paths.workspace != paths.user) load_layer(cfg, paths.workspace, true);
+  if (!paths.extra.empty()) {
+    if (!exists(paths.extra))
+      throw ConfigError(paths.extra, 0, "",
+                        "config file '" + paths.extra + "' does not exist; check the --config path");
+    load_layer(cfg, paths.extra, false);
+  }
+  return cfg;
+}
+
+Config load_config_for(const std::string& extra_config, const AnalyzeContext& ctx) {
+  ConfigPaths paths = default_config_paths(ctx.workspace);
+  paths.extra = extra_config;
+  return load_config(paths);
+}
+
 }  // namespace vg

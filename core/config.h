@@ -38,6 +38,9 @@ struct Config {
   std::vector<std::string> deny;
   // Files that were read, in order (for `explain --verbose` and errors).
   std::vector<std::string> sources;
+  // Ignored loosening values in the workspace file, one line each ("file:3: ...").
+  // load_config() prints nothing; the CLI prints these on stderr.
+  std::vector<std::string> warnings;
 };
 
 // A bad config file: names the file, line and key.
@@ -64,6 +67,23 @@ Config load_config(const ConfigPaths& paths);
 
 // The state directory: $VG_HOME, else ~/.vectra-guard.
 std::string state_dir();
+
+struct AnalyzeContext;
+
+// One call for commands: default layers for ctx.workspace, then extra_config
+// ("" = none; a missing extra file is an error). Prints nothing; throws ConfigError.
+Config load_config_for(const std::string& extra_config, const AnalyzeContext& ctx);
+
+// Apply one INI text as a layer on top of cfg (file_name is used in messages).
+// tighten_only: the workspace rule; loosening values are skipped with a warning.
+void apply_config_text(Config& cfg, const std::string& text, const std::string& file_name,
+                       bool tighten_only);
+
+// The sandbox environment list used when env_whitelist is not set ("LC_*" is a prefix).
+const std::vector<std::string>& default_env_whitelist();
+
+// The network mode in force: network_mode if set, else the security level's default.
+NetworkMode effective_network_mode(const Config& cfg);
 
 std::string_view to_string(Mode m);
 std::string_view to_string(GuardLevel g);

@@ -17,6 +17,7 @@ struct DecideContext {
   bool force_sandbox = false; // exec --sandbox
   bool force_host = false;    // exec --host (still blocks critical)
   bool trusted = false;       // the trust store holds this command (issue: hooks)
+  std::string line;           // the raw command line: deny patterns also match it whole
 };
 
 struct Decision {
@@ -28,7 +29,16 @@ struct Decision {
   bool denylisted = false;
 };
 
+// Order: critical blocks; deny raises to high; --host/--sandbox; trust and allow
+// (deny wins over both); then the mode table, and the guard level may turn the
+// verdict into Prompt (interactive) or Sandbox/Block (no terminal).
 Decision decide(const Analysis& analysis, const Config& config, const DecideContext& ctx);
+
+// The mode table of DESIGN.md "Modes" (critical is always Block).
+Action mode_action(Mode mode, Severity risk);
+
+// Whether the guard level asks the user before a command of this risk runs.
+bool guard_asks(GuardLevel level, Severity risk);
 
 // Glob match (fnmatch-like: * ? [..]) of a pattern against a normalized command.
 bool policy_pattern_matches(std::string_view pattern, std::string_view normalized_command);
