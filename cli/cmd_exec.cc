@@ -1,4 +1,380 @@
+// `vectra-guard exec`: evaluate one command, then run it on the host, in the sandbox,
+// after asking, or not at all; record the event in the audit log.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
 #include "cli/commands.h"
+#include "cli/output.h"
+#include "core/analyze.h"
+#include "core/audit_log.h"
+#include "core/config.h"
+#include "core/policy.h"
+#include "core/session.h"
+#include "core/shell_quote.h"
+#include "core/trust_store.h"
+#include "sandbox/host_run.h"
+#include "sandbox/output_tee.h"
+#include "sandbox/sandbox.h"
+
 namespace vg::cli {
-int cmd_exec(const Global&, const Args&) { return kExitError; }
+namespace {
+
+struct ExecOptions {
+  bool force_sandbox = false;
+  bool force_host = false;
+  std::string runtime;
+  std::optional<SecurityLevel> level;
+  std::optional<NetworkMode> network;
+  int timeout_seconds = -1;            // -1: not given
+  bool verbose = false;
+  std::optional<bool> interactive;     // unset: detect
+  bool shell_form = false;             // -c LINE
+  std::string line;                    // -c LINE
+  std::vector<std::string> argv;       // -- PROGRAM ARGS...
+};
+
+// Parses exec's options; on a usage error prints it and returns false.
+bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
+  size_t i = 0;
+  auto value = [&](const std::string& a, std::string& out) {
+    size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      out = a.substr(eq + 1);
+      return true;
+    }
+    if (i + 1 >= args.size()) {
+      print_error(fmt::format("{} needs a value; see 'vectra-guard help exec'.", a));
+      return false;
+    }
+    out = args[++i];
+    return true;
+  };
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string name = a.substr(0, a.find('='));
+    std::string v;
+    if (a == "--") {
+      o.argv.assign(args.begin() + i + 1, args.end());
+      break;
+    } else if (a == "-h" || a == "--help") {
+      help = true;
+      return true;
+    } else if (a == "--sandbox") {
+      o.force_sandbox = true;
+    } else if (a == "--host") {
+      o.force_host = true;
+    } else if (a == "--verbose" || a == "-v") {
+      o.verbose = true;
+    } else if (a == "--interactive") {
+      o.interactive = true;
+    } else if (a == "--no-interactive") {
+      o.interactive = false;
+    } else if (a == "-c") {
+      if (i + 1 >= args.size()) {
+        print_error("-c needs a shell line, e.g. vectra-guard exec -c 'make test'.");
+        return false;
+      }
+      o.shell_form = true;
+      o.line = args[++i];
+      if (i + 1 < args.size()) {
+        print_error("exec -c takes one shell line and nothing after it; quote the whole line.");
+        return false;
+      }
+    } else if (name == "--runtime") {
+      if (!value(a, o.runtime)) return false;
+    } else if (name == "--security-level") {
+      if (!value(a, v)) return false;
+      o.level = parse_security_level(v);
+      if (!o.level) {
+        print_error(fmt::format("unknown security level '{}'; use permissive, balanced, strict or paranoid.", v));
+        return false;
+      }
+    } else if (name == "--network") {
+      if (!value(a, v)) return false;
+      o.network = parse_network_mode(v);
+      if (!o.network) {
+        print_error(fmt::format("unknown network mode '{}'; use none, restricted or full.", v));
+        return false;
+      }
+    } else if (name == "--timeout") {
+      if (!value(a, v)) return false;
+      char* end = nullptr;
+      long t = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || t < 0 || t > 1000000) {
+        print_error(fmt::format("--timeout needs whole seconds (0 = none), not '{}'.", v));
+        return false;
+      }
+      o.timeout_seconds = static_cast<int>(t);
+    } else if (!a.empty() && a[0] == '-') {
+      print_error(fmt::format("exec: unknown option '{}'; see 'vectra-guard help exec'.", a));
+      return false;
+    } else {
+      o.argv.assign(args.begin() + i, args.end());  // the program, without a `--`
+      break;
+    }
+  }
+  if (o.force_host && o.force_sandbox) {
+    print_error("--host and --sandbox contradict each other; give one of them.");
+    return false;
+  }
+  if (o.shell_form == !o.argv.empty()) {
+    print_error(o.shell_form ? "give either -c LINE or -- PROGRAM ARGS, not both."
+                             : "nothing to run; use 'vectra-guard exec -- PROGRAM ARGS' or 'exec -c LINE'.");
+    return false;
+  }
+  return true;
+}
+
+// A person can be asked: stdin and stderr are terminals and /dev/tty opens.
+bool can_ask(const ExecOptions& o) {
+  if (o.interactive == false) return false;
+  if (o.interactive != true && !(isatty(STDIN_FILENO) && isatty(STDERR_FILENO))) return false;
+  int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return false;
+  close(fd);
+  return true;
+}
+
+bool is_trusted(const Analysis& analysis, const std::string& workspace) {
+  std::string text = trust_text(analysis);
+  if (text.empty()) return false;
+  try {
+    TrustStore store(TrustStore::default_path());
+    return store.find(trust_key(text), workspace, std::time(nullptr)).has_value();
+  } catch (const TrustError& e) {
+    print_error(fmt::format("the trust store was not used: {}", e.what()));
+    return false;
+  }
+}
+
+// "Sandbox chosen: medium risk + networked install" -> "medium risk + networked install".
+std::string why_text(const std::string& why) {
+  size_t colon = why.find(": ");
+  if (colon != std::string::npos && why.substr(0, colon).ends_with("chosen")) return why.substr(colon + 2);
+  return why;
+}
+
+std::string without_final_period(std::string s) {
+  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+void print_blocked(const Decision& d) {
+  std::string reason = d.findings.empty() ? why_text(d.why) : d.findings.front().reason;
+  std::string safer;
+  for (const Finding& f : d.findings) {
+    if (!f.alternative.empty()) {
+      safer = f.alternative;
+      break;
+    }
+  }
+  std::fprintf(stderr, "⛔ Blocked: %s.\n", without_final_period(reason).c_str());
+  if (!safer.empty()) std::fprintf(stderr, "   Safer: %s\n", safer.c_str());
+}
+
+// Printed by the runner once it knows runtime, level and limits, right before the start.
+void print_sandbox_notice(int fd, const sandbox::Report& r, const Decision& d, bool verbose) {
+  std::string text = sandbox::notice_line(r) + "\n";
+  std::string why = why_text(d.why);
+  if (!why.empty()) text += "   Why: " + why + "\n";
+  if (verbose) text += sandbox::details_text(r);
+  ssize_t ignored = write(fd, text.data(), text.size());
+  (void)ignored;
+}
+
+void print_host_notice(const Decision& d) {
+  std::fprintf(stderr, "🖥  Running on host (%s risk).\n", std::string(to_string(d.risk)).c_str());
+  std::string why = why_text(d.why);
+  if (!why.empty()) std::fprintf(stderr, "   Why: %s\n", why.c_str());
+}
+
+enum class Answer { Sandbox, Host, No };
+
+// Ask on /dev/tty, never on the command's stdin (it may be the data being piped in).
+Answer ask(const std::string& line, const Decision& d) {
+  std::FILE* tty = std::fopen("/dev/tty", "r+e");
+  if (!tty) return Answer::No;
+  const bool host_allowed = d.risk != Severity::Critical;
+  std::fprintf(tty, "⚠️  vectra-guard: %s risk — run this command?\n", std::string(to_string(d.risk)).c_str());
+  std::fprintf(tty, "   Command: %s\n", line.c_str());
+  for (const Finding& f : d.findings) {
+    std::fprintf(tty, "   - %s (%s): %s\n", f.rule.c_str(), std::string(to_string(f.severity)).c_str(),
+                 f.reason.c_str());
+  }
+  if (!d.why.empty()) std::fprintf(tty, "   Why: %s\n", why_text(d.why).c_str());
+  Answer answer = Answer::No;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::fputs(host_allowed ? "   [S]andbox / [h]ost / [n]o: " : "   [S]andbox / [n]o: ", tty);
+    std::fflush(tty);
+    char buf[64];
+    if (!std::fgets(buf, sizeof buf, tty)) break;  // EOF or error: no
+    std::string a(buf);
+    while (!a.empty() && (a.back() == '\n' || a.back() == '\r' || a.back() == ' ')) a.pop_back();
+    for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (a.empty() || a == "s" || a == "sandbox") {
+      answer = Answer::Sandbox;
+      break;
+    }
+    if (host_allowed && (a == "h" || a == "host")) {
+      answer = Answer::Host;
+      break;
+    }
+    if (a == "n" || a == "no") break;
+  }
+  std::fclose(tty);
+  return answer;
+}
+
+long long elapsed_ms(std::chrono::steady_clock::time_point since) {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now() - since).count();
+}
+
+// The log is evidence, not a gate: failing to write it is said once, the command's
+// status stays what it was.
+void record(const AuditEvent& ev) {
+  std::string error;
+  if (!append_audit_event(state_dir(), ev, &error)) {
+    print_error(fmt::format("the audit log was not written: {}.", without_final_period(error)));
+  }
+}
+
+}  // namespace
+
+int cmd_exec(const Global& g, const Args& args) {
+  ExecOptions o;
+  bool help = false;
+  if (!parse_exec_args(args, o, help)) return kExitError;
+  if (help) {
+    print_help("exec");
+    return kExitOk;
+  }
+
+  AnalyzeContext ctx = current_context();
+  std::optional<Config> config = load_cli_config(g.config_file, ctx);
+  if (!config) return kExitError;
+
+  const std::string line = o.shell_form ? o.line : shell_join(o.argv);
+  const std::vector<std::string> argv =
+      o.shell_form ? std::vector<std::string>{"/bin/sh", "-c", o.line} : o.argv;
+
+  Analysis analysis = analyze(line, ctx);
+  DecideContext dctx;
+  dctx.interactive = can_ask(o);
+  dctx.force_sandbox = o.force_sandbox;
+  dctx.force_host = o.force_host;
+  dctx.trusted = is_trusted(analysis, ctx.workspace);
+  Decision decision = decide(analysis, *config, dctx);
+
+  AuditEvent ev;
+  ev.session = current_session_id();
+  if (const char* agent = std::getenv("VG_AGENT")) ev.agent = agent;
+  ev.source = "exec";
+  ev.cwd = ctx.cwd;
+  ev.command = line;
+  ev.risk = decision.risk;
+  for (const Finding& f : decision.findings) ev.findings.push_back({f.rule, f.severity});
+  ev.decision = std::string(to_string(decision.action));
+  ev.why = decision.why;
+  ev.runtime = "none";
+
+  Action action = decision.action;
+  if (action == Action::Prompt) {
+    Answer a = ask(line, decision);
+    ev.answer = a == Answer::Sandbox ? "sandbox" : a == Answer::Host ? "host" : "no";
+    if (a == Answer::No) {
+      std::fputs("⛔ Not run: you answered no.\n", stderr);
+      ev.exit_code = kExitBlocked;
+      record(ev);
+      return kExitBlocked;
+    }
+    action = a == Answer::Host ? Action::Host : Action::Sandbox;
+  }
+  if (action == Action::Block) {
+    print_blocked(decision);
+    ev.exit_code = kExitBlocked;
+    record(ev);
+    return kExitBlocked;
+  }
+
+  sandbox::Request req;
+  if (action == Action::Sandbox) {
+    req.argv = argv;
+    req.cwd = ctx.cwd;
+    req.workspace = ctx.workspace;
+    req.level = o.level;
+    req.network = o.network;
+    req.runtime = o.runtime;
+    req.timeout_seconds = o.timeout_seconds;
+    req.verbose = o.verbose;
+  } else if (o.verbose || decision.risk != Severity::Low) {
+    print_host_notice(decision);
+  }
+
+  // Capture only when configured: it puts pipes where the terminal was.
+  std::optional<sandbox::OutputTee> tee;
+  if (config->log_output) {
+    std::string error;
+    tee.emplace(kAuditOutputCap);
+    if (!tee->start(&error)) {
+      print_error(fmt::format("output is not captured for the audit log: {}.", error));
+      tee.reset();
+    }
+  }
+
+  if (action == Action::Sandbox) {
+    const int notice_fd = tee ? tee->notice_fd() : STDERR_FILENO;
+    req.before_start = [&, notice_fd](const sandbox::Report& r) {
+      print_sandbox_notice(notice_fd, r, decision, o.verbose);
+    };
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  int status = 0;
+  std::string run_error;
+  sandbox::Report report;
+  if (action == Action::Sandbox) {
+    status = sandbox::run(req, *config, report);
+    run_error = report.error;
+    ev.runtime = report.runtime.empty() ? "none" : report.runtime;
+    ev.security_level = report.level;
+    ev.network = report.network;
+  } else {
+    sandbox::HostRun host;
+    host.argv = argv;
+    host.timeout_seconds = o.timeout_seconds > 0 ? o.timeout_seconds : 0;
+    status = sandbox::host_run(host, &run_error);
+    ev.runtime = "host";
+  }
+  ev.duration_ms = elapsed_ms(started);
+  if (tee) {
+    tee->finish();
+    ev.has_output = true;
+    ev.output = tee->captured();
+    ev.output_truncated = tee->truncated();
+  }
+
+  if (action == Action::Sandbox && !run_error.empty()) {
+    // Never fall back to the host: say why and stop.
+    print_error(fmt::format("the sandbox could not start: {}.", without_final_period(run_error)));
+    status = kExitSandboxFailed;
+    ev.runtime = "none";
+  } else if (!run_error.empty()) {
+    print_error(run_error);
+  }
+  ev.exit_code = status;
+  record(ev);
+  return status;
+}
+
 }  // namespace vg::cli

@@ -1,0 +1,283 @@
+#include "core/audit_log.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/session.h"
+
+namespace vg {
+namespace {
+
+using nlohmann::json;
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Close on scope exit.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+bool ensure_one_dir(const std::string& path, bool tighten, std::string* error) {
+  if (mkdir(path.c_str(), 0700) == 0) return true;
+  if (errno != EEXIST) {
+    *error = fmt::format("cannot create directory {}: {}", path, errno_text());
+    return false;
+  }
+  struct stat st{};
+  if (stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    *error = fmt::format("{} exists but is not a directory; move it away or set VG_HOME", path);
+    return false;
+  }
+  if (!tighten) return true;
+  if (st.st_uid != geteuid()) {
+    *error = fmt::format("{} is owned by uid {}, not by you (uid {}); fix its owner or set VG_HOME",
+                         path, st.st_uid, geteuid());
+    return false;
+  }
+  if ((st.st_mode & 077) != 0 && chmod(path.c_str(), st.st_mode & 07700) != 0) {
+    *error = fmt::format("{} is readable by others and chmod 0700 failed: {}", path, errno_text());
+    return false;
+  }
+  return true;
+}
+
+json finding_to_json(const AuditFinding& f) {
+  return json{{"rule", f.rule}, {"severity", std::string(to_string(f.severity))}};
+}
+
+std::string text_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  return it->get<std::string>();  // throws type_error on a non-string
+}
+
+Severity severity_field(const json& j, const char* key) {
+  std::string s = text_field(j, key);
+  if (s.empty()) return Severity::Low;
+  auto sev = parse_severity(s);
+  if (!sev) throw std::invalid_argument(fmt::format("unknown {} '{}'", key, s));
+  return *sev;
+}
+
+}  // namespace
+
+std::string iso8601_utc_now() {
+  using namespace std::chrono;
+  auto now = system_clock::now();
+  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::time_t secs = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03}Z", buf, ms);
+}
+
+std::string audit_event_to_json(const AuditEvent& ev) {
+  json findings = json::array();
+  for (const AuditFinding& f : ev.findings) findings.push_back(finding_to_json(f));
+  json j = {
+      {"time", ev.time.empty() ? iso8601_utc_now() : ev.time},
+      {"session", ev.session},
+      {"agent", ev.agent},
+      {"source", ev.source},
+      {"cwd", ev.cwd},
+      {"command", ev.command},
+      {"risk", std::string(to_string(ev.risk))},
+      {"findings", findings},
+      {"decision", ev.decision},
+      {"why", ev.why},
+      {"runtime", ev.runtime},
+      {"exit_code", ev.exit_code},
+      {"duration_ms", ev.duration_ms},
+  };
+  if (!ev.answer.empty()) j["answer"] = ev.answer;
+  if (!ev.security_level.empty()) j["security_level"] = ev.security_level;
+  if (!ev.network.empty()) j["network"] = ev.network;
+  if (ev.has_output) {
+    j["output"] = ev.output;
+    j["output_truncated"] = ev.output_truncated;
+  }
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* error) {
+  json j = json::parse(line, nullptr, false);
+  if (j.is_discarded()) {
+    *error = "not valid JSON";
+    return false;
+  }
+  if (!j.is_object()) {
+    *error = "not a JSON object";
+    return false;
+  }
+  try {
+    AuditEvent ev;
+    ev.time = text_field(j, "time");
+    ev.command = text_field(j, "command");
+    if (ev.time.empty() || !j.contains("command")) {
+      *error = "missing \"time\" or \"command\"";
+      return false;
+    }
+    ev.session = text_field(j, "session");
+    ev.agent = text_field(j, "agent");
+    ev.source = text_field(j, "source");
+    ev.cwd = text_field(j, "cwd");
+    ev.risk = severity_field(j, "risk");
+    if (auto it = j.find("findings"); it != j.end() && !it->is_null()) {
+      for (const json& f : it->get<std::vector<json>>()) {
+        ev.findings.push_back({text_field(f, "rule"), severity_field(f, "severity")});
+      }
+    }
+    ev.decision = text_field(j, "decision");
+    ev.answer = text_field(j, "answer");
+    ev.why = text_field(j, "why");
+    ev.runtime = text_field(j, "runtime");
+    ev.security_level = text_field(j, "security_level");
+    ev.network = text_field(j, "network");
+    ev.exit_code = j.value("exit_code", 0);
+    ev.duration_ms = j.value("duration_ms", 0LL);
+    if (auto it = j.find("output"); it != j.end() && !it->is_null()) {
+      ev.has_output = true;
+      ev.output = it->get<std::string>();
+      ev.output_truncated = j.value("output_truncated", false);
+    }
+    out = std::move(ev);
+    return true;
+  } catch (const std::exception& e) {
+    *error = fmt::format("bad field: {}", e.what());
+    return false;
+  }
+}
+
+std::string sessions_dir(const std::string& state_dir) { return state_dir + "/sessions"; }
+
+bool ensure_private_dir(const std::string& path, std::string* error) {
+  if (path.empty()) {
+    *error = "no state directory; set VG_HOME or HOME";
+    return false;
+  }
+  // Parents are created 0700 when missing but left as they are when they exist
+  // (they may be shared, like $HOME's parent); only `path` itself is tightened.
+  for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    if (!ensure_one_dir(path.substr(0, slash), false, error)) return false;
+  }
+  return ensure_one_dir(path, true, error);
+}
+
+bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std::string* error) {
+  if (!valid_session_id(ev.session)) {
+    *error = fmt::format("session id '{}' is not a safe file name", ev.session);
+    return false;
+  }
+  if (!ensure_private_dir(state_dir, error)) return false;
+  std::string dir = sessions_dir(state_dir);
+  if (!ensure_private_dir(dir, error)) return false;
+
+  std::string line = audit_event_to_json(ev);
+  line += '\n';
+
+  std::string path = dir + "/" + ev.session + ".jsonl";
+  Fd f{open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600)};
+  if (f.fd < 0) {
+    *error = fmt::format("cannot open {}: {}", path, errno_text());
+    return false;
+  }
+  struct stat st{};
+  if (fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *error = fmt::format("{} is not a regular file; move it away", path);
+    return false;
+  }
+  if (st.st_uid != geteuid()) {
+    *error = fmt::format("{} is owned by uid {}, not by you; fix its owner or set VG_HOME", path,
+                         st.st_uid);
+    return false;
+  }
+  if ((st.st_mode & 077) != 0 && fchmod(f.fd, 0600) != 0) {
+    *error = fmt::format("{} is readable by others and chmod 0600 failed: {}", path, errno_text());
+    return false;
+  }
+  // O_APPEND alone keeps small writes whole; the lock also covers events larger than
+  // PIPE_BUF and file systems where a single write may be split.
+  while (flock(f.fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      *error = fmt::format("cannot lock {}: {}", path, errno_text());
+      return false;
+    }
+  }
+  size_t done = 0;
+  while (done < line.size()) {
+    ssize_t n = write(f.fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *error = fmt::format("cannot write {}: {}", path, n < 0 ? errno_text() : "nothing written");
+      flock(f.fd, LOCK_UN);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  flock(f.fd, LOCK_UN);
+  return true;
+}
+
+std::vector<std::string> list_audit_sessions(const std::string& state_dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir(sessions_dir(state_dir).c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    constexpr std::string_view ext = ".jsonl";
+    if (name.size() <= ext.size() || !name.ends_with(ext)) continue;
+    std::string id = name.substr(0, name.size() - ext.size());
+    if (valid_session_id(id)) out.push_back(id);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const std::string& session,
+                                            std::vector<AuditProblem>& problems, bool* found) {
+  std::vector<AuditRecord> out;
+  if (found) *found = false;
+  if (!valid_session_id(session)) return out;
+  std::string path = sessions_dir(state_dir) + "/" + session + ".jsonl";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return out;
+  if (found) *found = true;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    AuditRecord rec;
+    std::string error;
+    if (!audit_event_from_json(line, rec.event, &error)) {
+      problems.push_back({path, number, error});
+      continue;
+    }
+    rec.session = session;
+    rec.line = number;
+    rec.raw = line;
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+}  // namespace vg

@@ -1,0 +1,93 @@
+// The audit trail: one JSON object per evaluated command, appended to
+// <state_dir>/sessions/<session>.jsonl (JSON Lines).
+//
+// Safety: the whole line is built first and written with one write(2) on an O_APPEND
+// descriptor while holding flock(LOCK_EX), so concurrent writers (two shells, an
+// agent's parallel tool calls) never interleave or lose events, whatever the event's
+// size. Files are 0600 and directories 0700; looser modes on our own files are
+// tightened, files or directories owned by someone else are refused.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/risk.h"
+
+namespace vg {
+
+// Captured output beyond this many bytes is dropped and `output_truncated` set.
+inline constexpr size_t kAuditOutputCap = 64 * 1024;
+
+struct AuditFinding {
+  std::string rule;
+  Severity severity = Severity::Low;
+};
+
+struct AuditEvent {
+  std::string time;            // ISO-8601 UTC with ms; append fills it in when empty
+  std::string session;         // see core/session.h
+  std::string agent;           // $VG_AGENT, "" when none
+  std::string source;          // entry point: "exec", "hook bash", "claude-code", ...
+  std::string cwd;
+  std::string command;         // the line that was evaluated
+  Severity risk = Severity::Low;
+  std::vector<AuditFinding> findings;
+  std::string decision;        // the evaluator's verdict: host | sandbox | prompt | block
+  std::string answer;          // after a prompt: sandbox | host | no; "" otherwise
+  std::string why;             // the decision's one-line reason
+  std::string runtime;         // where it ran: "host", "bubblewrap", ...; "none" when it did not
+  std::string security_level;  // sandbox runs: "balanced", ...; "" otherwise
+  std::string network;         // sandbox runs: "none", "full", ...; "" otherwise
+  int exit_code = 0;
+  long long duration_ms = 0;   // wall time of the command itself
+  bool has_output = false;     // output was captured (log_output = true)
+  std::string output;          // stdout and stderr as they arrived, at most kAuditOutputCap
+  bool output_truncated = false;
+};
+
+// "2026-12-01T13:30:30.123Z"
+std::string iso8601_utc_now();
+
+// One line of JSON (no trailing newline). Invalid UTF-8 in any string (binary
+// output) is replaced by U+FFFD so the line always parses.
+std::string audit_event_to_json(const AuditEvent& ev);
+
+// Parse one line; false with `error` set when it is not an event.
+bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* error);
+
+// <state_dir>/sessions
+std::string sessions_dir(const std::string& state_dir);
+
+// mkdir -p with mode 0700 for every directory created; an existing `path` that we own
+// gets its group/other bits removed; one owned by another user is refused.
+bool ensure_private_dir(const std::string& path, std::string* error);
+
+// Append `ev` (time filled in when empty) to <state_dir>/sessions/<ev.session>.jsonl.
+bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std::string* error);
+
+// One event read back, with where it came from.
+struct AuditRecord {
+  std::string session;
+  int line = 0;        // 1-based line in the session file; "session:line" is its id
+  std::string raw;     // the JSON text as stored
+  AuditEvent event;
+};
+
+// A line that could not be read: "file:line: message".
+struct AuditProblem {
+  std::string file;
+  int line = 0;
+  std::string message;
+};
+
+// Session ids that have a log, sorted.
+std::vector<std::string> list_audit_sessions(const std::string& state_dir);
+
+// Every readable event of one session, in file order. Malformed lines are skipped and
+// listed in `problems`. `found` is false when the session has no log file.
+std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const std::string& session,
+                                            std::vector<AuditProblem>& problems, bool* found = nullptr);
+
+}  // namespace vg
