@@ -1,0 +1,169 @@
+// Hook verdicts: decide() plus the rules that only make sense in an interactive shell
+// (shell-state builtins, VG_DISABLE=1, unfinished lines).
+#include "core/shell_hook.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+
+#include "core/shell_parse.h"
+
+extern char** environ;
+
+namespace vg {
+namespace {
+
+std::string_view first_word(std::string_view cmd) {
+  size_t start = cmd.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return {};
+  cmd.remove_prefix(start);
+  return cmd.substr(0, cmd.find_first_of(" \t"));
+}
+
+// Runs `bash -n -c line` and returns what it wrote on stderr.
+std::string bash_syntax_check(const std::string& line) {
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) return {};
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+  const char* argv[] = {"bash", "--norc", "--noprofile", "-n", "-c", line.c_str(), nullptr};
+  pid_t pid = -1;
+  int rc = ::posix_spawnp(&pid, "bash", &fa, nullptr, const_cast<char**>(argv), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(pipefd[1]);
+  std::string err;
+  if (rc == 0) {
+    char buf[512];
+    ssize_t n;
+    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+      if (n > 0) err.append(buf, size_t(n));
+    }
+    int status;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  ::close(pipefd[0]);
+  return err;
+}
+
+bool ends_with_continuation(std::string_view line) {
+  size_t backslashes = 0;
+  for (size_t i = line.size(); i > 0 && line[i - 1] == '\\'; --i) ++backslashes;
+  return backslashes % 2 == 1;
+}
+
+}  // namespace
+
+std::string_view to_string(HookAction a) {
+  switch (a) {
+    case HookAction::Run: return "run";
+    case HookAction::Sandbox: return "sandbox";
+    case HookAction::Ask: return "ask";
+    case HookAction::Block: return "block";
+    case HookAction::Incomplete: return "incomplete";
+  }
+  return "block";
+}
+
+bool is_shell_state_builtin(std::string_view p) {
+  static constexpr std::string_view kBuiltins[] = {
+      "cd",     "pushd",   "popd",     "dirs",    "export",   "unset",   "set",
+      "source", ".",       "alias",    "unalias", "declare",  "typeset", "local",
+      "readonly", "shopt", "setopt",   "unsetopt", "hash",    "rehash",  "umask",
+      "ulimit", "history", "bind",     "complete", "compdef", "trap",    "exit",
+      "logout", "jobs",    "fg",       "bg",      "disown",   "wait",    "enable",
+      "functions", "abbr", "autoload", "zle",     "bindkey",  "unfunction", "shift",
+      "builtin", "true",   "false",    ":",       "pwd",      "read",    "getopts",
+  };
+  for (std::string_view b : kBuiltins) {
+    if (p == b) return true;
+  }
+  return false;
+}
+
+bool has_disable_prefix(std::string_view line) {
+  ParseResult parsed = parse_shell(line);
+  if (!parsed.ok || parsed.script.items.size() != 1) return false;
+  const AndOr& item = parsed.script.items[0];
+  if (item.background || item.pipelines.size() != 1) return false;
+  const Pipeline& pipe = item.pipelines[0];
+  if (pipe.negated || pipe.commands.size() != 1) return false;
+  const Command& cmd = pipe.commands[0];
+  if (cmd.kind != CommandKind::Simple || cmd.simple.words.empty()) return false;
+  for (const Word& w : cmd.simple.assignments) {
+    if (w.raw == "VG_DISABLE=1") return true;
+  }
+  return false;
+}
+
+bool shell_line_incomplete(const std::string& line) {
+  if (ends_with_continuation(line)) return true;
+  std::string err = bash_syntax_check(line);
+  return err.find("unexpected end of file") != std::string::npos ||
+         err.find("unexpected EOF") != std::string::npos ||
+         err.find("here-document") != std::string::npos;
+}
+
+HookResult evaluate_hook_line(const HookInput& in, const Config& config, const AnalyzeContext& ctx) {
+  HookResult r;
+  if (in.line.find_first_not_of(" \t\r\n") == std::string::npos) {
+    r.action = HookAction::Run;
+    return r;
+  }
+  r.analysis = analyze(in.line, ctx);
+  if (r.analysis.parse_error && !in.final && shell_line_incomplete(in.line)) {
+    r.action = HookAction::Incomplete;
+    return r;
+  }
+  if (in.honor_disable && !in.agent && in.interactive && has_disable_prefix(in.line)) {
+    r.disabled = true;
+    r.action = HookAction::Run;
+    r.decision.action = Action::Host;
+    r.decision.risk = r.analysis.risk;
+    r.decision.findings = r.analysis.findings;
+    r.decision.why = "Guard disabled for this command by VG_DISABLE=1.";
+    return r;
+  }
+
+  DecideContext dctx;
+  dctx.interactive = in.interactive;
+  dctx.trusted = in.trusted && r.analysis.risk != Severity::Critical;
+  dctx.line = in.line;
+  r.decision = decide(r.analysis, config, dctx);
+
+  bool any_state = false, all_state = !r.analysis.normalized.empty();
+  for (const std::string& cmd : r.analysis.normalized) {
+    std::string_view prog = first_word(cmd);
+    bool state = prog.empty() || prog.find('=') != std::string_view::npos ||
+                 is_shell_state_builtin(prog);
+    any_state = any_state || state;
+    all_state = all_state && state;
+  }
+  r.shell_state_only = all_state && !r.analysis.parse_error;
+
+  switch (r.decision.action) {
+    case Action::Host: r.action = HookAction::Run; break;
+    case Action::Prompt: r.action = HookAction::Ask; break;
+    case Action::Block: r.action = HookAction::Block; break;
+    case Action::Sandbox:
+      // cd/export in a sandbox would change nothing: they belong to the shell, unless
+      // the line is risky enough that running it anywhere near the host is wrong.
+      if (r.shell_state_only && r.decision.risk <= Severity::Medium) {
+        r.action = HookAction::Run;
+      } else {
+        r.action = HookAction::Sandbox;
+        r.loses_shell_state = any_state;
+      }
+      break;
+  }
+  return r;
+}
+
+}  // namespace vg

@@ -1,0 +1,259 @@
+# vectra-guard hook for interactive bash (>= 4.4). Source it last from ~/.bashrc:
+#   VECTRA_GUARD_BIN=/path/to/vectra-guard; source /path/to/vectra-guard.bash
+#
+# Every line passes `vectra-guard hook bash` before it runs:
+#   - Enter (C-m, C-j in the emacs, vi-insert and vi-command keymaps) runs a macro: first
+#     _vg_enter (bind -x) judges READLINE_LINE and may rewrite it, then accept-line.
+#     run: the line is left alone, so cd/export/aliases/functions behave as always.
+#     block: the line becomes `__vg_blocked N` (prints why, $? = 126).
+#     sandbox: the line becomes `__vg_reroute N` (vectra-guard exec --sandbox).
+#   - A DEBUG trap (extdebug: a non-zero return skips the command) is the backstop for
+#     lines that never pass our Enter key (C-x C-e, fc, other tools' accept keys). PS0
+#     arms it once per accepted line; it judges the whole line from history, and a
+#     blocked line is aborted as ^C would ($? = 130).
+#   - At every prompt the trap, PS0 and the key bindings are put back if another tool
+#     replaced them; a foreign DEBUG trap keeps running, inside ours.
+# Rules live in the evaluator, never here.
+
+[[ $- == *i* ]] || return 0
+if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
+  printf 'vectra-guard: bash %s is too old for the hook (4.4 or newer needed); this shell is not guarded.\n' \
+    "$BASH_VERSION" >&2
+  return 0
+fi
+
+_vg_bin=${VECTRA_GUARD_BIN:-$(type -P vectra-guard)}
+if [[ -z $_vg_bin || ! -x $_vg_bin ]]; then
+  printf 'vectra-guard: the vectra-guard binary was not found; this shell is not guarded. Reinstall with scripts/install-shell-wrapper.sh.\n' >&2
+  return 0
+fi
+
+declare -gA _vg_lines=() _vg_notes=()
+declare -g _vg_id=0 _vg_pending='' _vg_judged='' _vg_defer='' _vg_orig='' _vg_rewrite=''
+declare -g _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice=''
+
+# Ask the evaluator. $1: "--final" when bash is already running the line. Sets
+# _vg_verdict (run|sandbox|block|incomplete) and _vg_notice (text for stderr).
+_vg_eval() {
+  local out rc
+  if [[ ! -x $_vg_bin ]]; then
+    # The binary was removed (uninstalled): say so, and do not hold the shell hostage.
+    _vg_verdict=run
+    _vg_notice='vectra-guard: the binary is gone, so this line was not checked; open a new shell.'
+    return
+  fi
+  if [[ -n $1 ]]; then
+    out=$("$_vg_bin" hook bash "$1" -- "$2")
+  else
+    out=$("$_vg_bin" hook bash -- "$2")
+  fi
+  rc=$?
+  _vg_verdict=${out%%$'\n'*}
+  _vg_notice=''
+  [[ $out == *$'\n'* ]] && _vg_notice=${out#*$'\n'}
+  case $rc:$_vg_verdict in
+    0:run | 0:sandbox | 0:block | 0:incomplete) ;;
+    *)
+      _vg_verdict=block
+      _vg_notice="vectra-guard could not check this line (exit $rc), so it was not run."
+      ;;
+  esac
+}
+
+# Keep the original text and its notice under a small id the rewritten line refers to.
+_vg_store() {
+  ((_vg_id++))
+  _vg_lines[$_vg_id]=$1
+  _vg_notes[$_vg_id]=$2
+}
+
+__vg_blocked() {
+  [[ -n ${_vg_notes[$1]-} ]] && printf '%s\n' "${_vg_notes[$1]}" >&2
+  unset '_vg_lines[$1]' '_vg_notes[$1]'
+  return 126
+}
+
+__vg_reroute() {
+  local line=${_vg_lines[$1]-}
+  [[ -n ${_vg_notes[$1]-} ]] && printf '%s\n' "${_vg_notes[$1]}" >&2
+  unset '_vg_lines[$1]' '_vg_notes[$1]'
+  "$_vg_bin" exec --sandbox -- bash -c "$line"
+}
+
+# Bound to Enter through the macro; runs before accept-line.
+_vg_enter() {
+  local text=$READLINE_LINE
+  [[ -n $_vg_pending ]] && text=$_vg_pending$'\n'$READLINE_LINE
+  _vg_judged='' _vg_defer=''
+  if [[ $text != *[![:space:]]* ]]; then
+    [[ -z $_vg_pending ]] && return
+  fi
+  # History expansion (!!, !$) happens after accept-line: judge what will really run.
+  if [[ $- == *H* && $text == *'!'* ]]; then
+    local expanded
+    expanded=$(builtin history -p -- "$text" 2>/dev/null) && text=$expanded
+  fi
+  _vg_eval '' "$text"
+  case $_vg_verdict in
+    incomplete)
+      _vg_pending=$text
+      ;;
+    run)
+      _vg_pending=''
+      _vg_judged=$text
+      [[ -n $_vg_notice ]] && printf '\n%s\n' "$_vg_notice" >&2
+      ;;
+    block)
+      if [[ -n $_vg_pending ]]; then
+        # Earlier lines are already inside bash's parser: drop the whole input like ^C.
+        _vg_pending=''
+        READLINE_LINE=''
+        printf '\n%s\n' "$_vg_notice" >&2
+        kill -INT $$
+        return
+      fi
+      _vg_store "$text" "$_vg_notice"
+      _vg_orig=$text
+      READLINE_LINE="__vg_blocked $_vg_id"
+      _vg_rewrite=$READLINE_LINE
+      _vg_judged=$READLINE_LINE
+      ;;
+    sandbox)
+      if [[ -n $_vg_pending ]]; then
+        # Earlier lines cannot be rewritten any more: the DEBUG trap re-routes the whole
+        # command when bash starts it.
+        _vg_pending=''
+        _vg_defer=$text
+        _vg_store "$text" "$_vg_notice"
+        _vg_defer_id=$_vg_id
+        return
+      fi
+      _vg_store "$text" "$_vg_notice"
+      _vg_orig=$text
+      READLINE_LINE="__vg_reroute $_vg_id"
+      _vg_rewrite=$READLINE_LINE
+      _vg_judged=$READLINE_LINE
+      ;;
+  esac
+  READLINE_POINT=${#READLINE_LINE}
+}
+
+# The DEBUG trap. Returning non-zero (with extdebug) skips the command about to run.
+_vg_debug() {
+  [[ -n $_vg_nested ]] && return 0
+  [[ -v _vg_line ]] || return 0
+  unset _vg_line
+  case $BASH_COMMAND in
+    _vg_enter | _vg_precmd) return 0 ;;
+  esac
+  if [[ -n $_vg_defer ]]; then
+    local id=$_vg_defer_id
+    _vg_defer=''
+    __vg_reroute "$id"
+    kill -INT $$
+    return 1
+  fi
+  if [[ -n $_vg_judged ]]; then
+    _vg_judged=''
+    return 0
+  fi
+  # Not seen by our Enter key. The whole line is history entry HISTCMD if bash saved it;
+  # if it did not (ignorespace, HISTIGNORE, set +o history) judge the command itself.
+  local text
+  if ((HISTCMD == _vg_hc)); then
+    text=$(HISTTIMEFORMAT='' builtin history 1)
+    text=${text#*[0-9]  }
+  else
+    text=$BASH_COMMAND
+  fi
+  _vg_eval --final "$text"
+  case $_vg_verdict in
+    run)
+      [[ -n $_vg_notice ]] && printf '%s\n' "$_vg_notice" >&2
+      return 0
+      ;;
+    sandbox)
+      _vg_store "$text" "$_vg_notice"
+      __vg_reroute "$_vg_id"
+      ;;
+    *)
+      printf '%s\n' "$_vg_notice" >&2
+      ;;
+  esac
+  # Abort the rest of the line, as ^C would.
+  kill -INT $$
+  return 1
+}
+
+# Outermost DEBUG trap: a foreign trap (VS Code, starship) runs first, its status ignored.
+_vg_debug_outer() {
+  if [[ -n $_vg_foreign ]]; then
+    _vg_nested=1
+    builtin eval -- "$_vg_foreign"
+    _vg_nested=''
+  fi
+  _vg_debug
+}
+
+_vg_bind_keys() {
+  local km
+  for km in emacs vi-insert vi-command; do
+    builtin bind -m "$km" -x '"\C-x\C-_V1\a": _vg_enter'
+    builtin bind -m "$km" '"\C-x\C-_V2\a": accept-line'
+    builtin bind -m "$km" '"\C-m": "\C-x\C-_V1\a\C-x\C-_V2\a"'
+    builtin bind -m "$km" '"\C-j": "\C-x\C-_V1\a\C-x\C-_V2\a"'
+  done
+}
+
+# Put our pieces back if something replaced them since the last prompt.
+_vg_reassert() {
+  shopt -s extdebug
+  set +T +E
+  [[ $PS0 == *'${_vg_line=}'* ]] || PS0+='${_vg_line=}'
+  local current
+  current=$(trap -p DEBUG)
+  if [[ -n $current && $current != "trap -- '_vg_debug_outer' DEBUG" ]]; then
+    local -a parts
+    builtin eval "parts=($current)"
+    _vg_foreign=${parts[2]}
+  fi
+  trap '_vg_debug_outer' DEBUG
+  [[ $(builtin bind -m emacs -p 2>/dev/null | command grep -F '"\C-m"') == *'\C-x\C-_V1'* ]] || _vg_bind_keys
+}
+
+_vg_precmd() {
+  local status=$?
+  # Show what the user typed in history, not our rewrite of it.
+  if [[ -n $_vg_rewrite ]]; then
+    local last
+    last=$(HISTTIMEFORMAT='' builtin history 1)
+    if [[ ${last#*[0-9]  } == "$_vg_rewrite" ]]; then
+      builtin history -d -1 2>/dev/null || builtin history -d "${last%%[^0-9 ]*}"
+      builtin history -s -- "$_vg_orig"
+    fi
+    _vg_rewrite='' _vg_orig=''
+  fi
+  _vg_pending='' _vg_judged='' _vg_defer=''
+  unset _vg_line
+  _vg_reassert
+  _vg_hc=$HISTCMD
+  return $status
+}
+
+_vg_install_precmd() {
+  local decl
+  decl=$(declare -p PROMPT_COMMAND 2>/dev/null)
+  if [[ $decl == 'declare -a'* ]]; then
+    local pc
+    for pc in "${PROMPT_COMMAND[@]}"; do [[ $pc == _vg_precmd ]] && return; done
+    PROMPT_COMMAND+=(_vg_precmd)
+  else
+    [[ $PROMPT_COMMAND == *_vg_precmd* ]] && return
+    PROMPT_COMMAND=${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}_vg_precmd
+  fi
+}
+
+_vg_bind_keys
+_vg_install_precmd
+_vg_reassert
+_vg_hc=$HISTCMD
