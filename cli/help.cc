@@ -1,5 +1,202 @@
+// Help texts of every command, in one place so they stay consistent.
 #include <cstdio>
+#include <cstring>
+#include <string>
+
 #include "cli/commands.h"
+
 namespace vg::cli {
-bool print_help(const std::string&) { std::puts("vectra-guard"); return true; }
+
+namespace {
+
+struct HelpText {
+  const char* command;  // "" = the overview
+  const char* text;
+};
+
+constexpr HelpText kHelp[] = {
+    {"",
+     "vectra-guard: every command line passes one evaluator first. It parses the line as a\n"
+     "shell would, scores its risk, and runs it on the host, in a sandbox, asks, or blocks it.\n"
+     "\n"
+     "usage: vectra-guard [--config FILE] COMMAND [ARGS...]\n"
+     "       vg ...                     (the same program, shorter)\n"
+     "\n"
+     "commands:\n"
+     "  explain    show the decision for a command line and why; never runs it\n"
+     "  validate   check shell scripts statement by statement; never runs them\n"
+     "  exec       evaluate a command, then run it on the host, in the sandbox, or not at all\n"
+     "  sandbox    run a command or an interactive shell in the sandbox\n"
+     "  logs       list and show the audit log of evaluated commands\n"
+     "  trust      remember commands that may run on the host without asking\n"
+     "  hook       the entry point of the shell hooks and agent adapters\n"
+     "  agent      run an AI agent with every command it spawns guarded\n"
+     "  help CMD   the help of one command (also: COMMAND --help)\n"
+     "  version    print the version (also --version)\n"
+     "\n"
+     "global options (before COMMAND):\n"
+     "  --config FILE   read FILE after the default config layers; an error if it is missing\n"
+     "  -h, --help      this text\n"
+     "  -V, --version   print the version\n"
+     "\n"
+     "config layers, in order: /etc/vectra-guard/config.ini, ~/.config/vectra-guard/config.ini\n"
+     "($XDG_CONFIG_HOME honoured), vectra-guard.ini in the workspace (may only tighten), --config.\n"
+     "\n"
+     "exit status: 0 ok; 1 usage or config error; 2 validate found risky statements;\n"
+     "125 the sandbox could not be set up; 126 the guard blocked the command; exec and\n"
+     "sandbox otherwise return the command's own status.\n"
+     "\n"
+     "environment: VG_HOME (state directory, default ~/.vectra-guard), NO_COLOR (no colours),\n"
+     "VG_DISABLE=1 (skip the guard for one command typed at a terminal; it is logged).\n"},
+
+    {"explain",
+     "usage: vectra-guard explain [OPTIONS] -- LINE...\n"
+     "       vectra-guard explain [OPTIONS] --batch < lines.txt\n"
+     "\n"
+     "Show what the guard would decide for a command line, and why. Nothing is run.\n"
+     "The words after '--' are joined by spaces into one line: quote the line as one\n"
+     "argument to keep its own quoting, e.g. explain -- 'rm -rf \"$HOME\"/'.\n"
+     "\n"
+     "options:\n"
+     "  --json          one JSON object: command, decision (host|sandbox|prompt|block), risk\n"
+     "                  (low|medium|high|critical), findings [{rule, pack, severity, reason,\n"
+     "                  alternative}], why; plus normalized, traits, parse_error when present\n"
+     "  --batch         read one command line per stdin line; write one JSON object per line,\n"
+     "                  in order, flushed after each line\n"
+     "  --mode M        use mode always, auto, risky or never instead of the config's\n"
+     "  --interactive   show the decision a terminal user gets (it may be 'prompt'); the\n"
+     "                  default is the view of an agent or script, where nobody can be asked\n"
+     "  --config FILE   read FILE after the default config layers\n"
+     "  -v, --verbose   also show the normalized commands, traits, mode and config files\n"
+     "  -h, --help      this text\n"
+     "\n"
+     "exit status: 0 when a decision was shown (also for 'block'); 1 on a usage or config error.\n"},
+
+    {"validate",
+     "usage: vectra-guard validate [--json] FILE...\n"
+     "\n"
+     "Analyse shell scripts statement by statement (multi-line constructs too) and print\n"
+     "each finding as FILE:LINE: SEVERITY RULE REASON. The scripts are never run.\n"
+     "\n"
+     "options:\n"
+     "  --json       one JSON object: {files: [{file, findings: [{line, rule, pack, severity,\n"
+     "               reason, alternative, statement}], parse_error}], max_severity}\n"
+     "  -h, --help   this text\n"
+     "\n"
+     "exit status: 0 no finding at or above medium; 2 at least one such finding (a script\n"
+     "that cannot be parsed counts as medium); 1 when a file cannot be read or on a usage error.\n"},
+
+    {"exec",
+     "usage: vectra-guard exec [OPTIONS] [--] COMMAND [ARGS...]\n"
+     "       vectra-guard exec [OPTIONS] -c 'SHELL LINE'\n"
+     "\n"
+     "Evaluate the command, then carry out the decision: run it on the host, in the sandbox,\n"
+     "ask (on a terminal), or block it. A one-line notice on stderr says where it ran and why;\n"
+     "the command's output and exit status are its own.\n"
+     "\n"
+     "options:\n"
+     "  -c LINE              evaluate a whole shell line, then run it with /bin/sh -c\n"
+     "  --sandbox            run in the sandbox whatever the decision (critical still blocks)\n"
+     "  --host               run on the host whatever the decision (critical still blocks)\n"
+     "  --interactive        ask on the terminal when the guard level says so\n"
+     "  --no-interactive     never ask: what would ask is sandboxed, or blocked in mode never\n"
+     "  --runtime R          sandbox runtime: auto or bubblewrap\n"
+     "  --security-level L   permissive, balanced, strict or paranoid\n"
+     "  --network N          none, restricted or full\n"
+     "  --timeout SECONDS    kill the command and everything it started after SECONDS (0 = none)\n"
+     "  -v, --verbose        list which sandbox limits were enforced and which were not\n"
+     "  -h, --help           this text\n"
+     "\n"
+     "exit status: the command's own (128+N when killed by signal N, 124 on timeout);\n"
+     "126 when blocked; 125 when the sandbox could not be set up; 1 on a usage or config error.\n"},
+
+    {"sandbox",
+     "usage: vectra-guard sandbox run [OPTIONS] -- COMMAND [ARGS...]\n"
+     "       vectra-guard sandbox shell [OPTIONS]\n"
+     "\n"
+     "Run COMMAND (or an interactive shell) in the sandbox without asking the evaluator:\n"
+     "the workspace read-write at its own path, the rest of the system read-only, secrets\n"
+     "hidden, a private /tmp, its own process and network namespaces.\n"
+     "\n"
+     "options:\n"
+     "  --runtime R          auto (the config's choice) or bubblewrap\n"
+     "  --security-level L   permissive, balanced, strict or paranoid\n"
+     "  --network N          none, restricted or full (restricted behaves as none for now)\n"
+     "  --timeout SECONDS    kill the command and everything it started after SECONDS\n"
+     "  -v, --verbose        list which limits were enforced and which were not\n"
+     "  -h, --help           this text\n"
+     "\n"
+     "exit status: the command's own; 128+N when killed by signal N; 124 on timeout;\n"
+     "125 when the sandbox could not be set up; 1 on a usage error.\n"},
+
+    {"logs",
+     "usage: vectra-guard logs list [--session ID] [--limit N] [--json]\n"
+     "       vectra-guard logs show ID [--json]\n"
+     "\n"
+     "The audit log: one event per evaluated command (time, session, agent, cwd, command,\n"
+     "risk, findings, decision, runtime, exit code, duration), kept under\n"
+     "$VG_HOME/sessions/SESSION.jsonl.\n"
+     "\n"
+     "  list         the events, oldest first; --session keeps one session, --limit N the last N\n"
+     "  show ID      one session (ID = session id) or one event (ID = SESSION:LINE from list)\n"
+     "  --json       JSON instead of text\n"
+     "  -h, --help   this text\n"},
+
+    {"trust",
+     "usage: vectra-guard trust add 'COMMAND' [--note TEXT] [--duration 30m|12h|7d]\n"
+     "       vectra-guard trust list\n"
+     "       vectra-guard trust remove 'COMMAND'\n"
+     "       vectra-guard trust clean\n"
+     "\n"
+     "The trust store ($VG_HOME/trust.json, mode 0600): commands remembered to run on the\n"
+     "host without asking, keyed by the SHA-256 of the normalized command, with a note, the\n"
+     "time it was added and an optional expiry. A critical command can never be trusted.\n"
+     "\n"
+     "  add       remember COMMAND (answering 'r' at a prompt does the same)\n"
+     "  list      the remembered commands with their notes and expiry\n"
+     "  remove    forget COMMAND\n"
+     "  clean     remove the entries that have expired\n"
+     "  -h, --help  this text\n"},
+
+    {"hook",
+     "usage: vectra-guard hook bash|zsh|fish [--final] -- LINE\n"
+     "       vectra-guard hook claude-code < event.json\n"
+     "       vectra-guard hook cursor < event.json\n"
+     "\n"
+     "Called by the shell hooks (installed by scripts/install-shell-wrapper.sh) with the\n"
+     "whole typed line. Prints the verdict on the first line of stdout: run, sandbox, block,\n"
+     "or incomplete (the line continues); then any notice for the user. Asks on /dev/tty\n"
+     "when the guard level says so: y run once, r run and remember, n or Enter cancel.\n"
+     "claude-code and cursor read the tool's pre-execution hook JSON on stdin and answer\n"
+     "in that tool's protocol.\n"
+     "\n"
+     "  --final     the line cannot continue: treat an incomplete line as a parse error\n"
+     "  -h, --help  this text\n"},
+
+    {"agent",
+     "usage: vectra-guard agent start --name N [--mode M] [--security-level L] [--sandbox] -- CMD...\n"
+     "       vectra-guard agent snapshot [--print] [--output FILE]\n"
+     "       vectra-guard agent setup-ide --kind vscode-env|cursor-hooks|claude-hooks --file F\n"
+     "                                    [--set KEY=VALUE]... [--command CMD] [--uninstall] [--dry-run]\n"
+     "\n"
+     "start runs the agent on the host (or with --sandbox, in the sandbox) with the exec shim\n"
+     "(LD_PRELOAD), BASH_ENV, a new session id (VG_SESSION) and its name (VG_AGENT). Every\n"
+     "program it spawns is screened; risky ones are judged and run on the host, in the sandbox,\n"
+     "or refused. Nobody is asked: a command that would ask is sandboxed or blocked.\n"
+     "\n"
+     "  -h, --help  this text\n"},
+};
+
+}  // namespace
+
+bool print_help(const std::string& command) {
+  for (const HelpText& h : kHelp) {
+    if (command == h.command) {
+      std::fputs(h.text, stdout);
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace vg::cli

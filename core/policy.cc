@@ -86,6 +86,13 @@ std::string summary(const Decision& d, const Analysis& a) {
   return s;
 }
 
+// "critical risk — deletes your home directory": the top finding names the danger.
+std::string because(const Decision& d) {
+  std::string s = risk_words(d.risk);
+  if (!d.findings.empty()) s += " — " + clause(d.findings.front().reason);
+  return s;
+}
+
 std::string with_mode(const Decision& d, const Analysis& a, const Config& cfg) {
   std::string s = summary(d, a);
   if (d.findings.empty() && a.traits.empty()) s += " (mode " + std::string(to_string(cfg.mode)) + ")";
@@ -159,7 +166,7 @@ Decision decide(const Analysis& a, const Config& cfg, const DecideContext& ctx) 
 
   if (d.risk == Severity::Critical) {
     d.action = Action::Block;
-    d.why = "Blocked: " + summary(d, a);
+    d.why = "Blocked: " + because(d);
     return d;
   }
   if (ctx.force_host) {
@@ -197,7 +204,7 @@ Decision decide(const Analysis& a, const Config& cfg, const DecideContext& ctx) 
       d.why = "Sandbox chosen: " + summary(d, a) + " (no terminal to ask on)";
     } else {
       d.action = Action::Block;
-      d.why = "Blocked: " + summary(d, a) +
+      d.why = "Blocked: " + because(d) +
               " (guard level " + level + " asks, there is no terminal, and mode never has no sandbox)";
     }
     return d;
