@@ -29,6 +29,7 @@ int cmd_sandbox(const Global& g, const Args& args);
 int cmd_logs(const Global& g, const Args& args);
 int cmd_trust(const Global& g, const Args& args);
 int cmd_hook(const Global& g, const Args& args);
+int cmd_agent(const Global& g, const Args& args);
 
 // Help text of one command ("" for the overview); false when there is no such command.
 bool print_help(const std::string& command);

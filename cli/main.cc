@@ -22,6 +22,7 @@ constexpr Entry kCommands[] = {
     {"logs", cmd_logs},
     {"trust", cmd_trust},
     {"hook", cmd_hook},
+    {"agent", cmd_agent},
 };
 
 }  // namespace
@@ -46,6 +47,12 @@ int main(int argc, char** argv) {
     } else if (a == "--help" || a == "-h") {
       print_help("");
       return kExitOk;
+    } else if (a.size() > 1 && a[0] == '-') {
+      std::fprintf(stderr,
+                   "vectra-guard: unknown option '%s'; the options before a command are --config, "
+                   "--help and --version (see 'vectra-guard help').\n",
+                   a.c_str());
+      return kExitError;
     } else {
       break;
     }
@@ -68,7 +75,10 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   for (const Entry& e : kCommands) {
-    if (name == e.name) return e.run(g, rest);
+    if (name != e.name) continue;
+    // Every command answers --help the same way, before any of its own parsing.
+    if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h") && print_help(name)) return kExitOk;
+    return e.run(g, rest);
   }
   std::fprintf(stderr, "vectra-guard: unknown command '%s'; run 'vectra-guard help' for the list.\n",
                name.c_str());

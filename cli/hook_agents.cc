@@ -1,0 +1,250 @@
+#include "cli/hook_agents.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <iterator>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/output.h"
+#include "core/audit_log.h"
+#include "core/session.h"
+#include "core/shell_quote.h"
+#include "core/trust_store.h"
+
+namespace vg::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string without_final_period(std::string s) {
+  while (!s.empty() && (s.back() == '.' || s.back() == ' ' || s.back() == '\n')) s.pop_back();
+  return s;
+}
+
+bool trusted(const Analysis& analysis, const std::string& workspace) {
+  std::string text = trust_text(analysis);
+  if (text.empty()) return false;
+  try {
+    return TrustStore(TrustStore::default_path())
+        .find(trust_key(text), workspace, std::time(nullptr))
+        .has_value();
+  } catch (const TrustError&) {
+    return false;  // an unreadable trust store trusts nothing
+  }
+}
+
+std::string read_all_stdin() {
+  std::string in((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  return in;
+}
+
+// Run the evaluation from the agent's working directory when it names one.
+void enter_cwd(const json& event) {
+  auto it = event.find("cwd");
+  if (it != event.end() && it->is_string()) {
+    std::string cwd = it->get<std::string>();
+    if (!cwd.empty() && chdir(cwd.c_str()) == 0) setenv("PWD", cwd.c_str(), 1);
+  }
+}
+
+// Codex sends argv arrays: ["bash", "-lc", "CMD"] is CMD; anything else is joined.
+std::string command_from(const json& c) {
+  if (c.is_string()) return c.get<std::string>();
+  std::vector<std::string> argv;
+  for (const json& w : c) argv.push_back(w.get<std::string>());  // throws on non-strings
+  if (argv.size() == 3 && (argv[1] == "-c" || argv[1] == "-lc")) {
+    std::string sh = argv[0].substr(argv[0].rfind('/') + 1);
+    if (sh == "bash" || sh == "sh" || sh == "zsh" || sh == "dash") return argv[2];
+  }
+  return shell_join(argv);
+}
+
+}  // namespace
+
+std::string self_binary() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "vectra-guard";
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+AgentVerdict evaluate_agent_command(const Global& g, const std::string& command, bool can_ask) {
+  AgentVerdict v;
+  v.command = command;
+  AnalyzeContext ctx = current_context();
+  std::optional<Config> config = load_cli_config(g.config_file, ctx);
+  if (!config) {
+    v.config_error = true;
+    v.action = Action::Block;
+    v.decision.action = Action::Block;
+    v.decision.why = "the configuration could not be read, so nothing runs until it is fixed";
+    return v;
+  }
+  v.analysis = analyze(command, ctx);
+  DecideContext dctx;
+  dctx.interactive = can_ask;
+  dctx.line = command;
+  dctx.trusted = trusted(v.analysis, ctx.workspace);
+  v.decision = decide(v.analysis, *config, dctx);
+  v.action = v.decision.action;
+  return v;
+}
+
+std::string agent_block_reason(const Decision& d) {
+  std::string reason = d.findings.empty() ? d.why : d.findings.front().reason;
+  return without_final_period(reason);
+}
+
+void record_agent_event(const std::string& source, const AgentVerdict& v, const std::string& runtime) {
+  AuditEvent ev;
+  ev.session = current_session_id();
+  if (const char* agent = std::getenv("VG_AGENT"); agent && *agent) ev.agent = agent;
+  else if (source == "claude-code" || source == "cursor") ev.agent = source;
+  ev.source = source;
+  ev.cwd = current_context().cwd;
+  ev.command = v.command;
+  ev.risk = v.decision.risk;
+  for (const Finding& f : v.decision.findings) ev.findings.push_back({f.rule, f.severity});
+  ev.decision = std::string(to_string(v.decision.action));
+  ev.why = v.decision.why;
+  ev.runtime = runtime;
+  ev.exit_code = runtime == "none" ? kExitBlocked : -1;  // host runs: not seen from here
+  std::string error;
+  if (!append_audit_event(state_dir(), ev, &error)) {
+    print_error(fmt::format("the audit log was not written: {}.", without_final_period(error)));
+  }
+}
+
+std::string sandboxed_command_line(const std::string& command) {
+  return fmt::format("{} exec --sandbox --no-interactive -- bash -c {}", shell_quote(self_binary()),
+                     shell_quote(command));
+}
+
+int hook_claude_code(const Global& g) {
+  try {
+    json event = json::parse(read_all_stdin());
+    if (!event.is_object()) throw std::runtime_error("the event is not a JSON object");
+    std::string tool = event.value("tool_name", "");
+    const json* input = event.contains("tool_input") ? &event["tool_input"] : nullptr;
+    bool has_command = input && input->is_object() && input->contains("command");
+    if (!has_command) {
+      if (tool == "Bash") throw std::runtime_error("a Bash call without tool_input.command");
+      return kExitOk;  // not a shell call: nothing for us to judge
+    }
+    enter_cwd(event);
+    std::string command = command_from((*input)["command"]);
+    AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/true);
+    json out;
+    json& specific = out["hookSpecificOutput"];
+    specific["hookEventName"] = "PreToolUse";
+    switch (v.action) {
+      case Action::Block:
+        record_agent_event("claude-code", v, "none");
+        std::fprintf(stderr, "vectra-guard blocked this command: %s.\n", agent_block_reason(v.decision).c_str());
+        for (const Finding& f : v.decision.findings) {
+          if (!f.alternative.empty()) {
+            std::fprintf(stderr, "Safer: %s\n", f.alternative.c_str());
+            break;
+          }
+        }
+        return 2;
+      case Action::Host:
+        record_agent_event("claude-code", v, "host");
+        return kExitOk;  // no objection: Claude Code's own permission flow continues
+      case Action::Prompt:
+        record_agent_event("claude-code", v, "");
+        specific["permissionDecision"] = "ask";
+        specific["permissionDecisionReason"] =
+            fmt::format("vectra-guard: {} risk: {}.", to_string(v.decision.risk), agent_block_reason(v.decision));
+        break;
+      case Action::Sandbox: {
+        // The sandboxed run records its own audit event.
+        json updated = *input;
+        updated["command"] = sandboxed_command_line(command);
+        specific["permissionDecision"] = "allow";
+        specific["permissionDecisionReason"] =
+            fmt::format("vectra-guard runs this in the sandbox: {}.", without_final_period(v.decision.why));
+        specific["updatedInput"] = updated;
+        break;
+      }
+    }
+    std::puts(out.dump().c_str());
+    return kExitOk;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vectra-guard: the PreToolUse event could not be judged (%s); blocking it (fail closed).\n",
+                 e.what());
+    return 2;
+  }
+}
+
+int hook_cursor(const Global& g) {
+  auto deny = [](const std::string& user, const std::string& agent) {
+    json out = {{"permission", "deny"}, {"userMessage", user}, {"agentMessage", agent}};
+    std::puts(out.dump().c_str());
+  };
+  try {
+    json event = json::parse(read_all_stdin());
+    if (!event.is_object() || !event.contains("command") || !event["command"].is_string()) {
+      throw std::runtime_error("no \"command\" string in the event");
+    }
+    enter_cwd(event);
+    std::string command = event["command"].get<std::string>();
+    AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/true);
+    json out;
+    switch (v.action) {
+      case Action::Host:
+        record_agent_event("cursor", v, "host");
+        out = {{"permission", "allow"}};
+        break;
+      case Action::Prompt:
+        record_agent_event("cursor", v, "");
+        out = {{"permission", "ask"},
+               {"userMessage", fmt::format("vectra-guard: {} risk: {}.", to_string(v.decision.risk),
+                                           agent_block_reason(v.decision))},
+               {"agentMessage", "vectra-guard wants the user to confirm this command."}};
+        break;
+      case Action::Sandbox: {
+        // Cursor cannot rewrite the command: refuse it and hand the agent the
+        // sandboxed form to run instead.
+        record_agent_event("cursor", v, "none");
+        std::string routed = sandboxed_command_line(command);
+        deny(fmt::format("vectra-guard: this runs only in the sandbox ({}).", without_final_period(v.decision.why)),
+             fmt::format("vectra-guard requires this command to run in its sandbox. Run exactly this "
+                         "instead: {}",
+                         routed));
+        return kExitOk;
+      }
+      case Action::Block: {
+        record_agent_event("cursor", v, "none");
+        std::string reason = agent_block_reason(v.decision);
+        std::string safer;
+        for (const Finding& f : v.decision.findings) {
+          if (!f.alternative.empty()) {
+            safer = f.alternative;
+            break;
+          }
+        }
+        deny(fmt::format("vectra-guard blocked: {}.", reason),
+             fmt::format("vectra-guard blocked this command: {}.{}", reason,
+                         safer.empty() ? "" : " Safer: " + safer));
+        return kExitOk;
+      }
+    }
+    std::puts(out.dump().c_str());
+    return kExitOk;
+  } catch (const std::exception& e) {
+    std::string msg = fmt::format("vectra-guard could not judge this command ({}); denied (fail closed).", e.what());
+    deny(msg, msg);
+    std::fprintf(stderr, "%s\n", msg.c_str());
+    return 2;
+  }
+}
+
+}  // namespace vg::cli
