@@ -9,6 +9,7 @@
 // so the caller still sees every command that could be recognised.
 #include "core/shell_parse.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -185,12 +186,15 @@ class Parser {
 
   // ---- errors and nesting -------------------------------------------------
 
-  void error(std::string message) {
+  void error(std::string message) { error(std::move(message), line_); }
+
+  // `line` is where the offending construct starts, for file:line reports.
+  void error(std::string message, int line) {
     ParseResult& r = *sh_.result;
     if (!r.ok) return;
     r.ok = false;
     r.error = std::move(message);
-    r.error_line = line_;
+    r.error_line = line;
   }
 
   // Counts one level of nesting; past kMaxDepth the whole parse stops.
@@ -594,7 +598,7 @@ class Parser {
     cmd.bodies.push_back(std::move(body));
     if (!take_reserved("done"))
       error(std::string("the '") + construct + "' loop on line " + std::to_string(start_line) +
-            " is missing its closing 'done'");
+            " is missing its closing 'done'", start_line);
   }
 
   static std::shared_ptr<Script> single_command_script(Command cmd) {
@@ -632,7 +636,7 @@ class Parser {
       break;
     }
     if (!take_reserved("fi"))
-      error("the 'if' on line " + std::to_string(start) + " is missing its closing 'fi'");
+      error("the 'if' on line " + std::to_string(start) + " is missing its closing 'fi'", start);
   }
 
   void parse_loop(Command& cmd, CommandKind kind) {
@@ -757,7 +761,7 @@ class Parser {
       else if (at_op(";;") || at_op(";&")) advance(2);
       else if (peek_reserved() != "esac") break;
     }
-    error("the 'case' on line " + std::to_string(start) + " is missing its closing 'esac'");
+    error("the 'case' on line " + std::to_string(start) + " is missing its closing 'esac'", start);
   }
 
   void parse_group(Command& cmd) {
@@ -768,7 +772,7 @@ class Parser {
     parse_list(*body);
     cmd.bodies.push_back(std::move(body));
     if (!take_reserved("}"))
-      error("the '{' group on line " + std::to_string(start) + " is missing its closing '}'");
+      error("the '{' group on line " + std::to_string(start) + " is missing its closing '}'", start);
   }
 
   void parse_subshell(Command& cmd) {
@@ -780,7 +784,7 @@ class Parser {
     cmd.bodies.push_back(std::move(body));
     skip_blanks();
     if (peek() == ')') advance();
-    else error("the '(' subshell on line " + std::to_string(start) + " is missing its closing ')'");
+    else error("the '(' subshell on line " + std::to_string(start) + " is missing its closing ')'", start);
   }
 
   void parse_arith_command(Command& cmd) {
@@ -811,7 +815,7 @@ class Parser {
         continue;
       }
       if (c == kEof) {
-        error("the '[[' on line " + std::to_string(start) + " is missing its closing ']]'");
+        error("the '[[' on line " + std::to_string(start) + " is missing its closing ']]'", start);
         return;
       }
       if (peek_reserved() == "]]") {
@@ -1041,7 +1045,7 @@ class Parser {
     }
     add_literal(w, src_.substr(start, pos_ - start), true);
     if (pos_ >= src_.size()) {
-      error("unterminated single quote starting on line " + std::to_string(start_line));
+      error("unterminated single quote starting on line " + std::to_string(start_line), start_line);
       return;
     }
     ++pos_;
@@ -1055,7 +1059,7 @@ class Parser {
     for (;;) {
       int c = peek();
       if (c == kEof) {
-        error("unterminated double quote starting on line " + std::to_string(start_line));
+        error("unterminated double quote starting on line " + std::to_string(start_line), start_line);
         return;
       }
       if (c == '"') {
@@ -1199,7 +1203,7 @@ class Parser {
     }
     add_literal(w, out, true);
     if (pos_ >= src_.size()) {
-      error("unterminated $'...' string starting on line " + std::to_string(start_line));
+      error("unterminated $'...' string starting on line " + std::to_string(start_line), start_line);
       return;
     }
     ++pos_;
@@ -1225,7 +1229,8 @@ class Parser {
         inner_end = pos_;
         error(std::string(kind == PartKind::CommandSubst ? "unterminated command substitution $(...)"
                                                          : "unterminated process substitution") +
-              " starting on line " + std::to_string(start_line));
+              " starting on line " + std::to_string(start_line),
+              start_line);
         break;
       }
       skip_unexpected();
@@ -1267,7 +1272,7 @@ class Parser {
       inner += c;
       ++pos_;
     }
-    if (!closed) error("unterminated backquote starting on line " + std::to_string(start_line));
+    if (!closed) error("unterminated backquote starting on line " + std::to_string(start_line), start_line);
     auto script = std::make_shared<Script>();
     Parser sub(inner, start_line, depth_, sh_);
     sub.parse_program(*script);
@@ -1312,7 +1317,7 @@ class Parser {
     for (;;) {
       int c = peek();
       if (c == kEof) {
-        error("unterminated arithmetic expression starting on line " + std::to_string(start_line));
+        error("unterminated arithmetic expression starting on line " + std::to_string(start_line), start_line);
         return pos_;
       }
       if (c == ')') {
@@ -1380,7 +1385,7 @@ class Parser {
     for (;;) {
       c = peek();
       if (c == kEof) {
-        error("unterminated parameter expansion ${...} starting on line " + std::to_string(start_line));
+        error("unterminated parameter expansion ${...} starting on line " + std::to_string(start_line), start_line);
         break;
       }
       if (c == '}') {
@@ -1421,7 +1426,7 @@ class Parser {
       skip_space_and_newlines();
       int c = peek();
       if (c == kEof) {
-        error("unterminated array assignment starting on line " + std::to_string(start_line));
+        error("unterminated array assignment starting on line " + std::to_string(start_line), start_line);
         return;
       }
       if (c == ')') {
@@ -1478,14 +1483,16 @@ class Parser {
     size_t p = pos_ + 1;
     if (raw(p) == '!' || raw(p) == '^') ++p;
     if (raw(p) == ']') ++p;
-    size_t limit = p;
-    while (p < src_.size()) {
+    size_t end = std::min(src_.size(), p + sh_.scan_budget);
+    size_t from = p;
+    while (p < end) {
       int c = raw(p);
       if (c == ']') break;
-      if (is_meta(c) || c == '\'' || c == '"' || c == '\\' || c == '$' || c == '`') return false;
+      if (is_meta(c) || c == '\'' || c == '"' || c == '\\' || c == '$' || c == '`') break;
       ++p;
     }
-    if (!take_budget(p - limit + 1) || raw(p) != ']') return false;
+    take_budget(std::min(sh_.scan_budget, p - from + 1));
+    if (raw(p) != ']') return false;
     ++p;
     add_part(w, PartKind::Glob, std::string(src_.substr(pos_, p - pos_)), false, src_.substr(pos_, p - pos_));
     pos_ = p;
@@ -1498,7 +1505,8 @@ class Parser {
     int depth = 1;
     bool comma = false;
     bool dots = false;
-    while (p < src_.size()) {
+    size_t end = std::min(src_.size(), p + sh_.scan_budget);
+    while (p < end) {
       int c = raw(p);
       if (is_meta(c) || c == '\'' || c == '"' || c == '\\' || c == '$' || c == '`') break;
       if (c == '{') ++depth;
@@ -1507,7 +1515,8 @@ class Parser {
       if (depth == 1 && c == '.' && raw(p + 1) == '.') dots = true;
       ++p;
     }
-    if (!take_budget(p - pos_) || raw(p) != '}' || depth != 0 || !(comma || dots)) return false;
+    take_budget(std::min(sh_.scan_budget, p - pos_));
+    if (p >= end || raw(p) != '}' || depth != 0 || !(comma || dots)) return false;
     ++p;
     add_part(w, PartKind::BraceExpand, std::string(src_.substr(pos_, p - pos_)), false,
              src_.substr(pos_, p - pos_));
@@ -1558,7 +1567,7 @@ class Parser {
       }
       if (!found)
         error("unterminated here-document: no line '" + h.delimiter + "' ends the body starting on line " +
-              std::to_string(body_line));
+              std::to_string(body_line), body_line);
       if (h.expands && body.text.find_first_of("$`") != std::string::npos) {
         Parser sub(body.text, body_line, depth_, sh_);
         Word w;
