@@ -473,7 +473,9 @@ void apply_config_text(Config& cfg, const std::string& text, const std::string& 
   LineReader reader{text.data(), text.data() + text.size()};
   ParseState st{&cfg, &file_name, &reader, tighten_only, false, 0, {}, {}};
   int rc = ini_parse_stream(read_line, &reader, on_key, &st);
-  if (st.failed) throw ConfigError(file_name, st.error_line, st.error_key, st.error);
+  // inih reports the first bad line of either kind; a syntax error has no handler call.
+  if (st.failed && (rc <= 0 || rc >= st.error_line))
+    throw ConfigError(file_name, st.error_line, st.error_key, st.error);
   if (rc > 0)
     throw ConfigError(file_name, rc, "",
                       where(file_name, rc) + ": cannot read this line; expected '[section]' or "
