@@ -2,6 +2,7 @@
 // Runners (bubblewrap now; namespace and docker/podman later) sit behind it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "core/config.h"
 
 namespace vg::sandbox {
+
+struct Report;
 
 struct Request {
   std::vector<std::string> argv;          // the program and its arguments
@@ -20,6 +23,9 @@ struct Request {
   int timeout_seconds = -1;               // -1 = config
   bool interactive = false;               // sandbox shell: pass the terminal through
   bool verbose = false;                   // print which limits were enforced
+  // Called once the sandbox is set up (runtime, level, network and limits known in
+  // the Report) and right before the command starts: the place to print the notice.
+  std::function<void(const Report&)> before_start;
 };
 
 // What happened, for the notice and the audit log.
@@ -36,5 +42,13 @@ struct Report {
 // the child's code, 128+signal when killed, 124 on timeout; 125 when the sandbox
 // itself could not start (then report.error says why, in one sentence).
 int run(const Request& req, const Config& config, Report& report);
+
+// The one-line stderr notice both `exec` and `sandbox run` print before the command:
+// "📦 Running in sandbox (bubblewrap, balanced)." (plus a network caveat when the
+// requested mode is not available yet). No trailing newline.
+std::string notice_line(const Report& report);
+
+// The --verbose details: one line per enforced and not-enforced item, each ending in '\n'.
+std::string details_text(const Report& report);
 
 }  // namespace vg::sandbox

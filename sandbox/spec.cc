@@ -1,4 +1,147 @@
-#include "sandbox/sandbox.h"
+#include "sandbox/spec.h"
+
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "sandbox/env.h"
+#include "sandbox/mounts.h"
+#include "sandbox/network.h"
+#include "sandbox/profile.h"
+
+extern char** environ;
+
 namespace vg::sandbox {
-int run(const Request&, const Config&, Report& r) { r.error = "sandbox placeholder"; return 125; }
+
+std::string_view to_string(MountKind k) {
+  switch (k) {
+    case MountKind::RoBind: return "ro-bind";
+    case MountKind::RwBind: return "rw-bind";
+    case MountKind::Tmpfs: return "tmpfs";
+    case MountKind::Proc: return "proc";
+    case MountKind::Dev: return "dev";
+    case MountKind::Hide: return "hide";
+  }
+  return "?";
+}
+
+std::string_view to_string(RootFs r) {
+  return r == RootFs::ReadOnly ? "read-only" : "writable, changes discarded";
+}
+
+namespace {
+
+std::string canonical(const std::string& path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) ? std::string(buf) : std::string();
+}
+
+bool inside(const std::string& path, const std::string& dir) {
+  return path == dir || (dir == "/" ? true : path.compare(0, dir.size() + 1, dir + "/") == 0);
+}
+
+std::string home_of(const char* user) {
+  if (!user || !*user) return "";
+  struct passwd* pw = getpwnam(user);
+  return pw && pw->pw_dir ? pw->pw_dir : "";
+}
+
+}  // namespace
+
+HostView current_host() {
+  HostView h;
+  for (char** e = environ; e && *e; ++e) h.environ.emplace_back(*e);
+  auto add_home = [&](const std::string& home) {
+    if (home.empty()) return;
+    std::string c = canonical(home);
+    if (c.empty()) c = home;
+    if (std::find(h.homes.begin(), h.homes.end(), c) == h.homes.end()) h.homes.push_back(c);
+  };
+  if (const char* home = getenv("HOME")) add_home(home);
+  if (struct passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) add_home(pw->pw_dir);
+  // Under sudo the secrets worth hiding are the invoking user's too.
+  add_home(home_of(getenv("SUDO_USER")));
+  std::string state = vg::state_dir();
+  h.state_dir = state.empty() ? state : (canonical(state).empty() ? state : canonical(state));
+  h.uid = getuid();
+  h.gid = getgid();
+  return h;
+}
+
+bool build_spec(const Request& req, const Config& config, const HostView& host,
+                SandboxSpec& spec, std::string& error) {
+  if (req.argv.empty()) {
+    error = "nothing to run: give the command after --";
+    return false;
+  }
+  spec.argv = req.argv;
+  spec.level = req.level.value_or(config.security_level);
+  const LevelProfile profile = level_profile(spec.level);
+
+  std::string cwd = req.cwd;
+  if (cwd.empty()) {
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof buf)) {
+      error = "cannot find the current directory; cd to an existing directory and retry";
+      return false;
+    }
+    cwd = buf;
+  }
+  spec.cwd = canonical(cwd);
+  spec.workspace = canonical(req.workspace.empty() ? cwd : req.workspace);
+  if (spec.cwd.empty() || spec.workspace.empty()) {
+    error = "the working directory or workspace does not exist; cd to an existing project directory";
+    return false;
+  }
+  if (is_forbidden_workspace(spec.workspace)) {
+    error = "refusing to make " + spec.workspace +
+            " writable as the workspace: it is a system directory; run from a project directory";
+    return false;
+  }
+  if (!inside(spec.cwd, spec.workspace)) {
+    error = "the working directory " + spec.cwd + " is outside the workspace " + spec.workspace +
+            "; run from inside the workspace";
+    return false;
+  }
+
+  spec.env = filter_env(host.environ, config.env_whitelist);
+  std::erase_if(spec.env, [](const std::string& e) { return e.rfind("PWD=", 0) == 0; });
+  spec.env.push_back("PWD=" + spec.cwd);
+  spec.env.push_back("VG_SANDBOX=1");  // hooks inside know they are already guarded
+
+  FsInputs fs;
+  fs.workspace = spec.workspace;
+  fs.homes = host.homes;
+  fs.state_dir = host.state_dir;
+  for (const BindMount& b : config.bind_mounts) {
+    BindMount m = b;
+    m.source = canonical(b.source);
+    if (m.source.empty()) {
+      error = "the bind mount source " + b.source + " does not exist; fix bind_mounts in the config";
+      return false;
+    }
+    if (m.target.empty()) m.target = m.source;
+    fs.bind_mounts.push_back(m);
+  }
+  // The ssh agent would sign for the sandbox as if it were the user.
+  for (const std::string& e : host.environ)
+    if (e.rfind("SSH_AUTH_SOCK=", 0) == 0 && e.size() > 14) fs.extra_hidden.push_back(e.substr(14));
+  spec.root = profile.root;
+  spec.mounts = filesystem_view(fs);
+
+  spec.network_requested = requested_network(req.network, config.network_mode, spec.level);
+  spec.network = effective_network(spec.network_requested);
+  spec.limits = profile.limits;
+  spec.seccomp = {config.allow_unix_sockets, config.seccomp_profile};
+  spec.timeout_seconds = req.timeout_seconds >= 0 ? req.timeout_seconds : config.timeout_seconds;
+  if (spec.timeout_seconds < 0) spec.timeout_seconds = 0;
+  spec.uid = host.uid;
+  spec.gid = host.gid;
+  spec.interactive = req.interactive;
+  return true;
+}
+
 }  // namespace vg::sandbox

@@ -1,0 +1,174 @@
+#include "sandbox/bwrap.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "sandbox/seccomp.h"
+#include "sandbox/supervise.h"
+
+namespace vg::sandbox {
+
+namespace {
+
+void add(std::vector<std::string>& v, std::initializer_list<std::string> items) {
+  v.insert(v.end(), items);
+}
+
+}  // namespace
+
+std::vector<std::string> overlayable_root_dirs() {
+  std::vector<std::string> out;
+  DIR* d = opendir("/");
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == ".." || name == "proc" || name == "dev" || name == "sys" ||
+        name == "tmp" || name == "run")
+      continue;
+    struct stat st;
+    std::string path = "/" + name;
+    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(path);
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> bwrap_argv(const SandboxSpec& spec, const BwrapOptions& o) {
+  std::vector<std::string> a = {o.bwrap_path};
+  // Process isolation: its own session (no TIOCSTI into our terminal) unless it is an
+  // interactive shell that must own the terminal; every namespace; no capabilities.
+  if (!spec.interactive) a.push_back("--new-session");
+  add(a, {"--die-with-parent", "--unshare-all"});
+  if (spec.network == NetworkMode::Full) a.push_back("--share-net");
+  add(a, {"--cap-drop", "ALL", "--as-pid-1"});
+  add(a, {"--seccomp", std::to_string(o.fds.seccomp), "--info-fd", std::to_string(o.fds.info)});
+
+  // The root: the host's, read-only; a writable root gets a tmpfs-backed overlay per
+  // top-level directory, so writes land in memory and vanish at exit.
+  add(a, {"--ro-bind", "/", "/"});
+  if (spec.root == RootFs::WritableDiscarded && o.overlay) {
+    for (const std::string& dir : o.root_dirs) add(a, {"--overlay-src", dir, "--tmp-overlay", dir});
+  }
+  for (const Mount& m : spec.mounts) {
+    switch (m.kind) {
+      case MountKind::RoBind: add(a, {"--ro-bind", m.source, m.target}); break;
+      case MountKind::RwBind: add(a, {"--bind", m.source, m.target}); break;
+      case MountKind::Tmpfs: add(a, {"--tmpfs", m.target}); break;
+      case MountKind::Proc: add(a, {"--proc", m.target}); break;
+      case MountKind::Dev: add(a, {"--dev", m.target}); break;
+      case MountKind::Hide:
+        if (m.directory)
+          add(a, {"--perms", "0000", "--tmpfs", m.target, "--remount-ro", m.target});
+        else
+          add(a, {"--ro-bind", "/dev/null", m.target});
+        break;
+    }
+  }
+  add(a, {"--chdir", spec.cwd, "--"});
+
+  // Our init runs from the descriptor: it need not be visible inside the sandbox.
+  a.push_back("/proc/self/fd/" + std::to_string(o.fds.init));
+  add(a, {"--ready-fd", std::to_string(o.fds.ready)});
+  if (spec.timeout_seconds > 0) add(a, {"--timeout", std::to_string(spec.timeout_seconds)});
+  if (spec.interactive) a.push_back("--interactive");
+  a.push_back("--");
+  a.insert(a.end(), spec.argv.begin(), spec.argv.end());
+  return a;
+}
+
+std::string find_init_binary() {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "";
+  self[n] = 0;
+  std::string dir(self);
+  dir.erase(dir.rfind('/'));
+  for (std::string candidate : {dir + "/vg-init", dir + "/../libexec/vectra-guard/vg-init"})
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  return "";
+}
+
+bool BwrapRunner::prepare(SandboxSpec& spec, Report& report) {
+  options_.bwrap_path = probe_.path;
+  options_.overlay = probe_.overlay;
+  if (spec.root == RootFs::WritableDiscarded) {
+    if (probe_.overlay) {
+      options_.root_dirs = overlayable_root_dirs();
+      report.enforced.push_back("root filesystem writable, changes discarded (tmpfs overlay)");
+    } else {
+      spec.root = RootFs::ReadOnly;
+      report.not_enforced.push_back("writable root with changes discarded: bubblewrap " +
+                                    probe_.version +
+                                    " has no --overlay, so the root is read-only instead");
+    }
+  }
+  if (spec.root == RootFs::ReadOnly) report.enforced.push_back("root filesystem read-only");
+  report.enforced.push_back("workspace " + spec.workspace + " read-write");
+  report.enforced.push_back("network " + std::string(to_string(spec.network)) +
+                            (spec.network == NetworkMode::Full ? " (host network)"
+                                                               : " (empty namespace, loopback only)"));
+
+  init_path_ = find_init_binary();
+  if (init_path_.empty()) {
+    report.error = "the sandbox helper vg-init is missing next to vectra-guard; reinstall vectra-guard";
+    return false;
+  }
+  seccomp_fd_ = seccomp_bpf_memfd(spec.seccomp, report.error);
+  if (seccomp_fd_ < 0) return false;
+  report.enforced.push_back(spec.seccomp.profile_path.empty()
+                                ? std::string("seccomp filter (built-in)")
+                                : "seccomp filter (" + spec.seccomp.profile_path + ")");
+  report.enforced.push_back("no capabilities, no_new_privs, own PID namespace");
+  if (spec.timeout_seconds > 0)
+    report.enforced.push_back("timeout " + std::to_string(spec.timeout_seconds) + " s");
+
+  cgroups_.setup(spec.limits, report.enforced, report.not_enforced);
+  // The per-process floor, only when no cgroup holds the sandbox's memory.
+  bool memory_by_cgroup = std::any_of(report.enforced.begin(), report.enforced.end(),
+                                      [](const std::string& s) { return s.rfind("memory", 0) == 0; });
+  if (!memory_by_cgroup) rlimits_ = plan_rlimits(spec.limits, report.enforced, report.not_enforced);
+  return true;
+}
+
+int BwrapRunner::run(const SandboxSpec& spec, Report& report) {
+  int init_fd = open(init_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  int info[2], ready[2];
+  if (init_fd < 0 || pipe2(info, O_CLOEXEC) != 0) {
+    report.error = std::string("cannot start the sandbox (") + strerror(errno) + ")";
+    return 125;
+  }
+  if (pipe2(ready, O_CLOEXEC) != 0) {
+    report.error = std::string("cannot start the sandbox (") + strerror(errno) + ")";
+    return 125;
+  }
+  Launch l;
+  l.path = options_.bwrap_path;
+  l.argv = bwrap_argv(spec, options_);
+  l.env = spec.env;
+  l.pass_fds = {seccomp_fd_, info[1], init_fd, ready[1]};  // = BwrapFds order
+  l.cgroups = &cgroups_;
+  l.rlimits = rlimits_;
+  l.interactive = spec.interactive;
+  l.info_fd = info[0];
+  l.ready_fd = ready[0];
+  seccomp_fd_ = -1;  // launch_and_wait closes the passed fds
+  LaunchResult r = launch_and_wait(l, report.error);
+  cgroups_.close_fds();
+  if (!report.error.empty()) return 125;
+  if (!r.started) {
+    report.error = "bubblewrap could not set up the sandbox (its message is above); "
+                   "check that the workspace and bind mounts exist";
+    return 125;
+  }
+  return r.status;
+}
+
+}  // namespace vg::sandbox

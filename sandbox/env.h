@@ -1,0 +1,26 @@
+// The sandbox's environment: cleared to a whitelist; secret-looking names never pass
+// unless the config names them exactly.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vg::sandbox {
+
+// The built-in whitelist (HOME USER LOGNAME PATH SHELL TERM LANG LC_* TZ PWD COLUMNS LINES).
+const std::vector<std::string>& default_env_whitelist();
+
+// Whether a variable name looks like it carries a credential (*_TOKEN, *SECRET*,
+// *_KEY, *PASSWORD*, AWS_*, GITHUB_*, ...). Case-insensitive.
+bool looks_secret(std::string_view name);
+
+// Whether `name` matches a whitelist entry: an exact name, or a prefix ending in '*'.
+bool env_pattern_matches(std::string_view pattern, std::string_view name);
+
+// Keep the NAME=VALUE entries the default list or `config_whitelist` admits; a
+// secret-looking name passes only when config_whitelist names it exactly.
+std::vector<std::string> filter_env(const std::vector<std::string>& environ,
+                                    const std::vector<std::string>& config_whitelist);
+
+}  // namespace vg::sandbox

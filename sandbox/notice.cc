@@ -1,0 +1,22 @@
+// The words vectra-guard prints about a sandbox run (shared by `exec` and `sandbox`).
+#include "sandbox/sandbox.h"
+
+namespace vg::sandbox {
+
+std::string notice_line(const Report& r) {
+  std::string line = "📦 Running in sandbox (" + r.runtime + ", " + r.level + ").";
+  // "restricted (not yet available: no network)": say what the command really gets.
+  if (r.network.find("not yet available") != std::string::npos)
+    line += " Network: " + r.network + ".";
+  return line;
+}
+
+std::string details_text(const Report& r) {
+  std::string out;
+  out += "   Network: " + r.network + "\n";
+  for (const std::string& e : r.enforced) out += "   Enforced: " + e + "\n";
+  for (const std::string& n : r.not_enforced) out += "   Not enforced: " + n + "\n";
+  return out;
+}
+
+}  // namespace vg::sandbox

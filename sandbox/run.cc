@@ -1,0 +1,29 @@
+// vg::sandbox::run: request -> runtime -> spec -> runner.
+#include <cstdio>
+
+#include "sandbox/network.h"
+#include "sandbox/runner.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/spec.h"
+
+namespace vg::sandbox {
+
+int run(const Request& req, const Config& config, Report& report) {
+  const HostView host = current_host();
+  report.level = std::string(to_string(req.level.value_or(config.security_level)));
+  const std::string runtime = req.runtime.empty() ? config.runtime : req.runtime;
+  std::unique_ptr<Runner> runner = select_runner(runtime, host.state_dir, report.error);
+  if (!runner) return 125;
+  report.runtime = std::string(runner->name());
+
+  SandboxSpec spec;
+  if (!build_spec(req, config, host, spec, report.error)) return 125;
+  report.network = describe_network(spec.network_requested, spec.network);
+  if (!runner->prepare(spec, report)) return 125;
+
+  if (req.before_start) req.before_start(report);
+  if (req.verbose) std::fputs(details_text(report).c_str(), stderr);
+  return runner->run(spec, report);
+}
+
+}  // namespace vg::sandbox

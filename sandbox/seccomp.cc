@@ -1,0 +1,141 @@
+#include "sandbox/seccomp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <memory>
+
+#include "sandbox/seccomp_profile.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+namespace vg::sandbox {
+
+const std::vector<std::string>& denied_syscalls() {
+  static const std::vector<std::string> list = {
+      // Inspecting or steering other processes.
+      "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
+      // Kernel attack surface a build never needs.
+      "kexec_load", "kexec_file_load", "bpf", "perf_event_open", "userfaultfd",
+      "io_uring_setup", "io_uring_enter", "io_uring_register",
+      "init_module", "finit_module", "delete_module", "lookup_dcookie", "uselib",
+      "iopl", "ioperm", "vm86", "vm86old", "nfsservctl", "quotactl", "acct", "syslog",
+      "swapon", "swapoff", "reboot", "open_by_handle_at", "name_to_handle_at",
+      // The kernel keyring holds other sessions' secrets.
+      "keyctl", "add_key", "request_key",
+      // Changing the filesystem view from inside.
+      "mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen",
+      "fsmount", "fsconfig", "fspick", "mount_setattr", "chroot",
+      // Joining other namespaces.
+      "setns",
+  };
+  return list;
+}
+
+namespace {
+
+using FilterPtr = std::unique_ptr<void, void (*)(scmp_filter_ctx)>;
+
+constexpr unsigned long kNewNamespaceFlags[] = {CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,
+                                                CLONE_NEWNET, CLONE_NEWUTS,  CLONE_NEWIPC,
+                                                CLONE_NEWCGROUP, CLONE_NEWTIME};
+
+// libseccomp knows every name we list, but an older one may not: skip those.
+int resolve(const char* name) { return seccomp_syscall_resolve_name(name); }
+
+bool add_rules(scmp_filter_ctx ctx, const SeccompPolicy& policy, std::string& error) {
+  auto fail = [&](const char* what, int rc) {
+    error = std::string("cannot build the seccomp filter (") + what + ": " + strerror(-rc) + ")";
+    return false;
+  };
+  const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+  for (const std::string& name : denied_syscalls()) {
+    int nr = resolve(name.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;
+    int rc = seccomp_rule_add(ctx, eperm, nr, 0);
+    if (rc < 0) return fail(name.c_str(), rc);
+  }
+  // clone3 passes its flags in memory the filter cannot read: make libc use clone.
+  if (int nr = resolve("clone3"); nr != __NR_SCMP_ERROR) {
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+    if (rc < 0) return fail("clone3", rc);
+  }
+  // No new namespaces: they would let a process remount or re-map what we set up.
+  for (unsigned long flag : kNewNamespaceFlags) {
+    for (const char* call : {"unshare", "clone"}) {
+      int rc = seccomp_rule_add(ctx, eperm, resolve(call), 1,
+                                SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
+      if (rc < 0) return fail(call, rc);
+    }
+  }
+  // Typing into the user's terminal from inside (TIOCSTI) or poking the console.
+  for (unsigned long request : {static_cast<unsigned long>(TIOCSTI),
+                                static_cast<unsigned long>(TIOCLINUX)}) {
+    int rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(ioctl), 1,
+                              SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, request));
+    if (rc < 0) return fail("ioctl", rc);
+  }
+  // Unix sockets reach host daemons (docker, ssh-agent, dbus) whatever the mounts say;
+  // vsock reaches the hypervisor.
+  std::vector<int> families = {AF_VSOCK};
+  if (!policy.allow_unix_sockets) families.push_back(AF_UNIX);
+  for (int family : families) {
+    int rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,
+                              SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
+    if (rc < 0) return fail("socket", rc);
+  }
+  return true;
+}
+
+}  // namespace
+
+int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error) {
+  FilterPtr ctx(nullptr, seccomp_release);
+  if (!policy.profile_path.empty()) {
+    ctx.reset(load_docker_seccomp_profile(policy.profile_path, error));
+    if (!ctx) return -1;
+  } else {
+    ctx.reset(seccomp_init(SCMP_ACT_ALLOW));
+    if (!ctx) {
+      error = "cannot build the seccomp filter (libseccomp could not start one)";
+      return -1;
+    }
+    // 32-bit (i386) and x32 programs run on x86_64 kernels too: the same rules apply to
+    // them, translated by libseccomp, instead of leaving those entry points open.
+    if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+      for (uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
+        int rc = seccomp_arch_add(ctx.get(), arch);
+        if (rc < 0 && rc != -EEXIST) {
+          error = std::string("cannot build the seccomp filter (adding an architecture: ") +
+                  strerror(-rc) + ")";
+          return -1;
+        }
+      }
+    }
+    if (!add_rules(ctx.get(), policy, error)) return -1;
+  }
+  int fd = memfd_create("vg-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) {
+    error = std::string("cannot build the seccomp filter (memfd_create: ") + strerror(errno) + ")";
+    return -1;
+  }
+  int rc = seccomp_export_bpf(ctx.get(), fd);
+  if (rc < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+    error = std::string("cannot export the seccomp filter (") + strerror(rc < 0 ? -rc : errno) + ")";
+    close(fd);
+    return -1;
+  }
+  fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  return fd;
+}
+
+}  // namespace vg::sandbox
