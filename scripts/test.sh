@@ -15,6 +15,7 @@ packages=(
   clang libclang-rt-14-dev
   bubblewrap util-linux procps iproute2 passwd
   zsh fish
+  jq hyperfine
 )
 missing=()
 for p in "${packages[@]}"; do
