@@ -1,0 +1,153 @@
+# vectra-guard hook for interactive zsh (>= 5.3). Source it last from ~/.zshrc:
+#   VECTRA_GUARD_BIN=/path/to/vectra-guard; source /path/to/vectra-guard.zsh
+#
+# accept-line and its siblings (accept-and-hold, accept-line-and-down-history,
+# accept-and-infer-next-history) are wrapped: the whole text, $PREBUFFER$BUFFER, goes to
+# `vectra-guard hook zsh` first. run: accepted unchanged (cd, export, functions work as
+# always). block: the line becomes `__vg_blocked N` ($? = 126). sandbox: the line becomes
+# `__vg_reroute N` (vectra-guard exec --sandbox). A zle-line-finish hook catches widgets
+# that accept a line some other way. A wrapper installed before ours stays in the chain.
+# Rules live in the evaluator, never here.
+
+[[ -o interactive ]] || return 0
+autoload -Uz is-at-least
+if ! is-at-least 5.3; then
+  print -u2 "vectra-guard: zsh $ZSH_VERSION is too old for the hook (5.3 or newer needed); this shell is not guarded."
+  return 0
+fi
+
+typeset -g _vg_bin=${VECTRA_GUARD_BIN:-${commands[vectra-guard]}}
+if [[ -z $_vg_bin || ! -x $_vg_bin ]]; then
+  print -u2 "vectra-guard: the vectra-guard binary was not found; this shell is not guarded. Reinstall with scripts/install-shell-wrapper.sh."
+  return 0
+fi
+
+typeset -gA _vg_lines _vg_notes
+typeset -gi _vg_id=0
+typeset -g _vg_verdict='' _vg_notice='' _vg_orig='' _vg_rewrite='' _vg_done=''
+
+# Ask the evaluator about $1; sets _vg_verdict and _vg_notice.
+_vg_eval() {
+  local out rc
+  if [[ ! -x $_vg_bin ]]; then
+    _vg_verdict=run
+    _vg_notice='vectra-guard: the binary is gone, so this line was not checked; open a new shell.'
+    return
+  fi
+  out=$("$_vg_bin" hook zsh -- "$1")
+  rc=$?
+  _vg_verdict=${out%%$'\n'*}
+  _vg_notice=''
+  [[ $out == *$'\n'* ]] && _vg_notice=${out#*$'\n'}
+  case $rc:$_vg_verdict in
+    (0:run|0:sandbox|0:block|0:incomplete) ;;
+    (*)
+      _vg_verdict=block
+      _vg_notice="vectra-guard could not check this line (exit $rc), so it was not run."
+      ;;
+  esac
+}
+
+__vg_blocked() {
+  [[ -n ${_vg_notes[$1]} ]] && print -ru2 -- "${_vg_notes[$1]}"
+  unset "_vg_lines[$1]" "_vg_notes[$1]"
+  return 126
+}
+
+__vg_reroute() {
+  local line=${_vg_lines[$1]}
+  [[ -n ${_vg_notes[$1]} ]] && print -ru2 -- "${_vg_notes[$1]}"
+  unset "_vg_lines[$1]" "_vg_notes[$1]"
+  "$_vg_bin" exec --sandbox -- zsh -c "$line"
+}
+
+# Judge the buffer. Returns 1 when the input was dropped (the caller must not accept).
+_vg_judge() {
+  [[ -n $_vg_done ]] && return 0
+  _vg_done=1
+  local text="$PREBUFFER$BUFFER"
+  [[ $text == *[![:space:]]* ]] || return 0
+  _vg_eval "$text"
+  case $_vg_verdict in
+    (run)
+      [[ -n $_vg_notice ]] && { zle -I; print -ru2 -- "$_vg_notice"; }
+      ;;
+    (incomplete) ;;
+    (block)
+      if [[ -n $PREBUFFER ]]; then
+        # Earlier lines are already with the parser: drop the whole input like ^C.
+        zle -I
+        print -ru2 -- "$_vg_notice"
+        zle send-break
+        return 1
+      fi
+      (( _vg_id++ ))
+      _vg_lines[$_vg_id]=$text
+      _vg_notes[$_vg_id]=$_vg_notice
+      _vg_orig=$text
+      BUFFER="__vg_blocked $_vg_id"
+      _vg_rewrite=$BUFFER
+      ;;
+    (sandbox)
+      (( _vg_id++ ))
+      _vg_lines[$_vg_id]=$text
+      _vg_notes[$_vg_id]=$_vg_notice
+      if [[ -n $PREBUFFER ]]; then
+        # The first lines cannot be rewritten any more: run the whole command in the
+        # sandbox from here and drop the input.
+        zle -I
+        __vg_reroute $_vg_id
+        zle send-break
+        return 1
+      fi
+      _vg_orig=$text
+      BUFFER="__vg_reroute $_vg_id"
+      _vg_rewrite=$BUFFER
+      ;;
+  esac
+  CURSOR=${#BUFFER}
+  return 0
+}
+
+# One wrapper for all accept widgets: judge, then call what the widget was before us.
+_vg_accept() {
+  _vg_judge || return 0
+  zle "_vg_prev_$WIDGET" -- "$@"
+}
+
+_vg_wrap_widgets() {
+  local w
+  for w in accept-line accept-and-hold accept-line-and-down-history accept-and-infer-next-history; do
+    [[ ${widgets[$w]} == user:_vg_accept ]] && continue
+    # Keep the current definition (builtin or another plugin's wrapper) to call after us.
+    if [[ ${widgets[$w]} == user:* ]]; then
+      zle -A "$w" "_vg_prev_$w"
+    else
+      zle -A ".$w" "_vg_prev_$w"
+    fi
+    zle -N "$w" _vg_accept
+  done
+}
+
+_vg_line_init() { _vg_done=''; }
+_vg_line_finish() { _vg_judge; }
+
+# Keep the typed text in history instead of our rewrite.
+_vg_addhistory() {
+  if [[ -n $_vg_rewrite && ${1%%$'\n'} == "$_vg_rewrite" ]]; then
+    print -sr -- "$_vg_orig"
+    _vg_rewrite='' _vg_orig=''
+    return 1
+  fi
+  return 0
+}
+
+# Put the wrappers back at every prompt if a plugin replaced them.
+_vg_precmd() { _vg_wrap_widgets; }
+
+autoload -Uz add-zsh-hook add-zle-hook-widget
+add-zsh-hook zshaddhistory _vg_addhistory
+add-zsh-hook precmd _vg_precmd
+add-zle-hook-widget line-init _vg_line_init
+add-zle-hook-widget line-finish _vg_line_finish
+_vg_wrap_widgets
