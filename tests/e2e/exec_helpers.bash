@@ -1,0 +1,42 @@
+# Shared setup for tests/e2e/exec_*.bats and audit_concurrency.bats: a private HOME,
+# VG_HOME and session per test, a workspace to run in, and small JSON helpers.
+
+exec_setup() {
+  VG="${VG_BIN:?VG_BIN is set by ctest}/vectra-guard"
+  [[ -x $VG ]] || { echo "build vectra-guard first: $VG is missing" >&2; return 1; }
+  T=$BATS_TEST_TMPDIR
+  export HOME=$T/home VG_HOME=$T/state VG_SESSION=e2e-session
+  unset VG_AGENT VG_DISABLE BASH_ENV LD_PRELOAD VG_POLICY_SNAPSHOT NO_COLOR
+  mkdir -p "$HOME" "$T/ws"
+  cd "$T/ws"
+  # mode auto: harmless commands run on the host, medium ones in the sandbox.
+  printf '[sandbox]\nmode = auto\n' >"$T/auto.ini"
+  printf '[sandbox]\nmode = auto\nlog_output = true\n' >"$T/capture.ini"
+}
+
+LOG() { echo "$VG_HOME/sessions/$VG_SESSION.jsonl"; }
+
+# json_get FILE LINE EXPR: evaluate a Python expression over event `e` (line LINE, 1-based).
+json_get() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+path, line, expr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(path, encoding="utf-8") as f:
+    e = json.loads(f.read().splitlines()[line - 1])
+v = eval(expr, {"e": e})
+print(json.dumps(v) if not isinstance(v, str) else v)
+PY
+}
+
+# Number of lines in the session log.
+log_lines() { [[ -f $(LOG) ]] && wc -l <"$(LOG)" || echo 0; }
+
+# Run "$@" as an unprivileged user when we are root (CI), else as ourselves: the
+# end-to-end behaviour must hold for both.
+as_user() {
+  if [[ $(id -u) == 0 ]]; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- "$@"
+  else
+    "$@"
+  fi
+}
