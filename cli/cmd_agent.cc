@@ -236,7 +236,7 @@ int agent_start(const Global& g, const Args& args) {
   setenv("VG_SESSION", session.c_str(), 1);
   setenv("VG_AGENT", o.name.c_str(), 1);
   setenv("VG_HOME", state.c_str(), 1);
-  setenv("VG_BIN", self.c_str(), 1);
+  setenv("VG_GUARD_BIN", self.c_str(), 1);
   setenv("VG_POLICY_SNAPSHOT", snapshot_path.c_str(), 1);
   if (!config_file.empty()) setenv("VG_AGENT_CONFIG", config_file.c_str(), 1);
   else unsetenv("VG_AGENT_CONFIG");
@@ -352,8 +352,8 @@ int agent_check_shell(const Global& g, const Args& args) {
       return kShellRun;
     case Action::Sandbox:
     case Action::Prompt:
-      std::fprintf(stderr, "📦 vectra-guard: sending this %s -c command to the sandbox (%s).\n", shell.c_str(),
-                   agent_block_reason(v.decision).c_str());
+      std::fprintf(stderr, "📦 vectra-guard: this %s -c command runs in the sandbox: %s.\n", shell.c_str(),
+                   agent_why(v.decision).c_str());
       return kShellSandbox;  // the sandboxed run records the event
     case Action::Block:
       record_agent_event(source, v, "none");

@@ -97,6 +97,13 @@ AgentVerdict evaluate_agent_command(const Global& g, const std::string& command,
   return v;
 }
 
+std::string agent_why(const Decision& d) {
+  std::string why = d.why;
+  size_t colon = why.find(": ");
+  if (colon != std::string::npos && why.substr(0, colon).ends_with("chosen")) why = why.substr(colon + 2);
+  return without_final_period(why);
+}
+
 std::string agent_block_reason(const Decision& d) {
   std::string reason = d.findings.empty() ? d.why : d.findings.front().reason;
   return without_final_period(reason);
@@ -170,7 +177,7 @@ int hook_claude_code(const Global& g) {
         updated["command"] = sandboxed_command_line(command);
         specific["permissionDecision"] = "allow";
         specific["permissionDecisionReason"] =
-            fmt::format("vectra-guard runs this in the sandbox: {}.", without_final_period(v.decision.why));
+            fmt::format("vectra-guard runs this in the sandbox: {}.", agent_why(v.decision));
         specific["updatedInput"] = updated;
         break;
       }
@@ -215,7 +222,7 @@ int hook_cursor(const Global& g) {
         // sandboxed form to run instead.
         record_agent_event("cursor", v, "none");
         std::string routed = sandboxed_command_line(command);
-        deny(fmt::format("vectra-guard: this runs only in the sandbox ({}).", without_final_period(v.decision.why)),
+        deny(fmt::format("vectra-guard: this runs only in the sandbox ({}).", agent_why(v.decision)),
              fmt::format("vectra-guard requires this command to run in its sandbox. Run exactly this "
                          "instead: {}",
                          routed));

@@ -26,6 +26,9 @@ struct AgentVerdict {
 
 AgentVerdict evaluate_agent_command(const Global& g, const std::string& command, bool can_ask);
 
+// The decision's why without its "Sandbox chosen: " lead and final period.
+std::string agent_why(const Decision& d);
+
 // The first finding's reason (or the why), without a final period.
 std::string agent_block_reason(const Decision& d);
 

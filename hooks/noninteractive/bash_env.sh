@@ -7,7 +7,7 @@
 # stays the same across exec), so it is not judged twice.
 [[ -n ${BASH_EXECUTION_STRING-} && ${VG_EXEC_CHECKED-} != "$$" ]] || return 0
 
-__vg_bin=${VG_BIN:-vectra-guard}
+__vg_bin=${VG_GUARD_BIN:-vectra-guard}
 __vg_cfg=()
 [[ -n ${VG_AGENT_CONFIG-} ]] && __vg_cfg=(--config "$VG_AGENT_CONFIG")
 

@@ -2,7 +2,7 @@
 # ~/.zshenv (or /etc/zsh/zshenv, which zsh reads even with -f): agents' zsh shells
 # are non-interactive and read only zshenv. Prints nothing unless it acts.
 if [[ -n ${ZSH_EXECUTION_STRING-} && ${VG_EXEC_CHECKED-} != $$ ]]; then
-  __vg_bin=${VG_BIN:-vectra-guard}
+  __vg_bin=${VG_GUARD_BIN:-vectra-guard}
   __vg_cfg=()
   [[ -n ${VG_AGENT_CONFIG-} ]] && __vg_cfg=(--config "$VG_AGENT_CONFIG")
   "$__vg_bin" "${__vg_cfg[@]}" agent check-shell --shell zsh -- "$ZSH_EXECUTION_STRING" "$@" </dev/null
