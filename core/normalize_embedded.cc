@@ -1,0 +1,193 @@
+// Code in other languages that runs shell commands or deletes files:
+// python -c, perl -e, ruby -e, node -e, php -r strings.
+#include <array>
+
+#include "core/normalize.h"
+
+namespace vg {
+
+namespace {
+
+// The text between the parentheses of a call starting at `open` (index of '('),
+// skipping over quoted strings.
+std::string_view call_args(std::string_view code, size_t open) {
+  int level = 0;
+  char quote = 0;
+  for (size_t i = open; i < code.size(); ++i) {
+    char c = code[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'' || c == '`') quote = c;
+    else if (c == '(' || c == '[' || c == '{') ++level;
+    else if (c == ')' || c == ']' || c == '}') {
+      if (--level == 0) return code.substr(open + 1, i - open - 1);
+    }
+  }
+  return code.substr(open + 1);
+}
+
+// String literals of an argument list, in order. `dynamic` is set when other
+// expressions (variables, calls) are mixed in.
+std::vector<std::string> literals(std::string_view args, bool& dynamic, bool& is_list) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < args.size() && std::isspace(static_cast<unsigned char>(args[i]))) ++i;
+  is_list = i < args.size() && args[i] == '[';
+  bool saw_other = false;
+  std::string cur;
+  while (i < args.size()) {
+    char c = args[i];
+    if (c == '"' || c == '\'' || c == '`') {
+      char q = c;
+      std::string lit;
+      for (++i; i < args.size() && args[i] != q; ++i) {
+        if (args[i] == '\\' && i + 1 < args.size()) {
+          char e = args[++i];
+          lit += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        } else {
+          lit += args[i];
+        }
+      }
+      out.push_back(lit);
+      ++i;
+      continue;
+    }
+    if (c == ',' && !is_list) break;  // first argument only
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '@') {
+      size_t j = i;
+      while (j < args.size() && (std::isalnum(static_cast<unsigned char>(args[j])) || args[j] == '_' ||
+                                 args[j] == '.' || args[j] == '$' || args[j] == '@'))
+        ++j;
+      std::string_view word = args.substr(i, j - i);
+      if (word != "shell" && word != "True" && word != "true" && word != "check" && word != "f" &&
+          word != "r" && word != "b")
+        saw_other = true;
+      i = j;
+      continue;
+    }
+    ++i;
+  }
+  dynamic = saw_other;
+  return out;
+}
+
+struct CallSite {
+  std::string_view name;
+  bool recursive;  // for deletions
+};
+
+constexpr std::array kShellCalls = {
+    "os.system(",        "os.popen(",        "subprocess.run(",    "subprocess.call(",  "subprocess.Popen(",
+    "subprocess.check_output(", "subprocess.check_call(", "subprocess.getoutput(",
+    "subprocess.getstatusoutput(", "commands.getoutput(", "pty.spawn(", "system(", "exec(", "execSync(",
+    "spawn(", "spawnSync(", "execFile(", "execFileSync(", "popen(", "shell_exec(", "passthru(", "proc_open(",
+    "IO.popen(", "Open3.capture2(", "Open3.popen3(", "Kernel.exec(", "%x(", "qx(", "qx{", "os.execv(",
+    "os.execvp(", "os.execl(", "os.execlp(", "os.spawnl(", "Runtime.getRuntime().exec("};
+
+constexpr std::array kDeleteCalls = {
+    CallSite{"shutil.rmtree(", true},  CallSite{"os.remove(", false},       CallSite{"os.unlink(", false},
+    CallSite{"os.rmdir(", false},      CallSite{"os.removedirs(", true},    CallSite{"rmSync(", false},
+    CallSite{"rmdirSync(", false},     CallSite{"unlinkSync(", false},      CallSite{"fs.rm(", false},
+    CallSite{"fs.unlink(", false},     CallSite{"fs.rmdir(", false},        CallSite{"rm_rf(", true},
+    CallSite{"rm_r(", true},           CallSite{"remove_dir(", true},       CallSite{"File.delete(", false},
+    CallSite{"unlink(", false},        CallSite{"rmtree(", true},           CallSite{"remove_tree(", true},
+    CallSite{"rmdir(", false},         CallSite{"FileUtils.rm(", false},    CallSite{"FileUtils.rm_f(", false}};
+
+bool preceded_by_ident(std::string_view code, size_t pos) {
+  if (pos == 0) return false;
+  char c = code[pos - 1];
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+}  // namespace
+
+EmbeddedCode scan_embedded_code(std::string_view code) {
+  EmbeddedCode ec;
+  for (std::string_view name : kShellCalls) {
+    for (size_t pos = code.find(name); pos != std::string_view::npos; pos = code.find(name, pos + 1)) {
+      // `system(` must not match `os.system(` twice or `filesystem(`.
+      if (name.find('.') == std::string_view::npos && preceded_by_ident(code, pos)) continue;
+      if (name.find('.') == std::string_view::npos && pos > 0 && code[pos - 1] == '.' && name != "exec(" &&
+          name != "execSync(" && name != "spawn(" && name != "spawnSync(" && name != "execFile(" &&
+          name != "execFileSync(" && name != "system(")
+        continue;
+      if (name == "system(" && pos >= 3 && code.substr(pos - 3, 3) == "os.") continue;
+      if (name == "popen(" && pos >= 1 && code[pos - 1] == '.') continue;
+      size_t open = pos + name.size() - 1;
+      std::string_view args = call_args(code, open);
+      bool dynamic = false, is_list = false;
+      std::vector<std::string> lits = literals(args, dynamic, is_list);
+      if (lits.empty()) {
+        if (dynamic) ec.runs_dynamic_shell = true;
+        continue;
+      }
+      std::string shell;
+      if (is_list) {
+        // ["rm", "-rf", "/"] or ["/bin/sh", "-c", "..."]
+        for (size_t i = 0; i < lits.size(); ++i) {
+          if (i) shell += ' ';
+          bool needs_quote = lits[i].find_first_of(" \t;|&$") != std::string::npos;
+          if (needs_quote) shell += '\'' + lits[i] + '\'';
+          else shell += lits[i];
+        }
+      } else {
+        for (const std::string& l : lits) shell += l;
+        if (dynamic) shell += ' ', shell += kUnknown;
+      }
+      ec.shell.push_back(shell);
+    }
+  }
+  // Perl/Ruby backticks: `cmd`.
+  for (size_t pos = code.find('`'); pos != std::string_view::npos;) {
+    size_t end = code.find('`', pos + 1);
+    if (end == std::string_view::npos) break;
+    ec.shell.emplace_back(code.substr(pos + 1, end - pos - 1));
+    pos = code.find('`', end + 1);
+  }
+  for (const CallSite& site : kDeleteCalls) {
+    for (size_t pos = code.find(site.name); pos != std::string_view::npos; pos = code.find(site.name, pos + 1)) {
+      if (site.name.find('.') == std::string_view::npos && preceded_by_ident(code, pos)) continue;
+      size_t open = pos + site.name.size() - 1;
+      std::string_view args = call_args(code, open);
+      bool dynamic = false, is_list = false;
+      std::vector<std::string> lits = literals(args, dynamic, is_list);
+      bool recursive = site.recursive || args.find("recursive") != std::string_view::npos;
+      if (recursive) ec.deletes_recursively = true;
+      if (lits.empty() || dynamic) ec.deletes_dynamic = true;
+      if (!lits.empty()) ec.deleted.push_back(lits[0]);
+    }
+  }
+  return ec;
+}
+
+bool decode_base64(std::string_view in, std::string& out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+  };
+  out.clear();
+  unsigned acc = 0;
+  int bits = 0, n = 0;
+  for (char c : in) {
+    if (c == '=' || c == '\n' || c == '\r' || c == ' ') continue;
+    int v = value(c);
+    if (v < 0) return false;
+    acc = (acc << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    ++n;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return n >= 4;
+}
+
+}  // namespace vg

@@ -1,0 +1,108 @@
+// Rules: declarative tables grouped in packs, and the helpers the packs match with.
+// A pack is a table of Rule (id, severity, reason, alternative) plus either
+// CommandPatterns (program + subcommand words + flags) or a small check function
+// for what a table cannot say (paths, data flow).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/analyze.h"
+#include "core/normalize.h"
+#include "core/paths.h"
+#include "core/risk.h"
+
+namespace vg {
+
+struct Rule {
+  std::string_view id;
+  std::string_view pack;
+  Severity severity;
+  std::string_view reason;       // one sentence
+  std::string_view alternative;  // may be empty
+  std::string_view trait;        // coarse trait for the policy, may be empty
+};
+
+// program + subcommand words + flags => rule. Matching:
+//  - program: one name or several separated by '|'.
+//  - words: space-separated patterns that must appear in order among the first operands;
+//    each pattern may list alternatives with '|' and end in '*' for a prefix.
+//  - any_flag: '|'-separated options of which one must be present ("-f|--force");
+//    an entry starting with '=' matches an argument exactly ("=+main").
+//  - no_flag: same syntax; none of them may be present.
+struct CommandPattern {
+  std::string_view rule;
+  std::string_view program;
+  std::string_view words;
+  std::string_view any_flag = {};
+  std::string_view no_flag = {};
+};
+
+class RuleContext {
+ public:
+  RuleContext(const AnalyzeContext& ctx, std::vector<Finding>& out, std::vector<std::string>& traits)
+      : ctx_(ctx), out_(out), traits_(traits) {}
+
+  // Record that `rule_id` matched `cmd`; `at_least`/`override` adjust the table severity.
+  void hit(std::string_view rule_id, const Cmd& cmd);
+  void hit(std::string_view rule_id, const Cmd& cmd, Severity severity);
+  void trait(std::string_view t);
+
+  PathInfo path(const Arg& a, const Cmd& cmd) const { return classify_path(a, cmd.cwd, ctx_); }
+  const AnalyzeContext& ctx() const { return ctx_; }
+
+ private:
+  const AnalyzeContext& ctx_;
+  std::vector<Finding>& out_;
+  std::vector<std::string>& traits_;
+};
+
+const Rule* find_rule(std::string_view id);
+bool matches(const CommandPattern& p, const Cmd& cmd);
+// Apply a table of patterns: every pattern that matches records its rule.
+void apply_patterns(std::span<const CommandPattern> patterns, const Cmd& cmd, RuleContext& rc);
+// `name` is one of the '|'-separated alternatives in `set` ('*' suffix = prefix).
+bool one_of(std::string_view name, std::string_view set);
+
+// A file a command writes: redirections, tee, cp/mv/install destinations, dd of=, sed -i.
+struct Write {
+  Arg target;
+  bool append;
+};
+std::vector<Write> writes_of(const Cmd& cmd);
+// An argument with its first n characters removed ("of=/dev/sda" -> "/dev/sda").
+Arg drop_prefix(const Arg& a, size_t n);
+
+// The packs. Each exposes its rule table and a check run on every normalized command.
+struct Pack {
+  std::string_view name;
+  std::span<const Rule> rules;
+  void (*check)(const Cmd&, RuleContext&);
+};
+std::span<const Pack> all_packs();
+
+#define VG_PACK_DECL(fn) \
+  std::span<const Rule> fn##_rules(); \
+  void fn##_check(const Cmd&, RuleContext&);
+VG_PACK_DECL(filesystem)
+VG_PACK_DECL(disk)
+VG_PACK_DECL(git)
+VG_PACK_DECL(install)
+VG_PACK_DECL(remote_exec)
+VG_PACK_DECL(privilege)
+VG_PACK_DECL(persistence)
+VG_PACK_DECL(secrets)
+VG_PACK_DECL(network)
+VG_PACK_DECL(system)
+VG_PACK_DECL(database)
+VG_PACK_DECL(infra)
+VG_PACK_DECL(obfuscation)
+VG_PACK_DECL(forensics)
+#undef VG_PACK_DECL
+
+// Rules not tied to one command (parse errors, fork bombs, eval of dynamic strings).
+std::span<const Rule> structural_rules();
+
+}  // namespace vg
