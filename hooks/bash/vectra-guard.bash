@@ -30,7 +30,7 @@ fi
 
 declare -gA _vg_lines=() _vg_notes=()
 declare -g _vg_id=0 _vg_pending='' _vg_judged='' _vg_defer='' _vg_orig='' _vg_rewrite=''
-declare -g _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice=''
+declare -g _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
 
 # Ask the evaluator. $1: "--final" when bash is already running the line. Sets
 # _vg_verdict (run|sandbox|block|incomplete) and _vg_notice (text for stderr).
@@ -144,7 +144,7 @@ _vg_debug() {
   [[ -v _vg_line ]] || return 0
   unset _vg_line
   case $BASH_COMMAND in
-    _vg_enter | _vg_precmd) return 0 ;;
+    _vg_enter | _vg_precmd | _vg_status=* | _vg_trap=*) return 0 ;;
   esac
   if [[ -n $_vg_defer ]]; then
     local id=$_vg_defer_id
@@ -187,6 +187,7 @@ _vg_debug() {
 
 # Outermost DEBUG trap: a foreign trap (VS Code, starship) runs first, its status ignored.
 _vg_debug_outer() {
+  [[ -n $_vg_nested ]] && return 0
   if [[ -n $_vg_foreign ]]; then
     _vg_nested=1
     builtin eval -- "$_vg_foreign"
@@ -205,24 +206,26 @@ _vg_bind_keys() {
   done
 }
 
-# Put our pieces back if something replaced them since the last prompt.
+# Put our pieces back if something replaced them since the last prompt. Inside a
+# function bash hides the DEBUG trap, so callers pass `trap -p DEBUG` in _vg_trap,
+# taken at the top level.
 _vg_reassert() {
   shopt -s extdebug
   set +T +E
   [[ $PS0 == *'${_vg_line=}'* ]] || PS0+='${_vg_line=}'
-  local current
-  current=$(trap -p DEBUG)
-  if [[ -n $current && $current != "trap -- '_vg_debug_outer' DEBUG" ]]; then
+  # A trap that already calls ours (a wrapper around it) must not be wrapped again.
+  if [[ -n $_vg_trap && $_vg_trap != *_vg_debug* ]]; then
     local -a parts
-    builtin eval "parts=($current)"
+    builtin eval "parts=($_vg_trap)"
     _vg_foreign=${parts[2]}
   fi
   trap '_vg_debug_outer' DEBUG
-  [[ $(builtin bind -m emacs -p 2>/dev/null | command grep -F '"\C-m"') == *'\C-x\C-_V1'* ]] || _vg_bind_keys
+  [[ $(builtin bind -m emacs -s 2>/dev/null) == *'"\C-m": "\C-x\C-_V1'* ]] || _vg_bind_keys
 }
 
+# Runs from PROMPT_COMMAND as `_vg_status=$?; _vg_trap=$(trap -p DEBUG); _vg_precmd`.
 _vg_precmd() {
-  local status=$?
+  local status=$_vg_status
   # Show what the user typed in history, not our rewrite of it.
   if [[ -n $_vg_rewrite ]]; then
     local last
@@ -240,20 +243,24 @@ _vg_precmd() {
   return $status
 }
 
+_vg_prompt_command='_vg_status=$?; _vg_trap=$(trap -p DEBUG); _vg_precmd'
+
+# Last in PROMPT_COMMAND (string or array), so other tools' prompt hooks run first.
 _vg_install_precmd() {
   local decl
   decl=$(declare -p PROMPT_COMMAND 2>/dev/null)
   if [[ $decl == 'declare -a'* ]]; then
     local pc
-    for pc in "${PROMPT_COMMAND[@]}"; do [[ $pc == _vg_precmd ]] && return; done
-    PROMPT_COMMAND+=(_vg_precmd)
+    for pc in "${PROMPT_COMMAND[@]}"; do [[ $pc == "$_vg_prompt_command" ]] && return; done
+    PROMPT_COMMAND+=("$_vg_prompt_command")
   else
     [[ $PROMPT_COMMAND == *_vg_precmd* ]] && return
-    PROMPT_COMMAND=${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}_vg_precmd
+    PROMPT_COMMAND=${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}$_vg_prompt_command
   fi
 }
 
+# The DEBUG trap, extdebug and PS0 are set at the first prompt: inside this sourced file
+# bash hides a DEBUG trap that ~/.bashrc set before us, which must be kept (wrapped).
 _vg_bind_keys
 _vg_install_precmd
-_vg_reassert
 _vg_hc=$HISTCMD

@@ -23,6 +23,21 @@ import sys
 import time
 
 
+def kill_session(sid):
+    """SIGKILL every process of the shell's session (pty.fork made the shell its leader):
+    background jobs and runaway children must not outlive the test."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) == sid:  # field 6 of stat: session id
+                os.kill(int(entry), signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass
+
+
 def main():
     args = sys.argv[1:]
     timeout = 15.0
@@ -128,10 +143,7 @@ def main():
                     break
     except OSError:
         pass
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    kill_session(pid)
     try:
         os.waitpid(pid, 0)
     except ChildProcessError:
