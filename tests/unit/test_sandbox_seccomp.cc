@@ -1,0 +1,176 @@
+// The seccomp filter: builds and exports, what it denies (checked in a forked child
+// that loads it), and Docker-format profiles.
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "sandbox/seccomp.h"
+#include "sandbox/seccomp_profile.h"
+
+using namespace vg::sandbox;
+
+namespace {
+
+// Load the filter from `fd` in a child, run `probe` there; returns its exit code.
+int in_filtered_child(int fd, int (*probe)()) {
+  struct stat st;
+  cr_assert_eq(fstat(fd, &st), 0);
+  std::vector<sock_filter> prog(static_cast<size_t>(st.st_size) / sizeof(sock_filter));
+  cr_assert_eq(pread(fd, prog.data(), static_cast<size_t>(st.st_size), 0), st.st_size);
+  pid_t pid = fork();
+  if (pid == 0) {
+    sock_fprog fprog = {static_cast<unsigned short>(prog.size()), prog.data()};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(90);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) _exit(91);
+    _exit(probe());
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  cr_assert(WIFEXITED(status), "the child was killed: a denial must be an error, not a kill");
+  return WEXITSTATUS(status);
+}
+
+int filter_fd(bool allow_unix) {
+  std::string err;
+  int fd = seccomp_bpf_memfd({allow_unix, ""}, err);
+  cr_assert_geq(fd, 0, "%s", err.c_str());
+  return fd;
+}
+
+}  // namespace
+
+Test(seccomp, required_calls_on_the_deny_list) {
+  const auto& d = denied_syscalls();
+  for (const char* n : {"ptrace", "process_vm_readv", "process_vm_writev", "kexec_load", "kexec_file_load",
+                        "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "userfaultfd",
+                        "io_uring_setup", "io_uring_enter", "io_uring_register", "mount", "umount2",
+                        "pivot_root", "move_mount", "open_tree", "fsopen", "fsmount", "setns"})
+    cr_assert(std::find(d.begin(), d.end(), n) != d.end(), "%s not denied", n);
+}
+
+Test(seccomp, exports_a_sealed_rewound_program) {
+  int fd = filter_fd(false);
+  struct stat st;
+  cr_assert_eq(fstat(fd, &st), 0);
+  cr_assert_gt(st.st_size, 0);
+  cr_assert_eq(st.st_size % static_cast<off_t>(sizeof(sock_filter)), 0);
+  cr_assert_eq(lseek(fd, 0, SEEK_CUR), 0);
+  cr_assert_lt(write(fd, "x", 1), 0, "sealed against writes");
+  close(fd);
+}
+
+Test(seccomp, ptrace_denied_with_eperm) {
+  int fd = filter_fd(false);
+  int rc = in_filtered_child(fd, [] {
+    return ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) == -1 && errno == EPERM ? 0 : 1;
+  });
+  cr_assert_eq(rc, 0);
+  close(fd);
+}
+
+Test(seccomp, unix_sockets_denied_by_default) {
+  int fd = filter_fd(false);
+  cr_assert_eq(in_filtered_child(fd, [] { return socket(AF_UNIX, SOCK_STREAM, 0) < 0 && errno == EPERM ? 0 : 1; }), 0);
+  close(fd);
+}
+
+Test(seccomp, unix_sockets_allowed_when_configured) {
+  int fd = filter_fd(true);
+  cr_assert_eq(in_filtered_child(fd, [] { return socket(AF_UNIX, SOCK_STREAM, 0) >= 0 ? 0 : 1; }), 0);
+  close(fd);
+}
+
+Test(seccomp, vsock_always_denied) {
+  int fd = filter_fd(true);
+  cr_assert_eq(in_filtered_child(fd, [] { return socket(AF_VSOCK, SOCK_STREAM, 0) < 0 && errno == EPERM ? 0 : 1; }), 0);
+  close(fd);
+}
+
+Test(seccomp, inet_sockets_still_work) {
+  int fd = filter_fd(false);
+  cr_assert_eq(in_filtered_child(fd, [] { return socket(AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : 1; }), 0);
+  close(fd);
+}
+
+Test(seccomp, new_user_namespace_denied_plain_fork_works) {
+  int fd = filter_fd(false);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 if (unshare(CLONE_NEWUSER) == 0 || errno != EPERM) return 1;
+                 pid_t p = fork();
+                 if (p == 0) _exit(0);
+                 int st;
+                 return p > 0 && waitpid(p, &st, 0) == p ? 0 : 2;
+               }),
+               0);
+  close(fd);
+}
+
+Test(seccomp, mount_denied) {
+  int fd = filter_fd(false);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 return syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, nullptr) == -1 && errno == EPERM ? 0 : 1;
+               }),
+               0);
+  close(fd);
+}
+
+Test(docker_profile, allowlist_profile_builds) {
+  std::string err;
+  scmp_filter_ctx ctx = parse_docker_seccomp_profile(R"({
+    "defaultAction": "SCMP_ACT_ERRNO",
+    "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]}],
+    "syscalls": [
+      {"names": ["read", "write", "exit_group", "no_such_call"], "action": "SCMP_ACT_ALLOW"},
+      {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+       "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]},
+      {"names": ["ptrace"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_PTRACE"]}}
+    ]})", "t.json", err);
+  cr_assert_not_null(ctx, "%s", err.c_str());
+  seccomp_release(ctx);
+}
+
+Test(docker_profile, bad_action_is_a_clear_error) {
+  std::string err;
+  cr_assert_null(parse_docker_seccomp_profile(R"({"defaultAction": "SCMP_ACT_BOGUS"})", "p.json", err));
+  cr_assert(err.find("p.json") != std::string::npos, "%s", err.c_str());
+}
+
+Test(docker_profile, invalid_json_is_a_clear_error) {
+  std::string err;
+  cr_assert_null(parse_docker_seccomp_profile("{not json", "q.json", err));
+  cr_assert(err.find("q.json") != std::string::npos);
+}
+
+Test(docker_profile, missing_file_is_a_clear_error) {
+  std::string err;
+  cr_assert_null(load_docker_seccomp_profile("/nonexistent/profile.json", err));
+  cr_assert(err.find("/nonexistent/profile.json") != std::string::npos);
+}
+
+Test(docker_profile, profile_replaces_builtin_and_is_enforced) {
+  char path[] = "/tmp/vg-seccomp-profile.XXXXXX";
+  int pfd = mkstemp(path);
+  std::string text = R"({"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]})";
+  cr_assert_eq(write(pfd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(pfd);
+  std::string err;
+  int fd = seccomp_bpf_memfd({false, path}, err);
+  cr_assert_geq(fd, 0, "%s", err.c_str());
+  cr_assert_eq(in_filtered_child(fd, [] { return syscall(SYS_getppid) == -1 && errno == EACCES ? 0 : 1; }), 0);
+  unlink(path);
+  close(fd);
+}
