@@ -523,6 +523,8 @@ class Parser {
 
   // Reads a redirection at the current position, if there is one.
   bool try_redirect(std::vector<Redirect>& out) {
+    int first = peek();
+    if (!(first == '<' || first == '>' || first == '&' || first == '{' || is_digit(first))) return false;
     size_t save_pos = pos_;
     int save_line = line_;
     Redirect r;
@@ -927,7 +929,7 @@ class Parser {
     if (!is_name_start(raw(p))) return std::string_view::npos;
     while (is_name_char(raw(p))) ++p;
     if (raw(p) == '[') {
-      while (p < src_.size() && src_[p] != ']' && src_[p] != '\n') ++p;
+      while (p < src_.size() && src_[p] != ']' && !is_meta(static_cast<unsigned char>(src_[p]))) ++p;
       if (raw(p) != ']') return std::string_view::npos;
       ++p;
     }
@@ -1285,26 +1287,34 @@ class Parser {
   bool arith_ahead(size_t skip) {
     size_t p = logical(pos_);
     for (size_t i = 0; i < skip; ++i) p = logical(p + 1);
+    size_t from = p;
+    size_t end = std::min(src_.size(), p + sh_.scan_budget);
     int depth = 0;
-    size_t scanned = 0;
-    for (; p < src_.size(); ++p, ++scanned) {
-      if (scanned % 64 == 0 && !take_budget(64)) return false;
+    bool arith = true;  // an unterminated `((` is reported as arithmetic
+    for (; p < end; ++p) {
       char c = src_[p];
       if (c == '(') {
         ++depth;
       } else if (c == ')') {
-        if (depth == 0) return raw(logical(p + 1)) == ')';
+        if (depth == 0) {
+          arith = raw(logical(p + 1)) == ')';
+          break;
+        }
         --depth;
       } else if (c == '\\') {
         ++p;
       } else if (c == '\'' || c == '"') {
         size_t close = src_.find(c, p + 1);
-        if (close == std::string_view::npos) return false;
-        scanned += close - p;
+        if (close == std::string_view::npos || close >= end) {
+          arith = false;
+          break;
+        }
         p = close;
       }
     }
-    return true;
+    if (p >= end && end < src_.size()) arith = false;  // out of budget: read it as a subshell
+    take_budget(std::min(sh_.scan_budget, p - from));
+    return arith;
   }
 
   // Reads arithmetic text up to the closing `))` (consumed); returns where the text ends.
