@@ -45,7 +45,7 @@ bool is_meta(int c) {
 // that starts a quote, an expansion, a glob, a tilde or an assignment detail.
 constexpr std::array<bool, 256> make_word_stops() {
   std::array<bool, 256> t{};
-  for (char c : std::string_view(" \t\n;&|<>()'\"\\$`*?[{~:=")) t[static_cast<unsigned char>(c)] = true;
+  for (char c : std::string_view(" \t\n;&|<>()'\"\\$`*?[{~:=@+!")) t[static_cast<unsigned char>(c)] = true;
   return t;
 }
 constexpr std::array<bool, 256> kWordStops = make_word_stops();
@@ -956,7 +956,7 @@ class Parser {
         read_array(w);
         continue;
       }
-      if (c == '(' && pos_ > st.start && is_extglob_prefix(raw(pos_ - 1))) {
+      if (is_extglob_prefix(c) && peek_at(1) == '(') {
         read_extglob(w);
         continue;
       }
@@ -1467,9 +1467,12 @@ class Parser {
     }
   }
 
-  // @(..) ?(..) *(..) +(..) !(..): the prefix was already read; the group is a glob.
+  // @(..) ?(..) *(..) +(..) !(..): bash's extended globs, one Glob part.
   void read_extglob(Word& w) {
+    skip_continuations();
     size_t start = pos_;
+    ++pos_;  // the prefix character
+    skip_continuations();
     int depth = 0;
     while (pos_ < src_.size()) {
       char c = src_[pos_];

@@ -361,7 +361,10 @@ Test(glob, extglob) {
   cr_assert_eq(simple_at(r).words.size(), 3u);
   cr_assert(has_part(word_at(r, 1), PartKind::Glob));
   EXPECT_STR(word_at(r, 1).value, "@(a|b).txt");
+  EXPECT_STR(part_of(word_at(r, 2), PartKind::Glob).text, "!(x)");
 }
+Test(glob, extglob_in_cond) { EXPECT_STR(part_of(command_at(ok("[[ $f == *(x)+(y) ]]"), 0).words.at(2), PartKind::Glob).text, "*(x)"); }
+Test(glob, plus_and_at_are_literal) { cr_assert_not(word_at(ok("g++ a@b"), 0).dynamic()); }
 Test(tilde, plain) {
   const Word& w = word_at(ok("rm -rf ~/"), 2);
   EXPECT_STR(part_of(w, PartKind::Tilde).text, "");
