@@ -22,7 +22,7 @@ json_get() {
 import json, sys
 path, line, expr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 with open(path, encoding="utf-8") as f:
-    e = json.loads(f.read().splitlines()[line - 1])
+    e = json.loads(f.read().split("\n")[line - 1])  # not splitlines(): U+2028 is data
 v = eval(expr, {"e": e})
 print(json.dumps(v) if not isinstance(v, str) else v)
 PY
