@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# The zsh hook in a real interactive zsh under a pty, installed by the installer.
+load hook_helpers
+
+setup() { hook_setup; }
+teardown() { hook_teardown; }
+
+@test "zsh: ordinary lines run on the host with their output and \$? unchanged" {
+  hook_install zsh
+  drive zsh <<'S'
+send echo hello-$((6*7))
+send false
+send echo rc=$?
+S
+  [ "$status" -eq 0 ]
+  has "hello-42"
+  has "rc=1"
+}
+
+@test "zsh: a harmful line is cancelled: \$? is 126, the canary survives, history keeps the text" {
+  hook_install zsh
+  drive zsh <<'S'
+send rm -rf ~
+send echo rc=$?
+send fc -ln -2
+S
+  [ "$status" -eq 0 ]
+  [ -f "$HOME/canary" ]
+  has "rc=126"
+  has "Blocked by vectra-guard"
+  has $'\nrm -rf ~'
+}
+
+@test "zsh: cd, export and functions keep working in the shell" {
+  hook_install zsh
+  mkdir -p "$T/ws/sub"
+  drive zsh <<'S'
+send cd sub
+send pwd
+send export VGX=val-1
+send sh -c 'echo from-child-$VGX'
+send vgf() { echo func-$1; }
+send vgf 7
+S
+  [ "$status" -eq 0 ]
+  has "$T/ws/sub"
+  has "from-child-val-1"
+  has "func-7"
+}
+
+@test "zsh: a deny-listed line runs in the sandbox, not on the host" {
+  hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install zsh
+  drive zsh <<'S'
+send echo vgdeny-$((40+2)); touch "$T/vgdeny-marker"
+S
+  [ "$status" -eq 0 ]
+  has "Running in sandbox"
+  has "vgdeny-42"
+  [ ! -e "$T/vgdeny-marker" ]
+}
+
+@test "zsh: VG_DISABLE=1 runs that one command unguarded" {
+  hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install zsh
+  drive zsh <<'S'
+send VG_DISABLE=1 touch "$T/vgdeny-1"
+send touch "$T/vgdeny-2"
+S
+  [ "$status" -eq 0 ]
+  [ -e "$T/vgdeny-1" ]
+  [ ! -e "$T/vgdeny-2" ]
+}
+
+@test "zsh: multi-line input runs as one command; a harmful loop body cancels it all" {
+  hook_install zsh
+  drive zsh <<'S'
+send for i in 1 2
+send do echo loop-$i
+send done
+send for i in 1
+send do echo never-$i; rm -rf ~
+send done
+send echo after-$((1+1))
+S
+  [ "$status" -eq 0 ]
+  has "loop-1"
+  has "loop-2"
+  lacks "never-1"
+  has "after-2"
+  [ -f "$HOME/canary" ]
+}
+
+@test "zsh: prompts on the terminal: y runs once, n cancels with 126, r remembers" {
+  hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = paranoid\n'
+  hook_install zsh
+  drive zsh < "$BATS_TEST_DIRNAME/hook_prompt_script.txt"
+  [ "$status" -eq 0 ]
+  prompt_checks
+}
+
+@test "zsh as an unprivileged user: blocked line, ordinary line, cd" {
+  hook_install zsh
+  mkdir -p "$T/ws/sub"
+  hook_as_unprivileged
+  drive zsh <<'S'
+send rm -rf ~
+send echo rc=$?
+send echo hello-$((6*7))
+send cd sub && pwd
+S
+  [ "$status" -eq 0 ]
+  [ -f "$HOME/canary" ]
+  has "rc=126"
+  has "hello-42"
+  has "$T/ws/sub"
+}
