@@ -40,3 +40,37 @@ as_user() {
     "$@"
   fi
 }
+
+# pty_run ANSWER CMD...: run CMD (through bash -c) with a pseudo-terminal as its
+# controlling terminal, stdin, stdout and stderr; when "[S]andbox" shows up, type
+# ANSWER and Enter. Prints the transcript; exits with CMD's status (3 on a hang).
+pty_run() {
+  python3 - "$@" <<'PY'
+import os, pty, select, sys, time
+answer, cmd = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("bash", ["bash", "-c", cmd])
+out, answered, deadline = b"", False, time.time() + 30
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    if not answered and b"[S]andbox" in out:
+        os.write(fd, answer.encode() + b"\n")
+        answered = True
+else:
+    os.kill(pid, 9)
+    sys.stdout.write(out.decode(errors="replace"))
+    sys.exit(3)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 3)
+PY
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# Asking on the terminal: the question goes to /dev/tty (never the command's stdin),
+# shows risk, findings and why; [S]andbox is the default, [h]ost and [n]o the others.
+
+bats_require_minimum_version 1.5.0
+load exec_helpers
+
+setup() {
+  exec_setup
+  # guard level paranoid asks for every command when a terminal is there.
+  printf '[sandbox]\nmode = auto\n[guard]\nlevel = paranoid\n' >"$T/ask.ini"
+}
+
+@test "answer n: refused with 126, the command does not run" {
+  run pty_run n "'$VG' --config '$T/ask.ini' exec -- touch '$T/ws/ran'"
+  [[ $status == 126 ]]
+  [[ $output == *"run this command?"* ]]
+  [[ $output == *"Command: touch"* ]]
+  [[ $output == *"[S]andbox / [h]ost / [n]o"* ]]
+  [[ $output == *"Not run"* ]]
+  [[ ! -e $T/ws/ran ]]
+  [[ $(json_get "$(LOG)" 1 'e["decision"]') == prompt ]]
+  [[ $(json_get "$(LOG)" 1 'e["answer"]') == no ]]
+  [[ $(json_get "$(LOG)" 1 'e["exit_code"]') == 126 ]]
+}
+
+@test "answer h: runs on the host" {
+  run pty_run h "'$VG' --config '$T/ask.ini' exec -- sh -c 'echo ran-on-host; exit 6'"
+  [[ $status == 6 ]]
+  [[ $output == *ran-on-host* ]]
+  [[ $(json_get "$(LOG)" 1 'e["answer"]') == host ]]
+  [[ $(json_get "$(LOG)" 1 'e["runtime"]') == host ]]
+}
+
+@test "Enter alone: the default is the sandbox" {
+  run pty_run "" "'$VG' --config '$T/ask.ini' exec -- sh -c 'echo in-box'"
+  [[ $status == 0 ]]
+  [[ $output == *"Running in sandbox"* ]]
+  [[ $output == *in-box* ]]
+  [[ $(json_get "$(LOG)" 1 'e["answer"]') == sandbox ]]
+  [[ $(json_get "$(LOG)" 1 'e["runtime"]') == bubblewrap ]]
+}
+
+@test "the question is asked on /dev/tty, the command's stdin stays its own" {
+  run pty_run h "printf 'piped-data\n' | '$VG' --config '$T/ask.ini' exec --interactive -- cat"
+  [[ $status == 0 ]]
+  [[ $output == *"[S]andbox"* ]]
+  [[ $output == *piped-data* ]]
+}
+
+@test "--no-interactive on a terminal never asks" {
+  run pty_run n "'$VG' --config '$T/ask.ini' exec --no-interactive -- echo quiet"
+  [[ $output != *"[S]andbox"* ]]
+  [[ $output == *quiet* ]]
+}
+
+@test "without a terminal nothing is asked (agents, CI)" {
+  run --separate-stderr "$VG" --config "$T/ask.ini" exec -- echo no-tty </dev/null
+  [[ $status == 0 && $output == no-tty ]]
+  [[ $stderr != *"[S]andbox"* ]]
+}
