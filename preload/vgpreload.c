@@ -487,7 +487,9 @@ __attribute__((constructor)) static void vg_preload_init(void) {
     } else if (strncmp(s, "BASH_ENV=", 9) == 0) {
       keep_entry(s, &used);
     } else if (strncmp(s, "VG_", 3) == 0 && strncmp(s, "VG_DISABLE=", 11) != 0 &&
-               strncmp(s, "VG_VIA_SHIM=", 12) != 0) {
+               strncmp(s, "VG_VIA_SHIM=", 12) != 0 && strncmp(s, "VG_EXEC_CHECKED=", 16) != 0 &&
+               strncmp(s, "VG_NI_ROUTED=", 13) != 0) {
+      /* The session's variables; not the per-exec markers, which must not spread. */
       keep_entry(s, &used);
     } else if ((strncmp(s, "HOME=", 5) == 0 || strncmp(s, "PATH=", 5) == 0 ||
                 strncmp(s, "USER=", 5) == 0 || strncmp(s, "LOGNAME=", 8) == 0) &&

@@ -5,7 +5,8 @@
 # it acts. No DEBUG trap (it would cost every simple command of every script).
 # VG_EXEC_CHECKED = our pid: the exec shim already judged this very exec (the pid
 # stays the same across exec), so it is not judged twice.
-[[ -n ${BASH_EXECUTION_STRING-} && ${VG_EXEC_CHECKED-} != "$$" ]] || return 0
+# VG_NI_ROUTED: this shell already is the sandboxed run of a judged string.
+[[ -n ${BASH_EXECUTION_STRING-} && ${VG_EXEC_CHECKED-} != "$$" && -z ${VG_NI_ROUTED-} ]] || return 0
 
 __vg_bin=${VG_GUARD_BIN:-vectra-guard}
 __vg_cfg=()
@@ -16,7 +17,7 @@ __vg_cfg=()
 "$__vg_bin" "${__vg_cfg[@]}" agent check-shell --shell bash -- "$BASH_EXECUTION_STRING" "$@" </dev/null
 case $? in
   0) unset __vg_bin __vg_cfg ;;
-  100) exec "$__vg_bin" "${__vg_cfg[@]}" exec --sandbox --no-interactive -- \
+  100) VG_NI_ROUTED=1 exec "$__vg_bin" "${__vg_cfg[@]}" exec --sandbox --no-interactive -- \
          "${BASH:-bash}" -c "$BASH_EXECUTION_STRING" "$0" "$@" ;;
   126) exit 126 ;;
   *) printf 'vectra-guard: this bash -c command could not be judged (is %s installed?); not running it.\n' \
