@@ -1,16 +1,13 @@
 #include "sandbox/env.h"
 
+#include "core/config.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace vg::sandbox {
 
-const std::vector<std::string>& default_env_whitelist() {
-  static const std::vector<std::string> list = {
-      "HOME", "USER", "LOGNAME", "PATH", "SHELL", "TERM", "LANG",
-      "LC_*", "TZ",   "PWD",     "COLUMNS", "LINES"};
-  return list;
-}
+const std::vector<std::string>& default_env_whitelist() { return vg::default_env_whitelist(); }
 
 namespace {
 
@@ -57,6 +54,14 @@ bool env_pattern_matches(std::string_view pattern, std::string_view name) {
   return pattern == name;
 }
 
+bool narrows_default(const std::vector<std::string>& config_whitelist) {
+  if (config_whitelist.empty()) return false;
+  const auto& d = default_env_whitelist();
+  return std::all_of(config_whitelist.begin(), config_whitelist.end(), [&](const std::string& n) {
+    return std::any_of(d.begin(), d.end(), [&](const std::string& p) { return env_pattern_matches(p, n); });
+  });
+}
+
 std::vector<std::string> filter_env(const std::vector<std::string>& environ,
                                     const std::vector<std::string>& config_whitelist) {
   std::vector<std::string> out;
@@ -71,7 +76,8 @@ std::vector<std::string> filter_env(const std::vector<std::string>& environ,
       return std::any_of(list.begin(), list.end(),
                          [&](const std::string& p) { return env_pattern_matches(p, name); });
     };
-    if (named_exactly || admits(default_env_whitelist()) || admits(config_whitelist))
+    if (named_exactly || (!narrows_default(config_whitelist) && admits(default_env_whitelist())) ||
+        admits(config_whitelist))
       out.push_back(entry);
   }
   return out;

@@ -18,8 +18,13 @@ bool looks_secret(std::string_view name);
 // Whether `name` matches a whitelist entry: an exact name, or a prefix ending in '*'.
 bool env_pattern_matches(std::string_view pattern, std::string_view name);
 
-// Keep the NAME=VALUE entries the default list or `config_whitelist` admits; a
-// secret-looking name passes only when config_whitelist names it exactly.
+// Whether the config's list only names variables the default list has: then it is
+// the complete list (a narrowing, e.g. a project's "PATH HOME"), not additions.
+bool narrows_default(const std::vector<std::string>& config_whitelist);
+
+// Keep the NAME=VALUE entries admitted by the default list plus `config_whitelist`
+// (or by config_whitelist alone when it narrows the default); a secret-looking name
+// passes only when config_whitelist names it exactly.
 std::vector<std::string> filter_env(const std::vector<std::string>& environ,
                                     const std::vector<std::string>& config_whitelist);
 

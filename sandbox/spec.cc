@@ -124,6 +124,12 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
       return false;
     }
     if (m.target.empty()) m.target = m.source;
+    // The root is read-only: a mount point can only be made on the private /tmp.
+    if (access(m.target.c_str(), F_OK) != 0 && !inside(m.target, "/tmp")) {
+      error = "the bind mount target " + m.target +
+              " does not exist on this machine; create it or choose an existing path in bind_mounts";
+      return false;
+    }
     fs.bind_mounts.push_back(m);
   }
   // The ssh agent would sign for the sandbox as if it were the user.

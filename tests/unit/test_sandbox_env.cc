@@ -123,3 +123,14 @@ Test(env_filter, default_list_contents) {
                         "PWD", "COLUMNS", "LINES"})
     cr_assert(std::find(d.begin(), d.end(), n) != d.end(), "%s missing from the default list", n);
 }
+
+Test(env_filter, config_list_of_default_names_narrows) {
+  std::vector<std::string> in = {"HOME=/h", "PATH=/p", "TERM=xterm", "LC_ALL=C"};
+  cr_assert(narrows_default({"PATH", "HOME"}));
+  cr_assert_not(narrows_default({"PATH", "EDITOR"}));
+  cr_assert_not(narrows_default({}));
+  auto out = filter_env(in, {"PATH", "HOME"});
+  cr_assert_eq(out.size(), 2u);
+  cr_assert(has(out, "PATH=/p"));
+  cr_assert_not(has(out, "TERM=xterm"));
+}

@@ -1,0 +1,58 @@
+# Shared setup for tests/e2e/sandbox_*.bats: a throw-away HOME, VG_HOME and workspace
+# per test under /var/tmp (the host root is visible read-only inside the sandbox, so
+# secrets there must be hidden by us; /tmp would be hidden anyway by the private /tmp).
+
+sandbox_setup() {
+  : "${VG_BIN:?VG_BIN is set by ctest to the bin directory of the build}"
+  VG="$VG_BIN/vectra-guard"
+  [[ -x $VG && -x $VG_BIN/vg-init ]] || { echo "build vectra-guard and vg-init first" >&2; return 1; }
+  command -v bwrap >/dev/null || { echo "bubblewrap is required for these tests" >&2; return 1; }
+  ROOT=$(mktemp -d /var/tmp/vg-e2e.XXXXXX)
+  export HOME=$ROOT/home VG_HOME=$ROOT/vghome XDG_CONFIG_HOME=$ROOT/home/.config
+  unset VG_SESSION VG_AGENT VG_DISABLE BASH_ENV LD_PRELOAD VG_POLICY_SNAPSHOT
+  WS=$HOME/project
+  mkdir -p "$WS/.git/hooks" "$HOME/.ssh" "$HOME/.aws" "$VG_HOME"
+  echo "ssh-secret-$$" >"$HOME/.ssh/id_ed25519"
+  echo "aws-secret-$$" >"$HOME/.aws/credentials"
+  echo "machine x login u password netrc-secret" >"$HOME/.netrc"
+  echo "history-secret" >"$HOME/.bash_history"
+  echo '{"trusted": []}' >"$VG_HOME/trust.json"
+  printf '#!/bin/sh\nexit 0\n' >"$WS/.git/hooks/pre-commit"
+  printf '[core]\n\tbare = false\n' >"$WS/.git/config"
+  cd "$WS"
+  # /usr/bin/python3 first: a per-user python shim may not be readable by other users.
+  PY=$(command -v /usr/bin/python3 || command -v python3)
+}
+
+sandbox_teardown() {
+  cd /
+  [[ -n ${LISTENER_PID:-} ]] && kill "$LISTENER_PID" 2>/dev/null
+  [[ -n ${ROOT:-} && -d $ROOT ]] && rm -rf "$ROOT"
+  return 0
+}
+
+# Run the sandbox with the command after --; stderr kept apart from stdout.
+sbx() { "$VG" sandbox run "$@"; }
+
+# Wait (up to ~5 s) until a TCP port on 127.0.0.1 accepts connections.
+wait_for_port() {
+  for _ in $(seq 50); do
+    (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+# Wait until a path exists.
+wait_for_path() {
+  for _ in $(seq 50); do
+    [[ -e $1 ]] && return 0
+    sleep 0.1
+  done
+  echo "$1 never appeared" >&2
+  return 1
+}
+
+# A free-ish port from the test's pid, away from common services.
+test_port() { echo $((20000 + ($$ % 20000))); }

