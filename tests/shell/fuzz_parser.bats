@@ -38,8 +38,8 @@ setup() {
 @test "parser survives fuzzing for VG_FUZZ_SECONDS without crash, leak or hang" {
   seconds="${VG_FUZZ_SECONDS:-60}"
   [ "$seconds" -gt 0 ] || seconds=10
-  run "$fuzzer" -max_total_time="$seconds" -timeout=5 -max_len=4096 \
-    -artifact_prefix="$work/artifacts/" "$work/corpus"
+  run "$fuzzer" -max_total_time="$seconds" -timeout=5 -max_len=8192 \
+    -dict="$seeds/../shell.dict" -artifact_prefix="$work/artifacts/" "$work/corpus"
   echo "$output" | tail -30
   [ "$status" -eq 0 ]
   [ -z "$(ls -A "$work/artifacts")" ]
