@@ -11,7 +11,7 @@ Script lines (one command each):
   keys TEXT     type TEXT without Enter (\\r, \\n, \\x1b escapes are decoded)
   expect TEXT   wait until TEXT appears in the output after the last match
   wait          wait for the next prompt (PS1 or PS2)
-The whole transcript (carriage returns removed) goes to stdout. Exit status 3 when a
+The whole transcript (carriage returns and terminal escapes removed) goes to stdout. Exit status 3 when a
 wait timed out, so a hung shell fails the test instead of blocking it.
 """
 import os
@@ -148,7 +148,10 @@ def main():
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
-    sys.stdout.write(out.decode("utf-8", "replace").replace("\r", ""))
+    # Terminal control sequences (bracketed paste, colours) are not part of what a
+    # test checks: drop them with the carriage returns.
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07", b"", bytes(out))
+    sys.stdout.write(text.decode("utf-8", "replace").replace("\r", ""))
     sys.exit(status)
 
 
