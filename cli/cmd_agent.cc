@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -56,7 +57,9 @@ std::string find_beside_binary(const std::vector<std::string>& relative, const c
   std::string bin_dir = dir_of(self_binary());
   for (const std::string& r : relative) {
     std::string p = bin_dir + "/" + r;
-    if (is_file(p)) return p;
+    if (!is_file(p)) continue;
+    char resolved[PATH_MAX];
+    return realpath(p.c_str(), resolved) ? std::string(resolved) : p;
   }
   return "";
 }

@@ -17,3 +17,6 @@ home_intact() { [[ -f $HOME/precious/file ]]; }
 
 # All audit events of this test, one JSON object per line.
 audit_events() { cat "$VG_HOME"/sessions/*.jsonl 2>/dev/null; }
+
+# True when some audit event matches the jq condition, e.g. has_event '.decision == "block"'.
+has_event() { audit_events | jq -s -e "any(.[]; $1)" >/dev/null; }

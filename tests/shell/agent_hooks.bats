@@ -20,7 +20,7 @@ cursor() { event "$1" | "$GUARD" --config "${2:-$T/auto.ini}" hook cursor; }
   run --separate-stderr claude claude_bash_harmless.json
   [ "$status" -eq 0 ]
   [ -z "$output" ]
-  audit_events | jq -e 'select(.source == "claude-code" and .command == "ls -la" and .decision == "host")' >/dev/null
+  has_event '.source == "claude-code" and .command == "ls -la" and .decision == "host"'
 }
 
 @test "claude-code: rm -rf ~ is blocked with exit 2 and the reason on stderr" {
@@ -29,7 +29,7 @@ cursor() { event "$1" | "$GUARD" --config "${2:-$T/auto.ini}" hook cursor; }
   [ -z "$output" ]
   [[ $stderr == *"vectra-guard blocked this command"* ]]
   [[ $stderr == *"home directory"* ]]
-  audit_events | jq -e 'select(.source == "claude-code" and .decision == "block")' >/dev/null
+  has_event '.source == "claude-code" and .decision == "block"'
 }
 
 @test "claude-code: a sandboxed command is allowed with updatedInput rewritten to the sandbox" {
@@ -91,7 +91,7 @@ cursor() { event "$1" | "$GUARD" --config "${2:-$T/auto.ini}" hook cursor; }
   [ "$status" -eq 2 ]
   run --separate-stderr claude codex_shell_harmless.json
   [ "$status" -eq 0 ]
-  audit_events | jq -e 'select(.command == "git status")' >/dev/null
+  has_event '.command == "git status"'
 }
 
 @test "cursor: an ordinary command is allowed" {
