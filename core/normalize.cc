@@ -789,8 +789,16 @@ void Walker::expand_find(const Cmd& find, int line) {
       sub.program_dynamic = words[0].dynamic && words[0].value.find(kUnknown) != std::string::npos;
       sub.via = "find " + t;
       for (size_t k = 1; k < words.size(); ++k) {
-        if (words[k].text.find("{}") != std::string::npos) {
+        if (words[k].text == "{}") {
           for (const Arg& root : roots) sub.args.push_back(root);
+        } else if (words[k].text.find("{}") != std::string::npos) {
+          for (const Arg& root : roots) {
+            Arg a = words[k];
+            size_t pos;
+            while ((pos = a.text.find("{}")) != std::string::npos) a.text.replace(pos, 2, root.text);
+            while ((pos = a.value.find("{}")) != std::string::npos) a.value.replace(pos, 2, root.value);
+            sub.args.push_back(a);
+          }
         } else {
           sub.args.push_back(words[k]);
         }

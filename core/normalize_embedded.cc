@@ -160,6 +160,20 @@ EmbeddedCode scan_embedded_code(std::string_view code) {
       if (!lits.empty()) ec.deleted.push_back(lits[0]);
     }
   }
+  // Perl style without parentheses: unlink "f", rmtree '/x'.
+  for (std::string_view name : {std::string_view("unlink "), std::string_view("rmtree "), std::string_view("remove_tree ")}) {
+    for (size_t pos = code.find(name); pos != std::string_view::npos; pos = code.find(name, pos + 1)) {
+      if (preceded_by_ident(code, pos)) continue;
+      size_t start = pos + name.size();
+      size_t end = code.find_first_of(";\n", start);
+      std::string_view args = code.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      bool dynamic = false, is_list = false;
+      std::vector<std::string> lits = literals(args, dynamic, is_list);
+      if (name != "unlink ") ec.deletes_recursively = true;
+      if (lits.empty() || dynamic) ec.deletes_dynamic = true;
+      for (const std::string& l : lits) ec.deleted.push_back(l);
+    }
+  }
   return ec;
 }
 

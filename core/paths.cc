@@ -144,7 +144,8 @@ PathInfo classify_path(const Arg& arg, const std::string& cwd, const AnalyzeCont
   }
   if (v[0] == kUnknown) {
     info.cls = PathClass::Unknown;
-    info.fully_unknown = v.find_first_not_of(kUnknown) == std::string::npos;
+    // "$X", "$X/", "$X/*": nothing but the unknown part (an empty $X makes it /).
+    info.fully_unknown = v.find_first_not_of(std::string(1, kUnknown) + "/*.") == std::string::npos;
     return info;
   }
   if (v[0] != '/') {

@@ -81,6 +81,10 @@ bool is_git_dir(const PathInfo& pi) {
 void judge_delete(const Arg& a, const Cmd& cmd, bool recursive, bool forced, RuleContext& rc) {
   PathInfo pi = rc.path(a, cmd);
   bool wide = recursive || forced || a.subtree;
+  if (is_auth_or_boot_file(pi.abs)) {
+    rc.hit("fs.delete-system", cmd);
+    return;
+  }
   switch (pi.cls) {
     case PathClass::Root: rc.hit("fs.delete-root", cmd); break;
     case PathClass::System:
@@ -96,13 +100,14 @@ void judge_delete(const Arg& a, const Cmd& cmd, bool recursive, bool forced, Rul
       else rc.hit("fs.delete-unknown-file", cmd);
       break;
     case PathClass::WorkspaceRoot:
-      if (recursive || a.subtree) rc.hit("fs.delete-workspace", cmd);
+      // find -delete / -exec narrow with filters; rm -r . or rm -rf * takes everything.
+      if (recursive && cmd.via.rfind("find", 0) != 0) rc.hit("fs.delete-workspace", cmd);
       break;
     case PathClass::Workspace:
       if (is_git_dir(pi) && (recursive || a.subtree)) rc.hit("fs.delete-git-dir", cmd);
       break;
     case PathClass::TempRoot:
-      if (recursive || a.subtree) rc.hit("fs.delete-temp-root", cmd);
+      if (recursive && cmd.via.rfind("find", 0) != 0) rc.hit("fs.delete-temp-root", cmd);
       break;
     default: break;
   }
