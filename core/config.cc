@@ -388,7 +388,30 @@ struct LineReader {
   const char* pos;
   const char* end;
   int line = 0;
+  int bad_section_line = 0;  // an unknown [section]: reading stops there
+  std::string bad_section;
 };
+
+bool known_section(std::string_view name) {
+  for (const Key& k : kKeys)
+    if (name == k.section) return true;
+  return false;
+}
+
+// inih never tells the handler about an empty section, so check headers as they are read.
+bool check_section_header(LineReader& r, std::string_view line) {
+  size_t b = line.find_first_not_of(" \t");
+  if (b == std::string_view::npos || line[b] != '[') return true;
+  size_t close = line.find(']', b);
+  if (close == std::string_view::npos) return true;  // inih reports the syntax error
+  std::string_view name = line.substr(b + 1, close - b - 1);
+  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  if (known_section(name)) return true;
+  r.bad_section_line = r.line;
+  r.bad_section = std::string(name);
+  return false;
+}
 
 char* read_line(char* buf, int size, void* stream) {
   auto* r = static_cast<LineReader*>(stream);
@@ -400,6 +423,7 @@ char* read_line(char* buf, int size, void* stream) {
   buf[len] = '\0';
   r->pos = stop;  // longer lines were rejected before parsing
   ++r->line;
+  if (!check_section_header(*r, std::string_view(buf, len))) return nullptr;
   return buf;
 }
 
@@ -470,9 +494,14 @@ void apply_config_text(Config& cfg, const std::string& text, const std::string& 
     start = nl + 1;
     ++line;
   }
-  LineReader reader{text.data(), text.data() + text.size()};
+  LineReader reader{text.data(), text.data() + text.size(), 0, 0, {}};
   ParseState st{&cfg, &file_name, &reader, tighten_only, false, 0, {}, {}};
   int rc = ini_parse_stream(read_line, &reader, on_key, &st);
+  if (reader.bad_section_line && !(st.failed && st.error_line < reader.bad_section_line) &&
+      !(rc > 0 && rc < reader.bad_section_line))
+    throw ConfigError(file_name, reader.bad_section_line, reader.bad_section,
+                      where(file_name, reader.bad_section_line) + ": unknown section [" + reader.bad_section +
+                          "]; the sections are [sandbox], [guard] and [policies]; see README 'Configuration'");
   // inih reports the first bad line of either kind; a syntax error has no handler call.
   if (st.failed && (rc <= 0 || rc >= st.error_line))
     throw ConfigError(file_name, st.error_line, st.error_key, st.error);

@@ -188,10 +188,22 @@ Test(config_errors, unknown_key_names_file_line_key) {
 }
 
 Test(config_errors, unknown_section) {
-  Caught e = error_of("[sandbx]\nmode = auto\n");
+  Caught e = error_of("[sandbox]\nmode = auto\n[sandbx]\nmode = auto\n");
   cr_assert(e.thrown);
-  cr_assert_eq(e.line, 2);
-  cr_assert(contains(e.what, "unknown key 'sandbx.mode'"), "%s", e.what.c_str());
+  cr_assert_eq(e.line, 3);
+  cr_assert(e.key == "sandbx");
+  cr_assert(contains(e.what, "cfg.ini:3: unknown section [sandbx]"), "%s", e.what.c_str());
+}
+
+Test(config_errors, empty_unknown_section) {
+  Caught e = error_of("[sandbox]\nmode = auto\n\n[polices]\n");
+  cr_assert(e.thrown);
+  cr_assert_eq(e.line, 4);
+}
+
+Test(config_errors, earlier_bad_key_before_unknown_section) {
+  Caught e = error_of("[sandbox]\nmood = auto\n[x]\n");
+  cr_assert(e.thrown && e.line == 2 && e.key == "sandbox.mood");
 }
 
 Test(config_errors, key_outside_section) {
