@@ -85,6 +85,22 @@ std::string render(const Json& j, const std::string& original) {
   return out;
 }
 
+// Install: append `ours` unless it is already there (idempotent, order kept).
+// Uninstall: drop every copy of it.
+void edit_list(Json& list, const Json& ours, bool uninstall) {
+  Json kept = Json::array();
+  bool present = false;
+  for (const Json& h : list) {
+    if (h == ours) {
+      if (uninstall || present) continue;
+      present = true;
+    }
+    kept.push_back(h);
+  }
+  if (!uninstall && !present) kept.push_back(ours);
+  list = kept;
+}
+
 // Our entries, added (install) or removed (uninstall). Returns false with `error`
 // when the existing content has a shape we must not overwrite.
 bool edit(Json& j, const Options& o, std::string& error) {
@@ -127,13 +143,10 @@ bool edit(Json& j, const Options& o, std::string& error) {
       return false;
     }
     Json ours = {{"command", o.command}};
-    Json kept = Json::array();
-    for (const Json& h : list) {
-      if (h != ours) kept.push_back(h);
-    }
-    if (!o.uninstall) kept.push_back(ours);
-    list = kept;
+    edit_list(list, ours, o.uninstall);
     if (o.uninstall && list.empty()) hooks.erase("beforeShellExecution");
+    if (o.uninstall && hooks.empty()) j.erase("hooks");
+    if (o.uninstall && j.size() == 1 && j.contains("version")) j.erase("version");  // nothing left but ours
     return true;
   }
   if (o.kind == "claude-hooks") {
@@ -153,12 +166,7 @@ bool edit(Json& j, const Options& o, std::string& error) {
       return false;
     }
     Json ours = {{"matcher", "Bash"}, {"hooks", Json::array({{{"type", "command"}, {"command", o.command}}})}};
-    Json kept = Json::array();
-    for (const Json& h : list) {
-      if (h != ours) kept.push_back(h);
-    }
-    if (!o.uninstall) kept.push_back(ours);
-    list = kept;
+    edit_list(list, ours, o.uninstall);
     if (o.uninstall && list.empty()) hooks.erase("PreToolUse");
     if (o.uninstall && hooks.empty()) j.erase("hooks");
     return true;

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Protect VS Code and Cursor terminals and the Cursor / Claude Code agents with
+# vectra-guard. Idempotent; every JSON edit goes through `vectra-guard agent setup-ide`
+# (nlohmann/json: other settings and their order are kept, a backup of the original
+# bytes is kept, --uninstall puts those bytes back).
+#
+#   scripts/setup-cursor-protection.sh              install
+#   scripts/setup-cursor-protection.sh --dry-run    print the exact changes, change nothing
+#   scripts/setup-cursor-protection.sh --uninstall  remove what install added
+#
+# What it changes (only for the tools that are installed, i.e. whose folder exists):
+#   VS Code  ~/.config/Code/User/settings.json     terminal.integrated.env.linux:
+#   Cursor   ~/.config/Cursor/User/settings.json     BASH_ENV, LD_PRELOAD, VG_GUARD_BIN, VG_IDE
+#   Cursor   ~/.cursor/hooks.json                  beforeShellExecution: vectra-guard hook cursor
+#   Claude   ~/.claude/settings.json               PreToolUse (Bash): vectra-guard hook claude-code
+# The interactive shell hooks come from your rc files (scripts/install-shell-wrapper.sh).
+# Environment overrides: VG_GUARD_BIN, VG_PRELOAD_LIB, VG_BASH_ENV_FILE, XDG_CONFIG_HOME.
+set -euo pipefail
+
+mode=install
+for a in "$@"; do
+  case $a in
+    --dry-run) mode=dry-run ;;
+    --uninstall) mode=uninstall ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup-cursor-protection.sh: unknown option '$a'; use --dry-run or --uninstall." >&2; exit 1 ;;
+  esac
+done
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+first_file() { for f in "$@"; do [[ -f $f ]] && { realpath "$f"; return 0; }; done; return 1; }
+vg=${VG_GUARD_BIN:-$(command -v vectra-guard || first_file "$here/build/bin/vectra-guard" || true)}
+if [[ -z $vg || ! -x $vg ]]; then
+  echo "setup-cursor-protection.sh: vectra-guard not found; build it or set VG_GUARD_BIN." >&2
+  exit 1
+fi
+vg_dir=$(dirname "$(realpath "$vg")")
+lib=${VG_PRELOAD_LIB:-$(first_file "$vg_dir/../lib/libvgpreload.so" "$vg_dir/../lib/vectra-guard/libvgpreload.so" || true)}
+bash_env=${VG_BASH_ENV_FILE:-$(first_file "$vg_dir/../share/vectra-guard/noninteractive/bash_env.sh" \
+  "$here/hooks/noninteractive/bash_env.sh" || true)}
+if [[ -z $lib || -z $bash_env ]]; then
+  echo "setup-cursor-protection.sh: libvgpreload.so or bash_env.sh not found beside $vg; set VG_PRELOAD_LIB / VG_BASH_ENV_FILE." >&2
+  exit 1
+fi
+
+config=${XDG_CONFIG_HOME:-$HOME/.config}
+changed=0
+
+# One file: install / uninstall through vectra-guard, or show the diff for --dry-run.
+edit() {
+  local file=$1; shift
+  local args=(agent setup-ide --file "$file" "$@")
+  if [[ $mode == dry-run ]]; then
+    local proposed
+    proposed=$(mktemp)
+    if ! "$vg" "${args[@]}" --dry-run >"$proposed"; then
+      rm -f "$proposed"
+      return 1
+    fi
+    if [[ -f $file ]]; then
+      diff -u --label "$file" --label "$file (vectra-guard)" "$file" "$proposed" || true
+    else
+      diff -u --label "$file (absent)" --label "$file (vectra-guard)" /dev/null "$proposed" || true
+    fi
+    rm -f "$proposed"
+    return 0
+  fi
+  [[ $mode == uninstall ]] && args+=(--uninstall)
+  "$vg" "${args[@]}"
+  echo "vectra-guard: ${mode}ed $file" >&2
+  changed=1
+}
+
+for app in Code Cursor; do
+  [[ -d $config/$app ]] || continue
+  ide=$([[ $app == Code ]] && echo vscode || echo cursor)
+  edit "$config/$app/User/settings.json" --kind vscode-env \
+    --set "BASH_ENV=$bash_env" --set "LD_PRELOAD=$lib" --set "VG_GUARD_BIN=$vg" --set "VG_IDE=$ide"
+done
+if [[ -d $HOME/.cursor ]]; then
+  edit "$HOME/.cursor/hooks.json" --kind cursor-hooks --command "$vg hook cursor"
+fi
+if [[ -d $HOME/.claude ]]; then
+  edit "$HOME/.claude/settings.json" --kind claude-hooks --command "$vg hook claude-code"
+fi
+
+# The shim decides from the policy snapshot; write it now so new terminals find it.
+if [[ $mode == install ]]; then
+  "$vg" agent snapshot
+fi
+if [[ $mode != dry-run && $changed == 0 ]]; then
+  echo "vectra-guard: no VS Code, Cursor or Claude Code settings folder found under $config or $HOME; nothing to do." >&2
+fi
