@@ -117,6 +117,11 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     r.action = HookAction::Run;
     return r;
   }
+  // A final backslash continues the line in an interactive shell, whatever it parses to.
+  if (!in.final && ends_with_continuation(in.line)) {
+    r.action = HookAction::Incomplete;
+    return r;
+  }
   r.analysis = analyze(in.line, ctx);
   if (r.analysis.parse_error && !in.final && shell_line_incomplete(in.line)) {
     r.action = HookAction::Incomplete;

@@ -1,0 +1,101 @@
+#!/usr/bin/env bats
+# `vectra-guard hook SHELL -- LINE` as the shell hooks call it, without a terminal
+# (setsid detaches us from any controlling terminal, as in CI).
+load hook_helpers
+
+setup() { hook_setup; cd "$T/ws"; }
+teardown() { hook_teardown; }
+
+verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
+
+@test "hook: a low-risk line runs in the shell (mode auto)" {
+  verdict bash -- 'ls -la'
+  [ "$status" -eq 0 ]
+  [ "$output" = run ]
+}
+
+@test "hook: a critical line is blocked with the reason and a safer alternative" {
+  verdict bash -- 'rm -rf ~'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = block ]
+  [[ ${lines[1]} == *"Blocked by vectra-guard"* ]]
+  [[ $output == *"Safer:"* ]]
+  # Recorded in the audit log as a block.
+  grep -h '"source":"hook bash"' "$HOME"/.vectra-guard/sessions/*.jsonl | grep -q '"decision":"block"'
+}
+
+@test "hook: shell-state builtins run in the shell even in mode always" {
+  hook_config $'[sandbox]\nmode = always\n'
+  for line in 'cd /tmp' 'export A=1' 'source ./env.sh' 'alias ll="ls -l"' 'unset X; set -o vi'; do
+    verdict zsh -- "$line"
+    [ "$output" = run ] || { echo "$line -> $output"; return 1; }
+  done
+  verdict bash -- 'ls'
+  [ "$output" = sandbox ]
+}
+
+@test "hook: a sandboxed line that also changes shell state says the change will not persist" {
+  hook_config $'[sandbox]\nmode = always\n'
+  verdict bash -- 'cd /tmp && make'
+  [ "${lines[0]}" = sandbox ]
+  [[ $output == *"will not reach this shell"* ]]
+}
+
+@test "hook: unfinished lines are incomplete; --final judges them instead" {
+  for line in 'for i in 1 2; do' "echo 'abc" 'echo a \' 'if true; then' 'f() {'; do
+    verdict bash -- "$line"
+    [ "$output" = incomplete ] || { echo "$line -> $output"; return 1; }
+  done
+  verdict bash --final -- 'for i in 1 2; do'
+  [ "${lines[0]}" != incomplete ]
+  [ "${lines[0]}" != run ]
+}
+
+@test "hook: a syntax error is not incomplete and is never waved through" {
+  verdict bash -- 'echo )'
+  [ "${lines[0]}" != incomplete ]
+  [ "${lines[0]}" != run ]
+}
+
+@test "hook: VG_DISABLE=1 needs a terminal, is not honoured for agents, and covers one command only" {
+  hook_config $'[sandbox]\nmode = auto\n[policies]\ndeny = *vgdeny*\n'
+  # No terminal here: the prefix is ignored.
+  verdict bash -- 'VG_DISABLE=1 touch vgdeny'
+  [ "${lines[0]}" = sandbox ]
+  # An exported VG_DISABLE changes nothing either.
+  VG_DISABLE=1 run setsid -w "$VG" hook bash -- 'touch vgdeny' </dev/null
+  [ "${lines[0]}" = sandbox ]
+}
+
+@test "hook: 'y' on stdin approves nothing; without a terminal a prompt becomes the sandbox" {
+  hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = paranoid\n'
+  run setsid -w "$VG" hook bash -- 'echo hi' <<<"y"
+  [ "${lines[0]}" = sandbox ]
+}
+
+@test "hook: a trusted line runs on the host; a critical one can never be" {
+  hook_config $'[sandbox]\nmode = always\n'
+  run "$VG" trust add 'make test'
+  [ "$status" -eq 0 ]
+  verdict bash -- 'make test'
+  [ "$output" = run ]
+  verdict bash -- 'make install'
+  [ "$output" = sandbox ]
+}
+
+@test "hook: a broken config keeps guarding with the defaults and says so" {
+  hook_config $'[sandbox]\nmode = sometimes\n'
+  verdict bash -- 'ls'
+  [ "${lines[0]}" = sandbox ]
+  [[ $output == *"built-in defaults used"* ]]
+}
+
+@test "hook: usage errors" {
+  run "$VG" hook
+  [ "$status" -eq 1 ]
+  run "$VG" hook tcsh -- ls
+  [ "$status" -eq 1 ]
+  run "$VG" hook bash
+  [ "$status" -eq 1 ]
+  [[ $output == *"needs the line"* ]]
+}
