@@ -3,8 +3,8 @@
 // status as a shell reports it. Static and small: it starts on every sandboxed command.
 //
 //   vg-init [--ready-fd N] [--timeout SECONDS] [--interactive] -- PROGRAM [ARGS...]
-#include <cap-ng.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,16 +24,21 @@ constexpr int kIgnored[] = {SIGTSTP, SIGTTIN, SIGTTOU};
   _exit(125);
 }
 
-// Belt and braces: bubblewrap already dropped them, but the init must not hand any
-// capability to the command whatever launched it.
+// Belt and braces: bubblewrap already dropped them (--cap-drop ALL), but the init
+// must not hand any capability to the command whatever launched it. Raw capget/capset:
+// a static libcap-ng reads /proc at start-up and drags in NSS a static binary lacks.
 void drop_privileges() {
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("cannot set no_new_privs");
-  capng_get_caps_process();
-  if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE) {
-    capng_clear(CAPNG_SELECT_BOTH);
-    if (capng_apply(CAPNG_SELECT_BOTH) != 0) fail("cannot drop capabilities");
-  }
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) fail("cannot read capabilities");
+  bool any = false;
+  for (const auto& d : data) any = any || d.effective || d.permitted || d.inheritable;
+  if (!any) return;
+  for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+  __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capset, &header, none) != 0) fail("cannot drop capabilities");
 }
 
 int shell_status(int wstatus) {

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sandbox start-up cost: `vectra-guard sandbox run -- true` next to raw bubblewrap
+# (`bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all true`), measured in the
+# same run. Target: vectra-guard <= raw + 3 ms. Prints a table; asserts nothing.
+#   tests/bench/bench_sandbox.sh [BUILD_DIR]      (default: build)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+vg=$build/bin/vectra-guard
+[[ -x $vg ]] || { echo "bench_sandbox.sh: build first ($vg is missing)" >&2; exit 1; }
+bwrap=$(command -v /usr/bin/bwrap || command -v bwrap) || { echo "bench_sandbox.sh: bubblewrap is not installed" >&2; exit 1; }
+
+work=$(mktemp -d /var/tmp/vg-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/ws"
+cd "$work/ws"
+export VG_HOME=$work/vghome  # probe cached after the first run, as in real use
+"$vg" sandbox run -- true 2>/dev/null
+
+raw="$bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all true"
+ours="$vg sandbox run -- true"
+ours_none="$vg sandbox run --security-level paranoid -- true"
+runs=${VG_BENCH_RUNS:-100}
+
+if command -v hyperfine >/dev/null; then
+  hyperfine -N --warmup 10 --runs "$runs" --style basic --export-markdown "$work/table.md" \
+    -n "raw bwrap" "$raw" -n "vectra-guard sandbox run" "$ours" -n "sandbox run (paranoid)" "$ours_none" \
+    >/dev/null 2>"$work/hyperfine.err" || { cat "$work/hyperfine.err" >&2; exit 1; }
+  cat "$work/table.md"
+  mean() { awk -F'|' -v n="$1" '$2 ~ n {gsub(/ /,"",$3); split($3,a,"±"); print a[1]}' "$work/table.md"; }
+  raw_ms=$(mean "raw bwrap")
+  ours_ms=$(mean "vectra-guard sandbox run")
+else
+  # No hyperfine: a plain loop, mean wall time per run.
+  loop_ms() {
+    local start end
+    start=$(date +%s%N)
+    for ((i = 0; i < runs; i++)); do $1 >/dev/null 2>&1; done
+    end=$(date +%s%N)
+    awk -v s="$start" -v e="$end" -v n="$runs" 'BEGIN { printf "%.2f", (e - s) / n / 1e6 }'
+  }
+  raw_ms=$(loop_ms "$raw")
+  ours_ms=$(loop_ms "$ours")
+  none_ms=$(loop_ms "$ours_none")
+  printf '| Command | Mean [ms] |\n|:---|---:|\n'
+  printf '| raw bwrap | %s |\n| vectra-guard sandbox run | %s |\n| sandbox run (paranoid) | %s |\n' \
+    "$raw_ms" "$ours_ms" "$none_ms"
+fi
+awk -v r="$raw_ms" -v o="$ours_ms" 'BEGIN {
+  d = o - r
+  printf "\nadded by vectra-guard: %.2f ms (target <= 3 ms: %s)\n", d, (d <= 3 ? "met" : "NOT met")
+}'
