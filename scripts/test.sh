@@ -13,7 +13,7 @@ packages=(
   libinih-dev libfmt-dev nlohmann-json3-dev libseccomp-dev libcap-ng-dev
   libcriterion-dev bats
   clang libclang-rt-14-dev
-  bubblewrap util-linux procps iproute2 passwd strace hyperfine
+  bubblewrap util-linux procps iproute2 passwd strace
   zsh fish
   jq hyperfine
 )
