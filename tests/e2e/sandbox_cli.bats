@@ -114,3 +114,34 @@ PY
   run "$VG" sandbox shell -- ls
   [ "$status" -eq 1 ]
 }
+
+@test "on a terminal: sandbox shell gets job control, TIOCSTI injection is denied" {
+  command -v script >/dev/null || { echo "script(1) from util-linux is required" >&2; return 1; }
+  cat >"$WS/inject.py" <<'PY'
+import fcntl, sys, termios
+try:
+    fcntl.ioctl(0, termios.TIOCSTI, b"x")
+    print("INJECTED")
+except OSError as e:
+    print("denied", e.errno)
+PY
+  run bash -c "(sleep 1; echo 'sleep 30 & jobs; kill %1; \"$PY\" inject.py; exit 4'; sleep 3) |
+    SHELL=/bin/bash timeout 30 script -qec '\"$VG\" sandbox shell' /dev/null"
+  [[ $output == *"Running"*"sleep 30"* ]]
+  [[ $output == *"denied 1"* ]]
+  [[ $output != *INJECTED* ]]
+  [[ $output != *"no job control"* ]]
+}
+
+@test "sandbox run on a terminal cannot inject keystrokes either" {
+  cat >"$WS/inject.py" <<'PY'
+import fcntl, termios
+try:
+    fcntl.ioctl(0, termios.TIOCSTI, b"x"); print("INJECTED")
+except OSError as e:
+    print("denied", e.errno)
+PY
+  run bash -c "SHELL=/bin/bash timeout 30 script -qec '\"$VG\" sandbox run -- \"$PY\" inject.py' /dev/null </dev/null"
+  [[ $output == *"denied"* ]]
+  [[ $output != *INJECTED* ]]
+}
