@@ -167,3 +167,29 @@ print(subprocess.run(["/usr/bin/env"], env={}, capture_output=True, text=True).s
   [ "$output" = "ran" ]
   [[ $stderr == *"exec shim is inactive"* ]]
 }
+
+@test "a small C++ build and its test suite under the shim: same output, same exit code" {
+  mkdir -p proj && cd proj
+  printf 'int add(int a, int b);\n' >add.h
+  printf '#include "add.h"\nint add(int a, int b) { return a + b; }\n' >add.cc
+  printf '#include <cstdio>\n#include "add.h"\nint main() { int bad = add(2, 2) != 4; std::printf("tests: %%s\\n", bad ? "FAIL" : "ok"); return bad; }\n' >test.cc
+  printf 'CXX = g++\nall: test\nadd.o: add.cc add.h\n\t$(CXX) -c add.cc -o add.o\ntest_bin: test.cc add.o\n\t$(CXX) test.cc add.o -o test_bin\ntest: test_bin\n\t./test_bin\n\t@echo "suite done"\nclean:\n\trm -f add.o test_bin\n.PHONY: all test clean\n' >Makefile
+  run make
+  local plain=$output plain_status=$status
+  make clean >/dev/null
+  run shim make
+  [ "$status" -eq "$plain_status" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$plain" ]
+  [[ $output == *"tests: ok"* ]]
+  # A failing suite fails the same way.
+  sed -i 's/!= 4/!= 5/' test.cc
+  make clean >/dev/null
+  run make
+  plain=$output plain_status=$status
+  make clean >/dev/null
+  run shim make
+  [ "$status" -eq "$plain_status" ]
+  [ "$status" -ne 0 ]
+  diff <(echo "$plain") <(echo "$output")
+}
