@@ -851,3 +851,46 @@ Test(errors, many_open_braces_stay_literal) {
   cr_assert(r.ok);
   cr_assert_eq(word_at(r, 1).value.size(), 50000u);
 }
+
+// ---- more positions and combinations ------------------------------------------------------------
+
+Test(lines, heredoc_body_commands_have_body_lines) {
+  const ParseResult& r = ok("echo a\ncat <<EOF\nx\n$(rm -rf /)\nEOF\n");
+  const Redirect& rd = simple_at(r, 1).redirects.at(0);
+  cr_assert_eq(rd.heredoc_parts.at(0).script->items.at(0).line, 4);
+}
+Test(lines, backquote_commands_keep_source_lines) {
+  const ParseResult& r = ok("echo\necho `\nid`");
+  const WordPart& p = part_of(simple_at(r, 1).words.at(1), PartKind::CommandSubst);
+  cr_assert_eq(p.script->items.at(0).line, 3);
+}
+Test(lines, multiline_substitution_then_next_statement) {
+  const ParseResult& r = ok("x=$(\n  ls\n)\necho $x");
+  cr_assert_eq(r.script.items.at(1).line, 4);
+}
+Test(redirects, process_substitution_as_input_file) {
+  const ParseResult& r = ok("cat < <(curl -s x.example)");
+  const Redirect& rd = simple_at(r).redirects.at(0);
+  cr_assert_str_eq(rd.op.c_str(), "<");
+  cr_assert(has_part(rd.target, PartKind::ProcessSubst));
+  cr_assert(has_command(r, "curl|-s|x.example"));
+}
+Test(subst, arithmetic_in_double_quotes_with_substitution) {
+  const ParseResult& r = ok("echo \"$(( 1 + $(echo 2) ))\"");
+  cr_assert(part_of(word_at(r, 1), PartKind::Arith).quoted);
+  cr_assert(has_command(r, "echo|2"));
+}
+Test(errors, unterminated_array) { bad("a=(1 2"); }
+Test(errors, error_line_of_unclosed_if_is_its_first_line) {
+  const ParseResult& r = bad("echo ok\nif true; then\n  echo x\n");
+  cr_assert_eq(r.error_line, 2);
+}
+Test(words, dollar_single_quote_inside_param_default_is_kept) {
+  const ParseResult& r = ok("echo ${X:-$'\\x41'}");
+  cr_assert_eq(simple_at(r).words.size(), 2u);
+}
+Test(compound, for_with_brace_body) { cr_assert(has_command(ok("for x in a; { echo $x; }"), "echo|$x")); }
+Test(compound, keywords_after_semicolon_newline_mix) {
+  const ParseResult& r = ok("if true\nthen :\nelse\n:\nfi; while false\ndo :; done");
+  cr_assert_eq(r.script.items.size(), 2u);
+}
