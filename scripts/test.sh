@@ -16,6 +16,7 @@ packages=(
   bubblewrap util-linux procps iproute2 passwd strace
   zsh fish
   jq hyperfine
+  npm login  # exec shim tests: a package.json script; newgrp (setuid) for the non-root case
 )
 missing=()
 for p in "${packages[@]}"; do
