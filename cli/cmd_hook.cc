@@ -31,6 +31,7 @@ struct HookOptions {
   std::string line;
   bool final = false;
   bool have_line = false;
+  bool serve = false;  // answer many lines on stdin (the bash hook's coprocess)
 };
 
 bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
@@ -41,6 +42,8 @@ bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
       return true;
     } else if (a == "--final") {
       o.final = true;
+    } else if (a == "--serve") {
+      o.serve = true;
     } else if (a == "--") {
       if (i + 2 != args.size()) {
         print_error("hook takes exactly one line after '--'; quote it as one argument.");
@@ -189,6 +192,109 @@ void record(const std::string& shell, const std::string& line, const AnalyzeCont
   }
 }
 
+
+// The hook's answer for one line: "VERDICT\n" then notice lines. can_prompt is false
+// in the coprocess (a background process must not read the terminal): a line that
+// would ask is answered "ask", and the shell asks through a one-shot call.
+std::string answer(const Global& g, const std::string& shell, const std::string& line, bool final,
+                   bool can_prompt) {
+  AnalyzeContext ctx = current_context();
+  std::string notice;
+  Config config;
+  try {
+    config = load_config_for(g.config_file, ctx);
+  } catch (const ConfigError& e) {
+    // Keep guarding with the built-in (strictest-mode) defaults rather than stop the shell.
+    notice = fmt::format("vectra-guard: {} (built-in defaults used)", e.what());
+  }
+
+  HookInput in;
+  in.line = line;
+  in.final = final;
+  in.interactive = can_ask();
+  in.agent = std::getenv("VG_AGENT") != nullptr && *std::getenv("VG_AGENT") != '\0';
+  HookResult r = evaluate_hook_line(in, config, ctx);
+  if (r.action == HookAction::Incomplete) return "incomplete\n";
+  if (r.action == HookAction::Ask || r.action == HookAction::Sandbox) {
+    // Only now is the trust store worth reading: a trusted line runs on the host.
+    std::string trust_notice;
+    in.trusted = line_trusted(r.analysis, ctx, trust_notice);
+    if (!trust_notice.empty()) notice += (notice.empty() ? "" : "\n") + trust_notice;
+    if (in.trusted) r = evaluate_hook_line(in, config, ctx);
+  }
+
+  if (r.action == HookAction::Ask && !can_prompt) return "ask\n";
+  std::string reply;
+  if (r.action == HookAction::Ask) {
+    bool can_remember = r.decision.risk != Severity::Critical && !trust_text(r.analysis).empty();
+    switch (ask(line, r, can_remember)) {
+      case Reply::Once: r.action = HookAction::Run; reply = "host"; break;
+      case Reply::Remember: {
+        r.action = HookAction::Run;
+        reply = "host";
+        std::string n;
+        if (remember(r, ctx, n)) n = "vectra-guard: remembered; it will run without asking here.";
+        notice += (notice.empty() ? "" : "\n") + n;
+        break;
+      }
+      case Reply::Sandbox: r.action = HookAction::Sandbox; reply = "sandbox"; break;
+      case Reply::No: r.action = HookAction::Block; reply = "no"; break;
+    }
+  }
+
+  std::string out;
+  switch (r.action) {
+    case HookAction::Run:
+      out = "run\n";
+      if (r.disabled) notice += (notice.empty() ? "" : "\n") + std::string("⚠️  vectra-guard disabled for this command (VG_DISABLE=1); it is logged.");
+      record(shell, line, ctx, r, reply, "host");
+      break;
+    case HookAction::Sandbox:
+      out = "sandbox\n";
+      if (r.loses_shell_state) {
+        notice += (notice.empty() ? "" : "\n") +
+                  std::string("vectra-guard: this line runs in the sandbox, so its cd/export/source "
+                              "changes will not reach this shell.");
+      }
+      break;  // `exec --sandbox` records the run
+    case HookAction::Block:
+    default:
+      out = "block\n";
+      notice += (notice.empty() ? "" : "\n") +
+                (reply == "no" ? std::string("⛔ Not run: you answered no.") : block_message(r));
+      record(shell, line, ctx, r, reply, "none");
+      break;
+  }
+  if (!notice.empty()) out += notice + "\n";
+  return out;
+}
+
+// Coprocess mode: requests are FINAL\0CWD\0LINE\0 on stdin ("1"/"0" for --final), each
+// answered by answer()'s text and a NUL. One process per shell instead of one per line.
+int serve(const Global& g, const std::string& shell) {
+  std::string final, cwd, line;
+  auto field = [](std::string& out) {
+    out.clear();
+    int c;
+    while ((c = std::getchar()) != EOF && c != '\0') out += char(c);
+    return c != EOF;
+  };
+  while (field(final) && field(cwd) && field(line)) {
+    std::string out;
+    if (::chdir(cwd.c_str()) != 0) {
+      out = "block\nvectra-guard: cannot enter " + cwd + "; the line was not run.\n";
+    } else {
+      setenv("PWD", cwd.c_str(), 1);
+      out = answer(g, shell, line, final == "1", false);
+    }
+    out += '\0';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  }
+  return kExitOk;
+}
+
+
 }  // namespace
 
 int cmd_hook(const Global& g, const Args& args) {
@@ -206,81 +312,13 @@ int cmd_hook(const Global& g, const Args& args) {
     print_error("hook needs a shell or agent: vectra-guard hook bash|zsh|fish -- LINE, or hook claude-code|cursor < event.json.");
     return kExitError;
   }
-  if (!o.have_line) {
+  if (!o.have_line && !o.serve) {
     print_error("hook needs the line after '--': vectra-guard hook bash -- 'ls -la'.");
     return kExitError;
   }
 
-  AnalyzeContext ctx = current_context();
-  std::string notice;
-  Config config;
-  try {
-    config = load_config_for(g.config_file, ctx);
-  } catch (const ConfigError& e) {
-    // Keep guarding with the built-in (strictest-mode) defaults rather than stop the shell.
-    notice = fmt::format("vectra-guard: {} (built-in defaults used)", e.what());
-  }
-
-  HookInput in;
-  in.line = o.line;
-  in.final = o.final;
-  in.interactive = can_ask();
-  in.agent = std::getenv("VG_AGENT") != nullptr && *std::getenv("VG_AGENT") != '\0';
-  HookResult r = evaluate_hook_line(in, config, ctx);
-  if (r.action == HookAction::Incomplete) {
-    std::puts("incomplete");
-    return kExitOk;
-  }
-  if (r.action == HookAction::Ask || r.action == HookAction::Sandbox) {
-    // Only now is the trust store worth reading: a trusted line runs on the host.
-    std::string trust_notice;
-    in.trusted = line_trusted(r.analysis, ctx, trust_notice);
-    if (!trust_notice.empty()) notice += (notice.empty() ? "" : "\n") + trust_notice;
-    if (in.trusted) r = evaluate_hook_line(in, config, ctx);
-  }
-
-  std::string answer;
-  if (r.action == HookAction::Ask) {
-    bool can_remember = r.decision.risk != Severity::Critical && !trust_text(r.analysis).empty();
-    switch (ask(o.line, r, can_remember)) {
-      case Reply::Once: r.action = HookAction::Run; answer = "host"; break;
-      case Reply::Remember: {
-        r.action = HookAction::Run;
-        answer = "host";
-        std::string n;
-        if (remember(r, ctx, n)) n = "vectra-guard: remembered; it will run without asking here.";
-        notice += (notice.empty() ? "" : "\n") + n;
-        break;
-      }
-      case Reply::Sandbox: r.action = HookAction::Sandbox; answer = "sandbox"; break;
-      case Reply::No: r.action = HookAction::Block; answer = "no"; break;
-    }
-  }
-
-  std::string out;
-  switch (r.action) {
-    case HookAction::Run:
-      out = "run\n";
-      if (r.disabled) notice += (notice.empty() ? "" : "\n") + std::string("⚠️  vectra-guard disabled for this command (VG_DISABLE=1); it is logged.");
-      record(o.shell, o.line, ctx, r, answer, "host");
-      break;
-    case HookAction::Sandbox:
-      out = "sandbox\n";
-      if (r.loses_shell_state) {
-        notice += (notice.empty() ? "" : "\n") +
-                  std::string("vectra-guard: this line runs in the sandbox, so its cd/export/source "
-                              "changes will not reach this shell.");
-      }
-      break;  // `exec --sandbox` records the run
-    case HookAction::Block:
-    default:
-      out = "block\n";
-      notice += (notice.empty() ? "" : "\n") +
-                (answer == "no" ? std::string("⛔ Not run: you answered no.") : block_message(r));
-      record(o.shell, o.line, ctx, r, answer, "none");
-      break;
-  }
-  if (!notice.empty()) out += notice + "\n";
+  if (o.serve) return serve(g, o.shell);
+  std::string out = answer(g, o.shell, o.line, o.final, true);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

@@ -30,27 +30,44 @@ fi
 
 declare -gA _vg_lines=() _vg_notes=()
 declare -g _vg_id=0 _vg_pending='' _vg_judged='' _vg_defer='' _vg_orig='' _vg_rewrite=''
-declare -g _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
+declare -g _vg_server_pid='' _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
+
+# One `vectra-guard hook bash --serve` coprocess per shell answers every line over two
+# pipes, so a line costs no fork. If it is gone, a one-shot process answers instead.
+_vg_start_server() {
+  [[ -n ${_vg_server_pid-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null && return 0
+  coproc _VG_SERVER { exec "$_vg_bin" hook bash --serve; }
+  _vg_server_pid=$_VG_SERVER_PID
+}
 
 # Ask the evaluator. $1: "--final" when bash is already running the line. Sets
 # _vg_verdict (run|sandbox|block|incomplete) and _vg_notice (text for stderr).
 _vg_eval() {
-  local out rc
+  local out='' rc=1
   if [[ ! -x $_vg_bin ]]; then
     # The binary was removed (uninstalled): say so, and do not hold the shell hostage.
     _vg_verdict=run
     _vg_notice='vectra-guard: the binary is gone, so this line was not checked; open a new shell.'
     return
   fi
-  if [[ -n $1 ]]; then
-    out=$("$_vg_bin" hook bash "$1" -- "$2")
-  else
-    out=$("$_vg_bin" hook bash -- "$2")
+  if [[ -n ${_VG_SERVER[1]-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null &&
+    printf '%s\0%s\0%s\0' "${1:+1}" "$PWD" "$2" >&"${_VG_SERVER[1]}" &&
+    IFS= read -r -d '' out <&"${_VG_SERVER[0]}"; then
+    rc=0
   fi
-  rc=$?
+  # The coprocess cannot read the terminal: questions go through a one-shot process.
+  if ((rc != 0)) || [[ $out == ask || $out == ask$'\n'* ]]; then
+    if [[ -n $1 ]]; then
+      out=$("$_vg_bin" hook bash "$1" -- "$2")
+    else
+      out=$("$_vg_bin" hook bash -- "$2")
+    fi
+    rc=$?
+  fi
   _vg_verdict=${out%%$'\n'*}
   _vg_notice=''
   [[ $out == *$'\n'* ]] && _vg_notice=${out#*$'\n'}
+  _vg_notice=${_vg_notice%$'\n'}
   case $rc:$_vg_verdict in
     0:run | 0:sandbox | 0:block | 0:incomplete) ;;
     *)
@@ -239,6 +256,7 @@ _vg_precmd() {
   _vg_pending='' _vg_judged='' _vg_defer=''
   unset _vg_line
   _vg_reassert
+  _vg_start_server
   _vg_hc=$HISTCMD
   return $status
 }
@@ -263,4 +281,5 @@ _vg_install_precmd() {
 # bash hides a DEBUG trap that ~/.bashrc set before us, which must be kept (wrapped).
 _vg_bind_keys
 _vg_install_precmd
+_vg_start_server
 _vg_hc=$HISTCMD

@@ -11,6 +11,7 @@ Script lines (one command each):
   keys TEXT     type TEXT without Enter (\\r, \\n, \\x1b escapes are decoded)
   expect TEXT   wait until TEXT appears in the output after the last match
   wait          wait for the next prompt (PS1 or PS2)
+  repeat N TEXT type TEXT and Enter N times, each after the prompt; time on stderr
 The whole transcript (carriage returns and terminal escapes removed) goes to stdout. Exit status 3 when a
 wait timed out, so a hung shell fails the test instead of blocking it.
 """
@@ -119,6 +120,18 @@ def main():
         elif cmd == "wait":
             ok = pump(prompt, time.monotonic() + timeout)
             settle()
+        elif cmd == "repeat":
+            # repeat N TEXT: type TEXT + Enter N times, each after the previous prompt;
+            # the elapsed time goes to stderr (tests/bench/bench_hook.sh reads it).
+            count, _, text = rest.partition(" ")
+            start = time.monotonic()
+            ok = True
+            for _ in range(int(count)):
+                os.write(fd, text.encode() + b"\r")
+                ok = pump(r"\n", time.monotonic() + timeout) and pump(prompt, time.monotonic() + timeout)
+                if not ok:
+                    break
+            sys.stderr.write("repeat: %s lines in %.3f ms\n" % (count, (time.monotonic() - start) * 1000))
         elif cmd == "":
             ok = True
         else:

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Per-line cost of the shell hooks: each shell with and without the hook, side by side.
+# Not a test: prints a table. Targets (DESIGN.md / issue 4): about 1 ms added per line
+# (bash <= 0.5 ms with an in-process builtin, zsh and fish <= 5 ms).
+#
+#   tests/bench/bench_hook.sh [BUILD_DIR]      (default: build)
+#   VG_BENCH_LINES=200                         lines typed per run
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+bin=$build/bin/vectra-guard
+[[ -x $bin ]] || { echo "bench_hook.sh: build first: $bin is missing" >&2; exit 1; }
+lines=${VG_BENCH_LINES:-200}
+scratch=$(mktemp -d /tmp/vg-bench-hook-XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+home=$scratch/home
+mkdir -p "$home/.config/vectra-guard" "$home/.config/fish" "$scratch/ws"
+printf '[sandbox]\nmode = auto\n' >"$home/.config/vectra-guard/config.ini"
+
+rc_for() {  # shell hooked|plain -> writes that shell's rc file
+  local shell=$1 kind=$2
+  case $shell in
+    bash)
+      printf "PS1='VGP> '\n" >"$home/.bashrc"
+      [[ $kind == hooked ]] && printf "VECTRA_GUARD_BIN='%s'\n. '%s'\n" "$bin" "$root/hooks/bash/vectra-guard.bash" >>"$home/.bashrc"
+      ;;
+    zsh)
+      printf "PS1='VGP> '\nunsetopt PROMPT_SP\n" >"$home/.zshrc"
+      [[ $kind == hooked ]] && printf "VECTRA_GUARD_BIN='%s'\n. '%s'\n" "$bin" "$root/hooks/zsh/vectra-guard.zsh" >>"$home/.zshrc"
+      ;;
+    fish)
+      printf "function fish_prompt; echo -n 'VGP> '; end\nset -g fish_greeting ''\n" >"$home/.config/fish/config.fish"
+      [[ $kind == hooked ]] && printf "set -g VECTRA_GUARD_BIN '%s'\nsource '%s'\n" "$bin" "$root/hooks/fish/vectra-guard.fish" >>"$home/.config/fish/config.fish"
+      ;;
+  esac
+  return 0
+}
+
+# ms for $lines lines of `true` typed into an interactive shell.
+run_shell() {
+  local shell=$1 out
+  out=$(cd "$scratch/ws" && printf 'repeat %s true\n' "$lines" |
+    python3 "$root/tests/shell/pty_drive.py" --timeout 30 -- \
+      env -i "HOME=$home" PATH=/usr/bin:/bin TERM=dumb LANG=C.UTF-8 "VG_HOME=$home/.vg" "$shell" -i 2>&1 >/dev/null)
+  sed -n 's/^repeat: [0-9]* lines in \([0-9.]*\) ms$/\1/p' <<<"$out"
+}
+
+# The evaluator alone, as the hook calls it (one process per line).
+t0=$(date +%s%N)
+for ((i = 0; i < lines; i++)); do (cd "$scratch/ws" && HOME=$home VG_HOME=$home/.vg "$bin" hook bash -- 'true' >/dev/null); done
+t1=$(date +%s%N)
+per_call=$(awk -v ns=$((t1 - t0)) -v n="$lines" 'BEGIN { printf "%.3f", ns / n / 1e6 }')
+
+printf '%-6s %14s %14s %14s\n' shell 'plain ms/line' 'hooked ms/line' 'added ms/line'
+for shell in bash zsh fish; do
+  command -v "$shell" >/dev/null || { printf '%-6s %14s\n' "$shell" 'not installed'; continue; }
+  rc_for "$shell" plain
+  plain=$(run_shell "$shell")
+  rc_for "$shell" hooked
+  hooked=$(run_shell "$shell")
+  awk -v s="$shell" -v p="$plain" -v h="$hooked" -v n="$lines" \
+    'BEGIN { printf "%-6s %14.3f %14.3f %14.3f\n", s, p / n, h / n, (h - p) / n }'
+done
+printf '\n`vectra-guard hook bash -- true` alone (fork+exec+evaluate): %s ms per call\n' "$per_call"
