@@ -16,8 +16,10 @@ packages=(
   bubblewrap util-linux procps iproute2 passwd strace
   zsh fish
   jq hyperfine
-  npm login  # exec shim tests: a package.json script; newgrp (setuid) for the non-root case
+  login  # newgrp (setuid): the exec shim's setuid test as a non-root user
 )
+# The exec shim tests run a package.json script; nodejs from other sources bundles npm.
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
