@@ -151,6 +151,7 @@ Arg Walker::make_arg(const Word& w) {
         } else {
           a.value += kUnknown;
           a.dynamic = true;
+          a.from_variable = true;
         }
         if (name == "IFS") notes->ifs_trick = true;
         break;
@@ -647,11 +648,12 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       }
       return;
     } else if (p == "eval") {
+      // eval "$(ssh-agent -s)" shows the program producing the code; eval "$X" does not.
       std::string code;
       bool dyn = false, net = false, dec = false;
       for (size_t k = 0; k < args.size(); ++k) {
         code += (k ? " " : "") + args[k].text;
-        dyn |= args[k].dynamic;
+        dyn |= args[k].from_variable;
         net |= args[k].code_from_network;
         dec |= args[k].code_decoded;
       }
@@ -676,7 +678,7 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       if (has_c) {
         if (i < args.size()) {
           const Arg& code = args[i];
-          if (code.dynamic && !code.code_from_network && !code.code_decoded) notes->eval_dynamic = true;
+          if (code.from_variable && !code.code_from_network && !code.code_decoded) notes->eval_dynamic = true;
           embed_shell(code.text, "sh -c", line);
         }
         return;

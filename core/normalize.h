@@ -37,6 +37,7 @@ struct Arg {
   bool subtree = false;  // stands for everything below value (find roots via {} or xargs)
   bool code_from_network = false;  // contains $(..)/<(..) whose output is fetched code
   bool code_decoded = false;       // contains $(..)/<(..) whose output is decoded data
+  bool from_variable = false;      // contains a variable whose value is not known here
 };
 
 struct Redir {

@@ -1,5 +1,6 @@
 // Code in other languages that runs shell commands or deletes files:
 // python -c, perl -e, ruby -e, node -e, php -r strings.
+#include <algorithm>
 #include <array>
 
 #include "core/normalize.h"
@@ -147,10 +148,13 @@ EmbeddedCode scan_embedded_code(std::string_view code) {
     ec.shell.emplace_back(code.substr(pos + 1, end - pos - 1));
     pos = code.find('`', end + 1);
   }
+  std::vector<size_t> seen;  // os.unlink( also contains unlink(: count each call once
   for (const CallSite& site : kDeleteCalls) {
     for (size_t pos = code.find(site.name); pos != std::string_view::npos; pos = code.find(site.name, pos + 1)) {
       if (site.name.find('.') == std::string_view::npos && preceded_by_ident(code, pos)) continue;
       size_t open = pos + site.name.size() - 1;
+      if (std::find(seen.begin(), seen.end(), open) != seen.end()) continue;
+      seen.push_back(open);
       std::string_view args = call_args(code, open);
       bool dynamic = false, is_list = false;
       std::vector<std::string> lits = literals(args, dynamic, is_list);

@@ -17,8 +17,6 @@ constexpr Rule kRules[] = {
     {"disk.volume-remove", "disk", Severity::Critical, "Removes an LVM/ZFS/RAID volume and its data.",
      "Back up and check the volume name first.", "destructive"},
     {"disk.windows-format", "disk", Severity::Critical, "Formats a Windows drive.", "", "destructive"},
-    {"disk.mount", "disk", Severity::Medium, "Mounts or unmounts filesystems, changing the machine's view of disks.",
-     "", "privilege"},
 };
 
 constexpr CommandPattern kPatterns[] = {
@@ -35,7 +33,6 @@ constexpr CommandPattern kPatterns[] = {
     {"disk.volume-remove", "zpool", "destroy|labelclear"},
     {"disk.volume-remove", "zfs", "destroy"},
     {"disk.wipe", "diskutil", "erasedisk|erasevolume|zerodisk|secureerase|partitiondisk"},
-    {"disk.mount", "mount|umount", ""},
 };
 
 bool device_operand(const Cmd& cmd, RuleContext& rc) {

@@ -207,8 +207,9 @@ void check_chmod(const Cmd& cmd, RuleContext& rc) {
 void check_writes(const Cmd& cmd, RuleContext& rc) {
   for (const Write& w : writes_of(cmd)) {
     PathInfo pi = rc.path(w.target, cmd);
+    bool edit = cmd.program == "sed" || cmd.program == "perl";  // in-place edit, not a wipe
     if (is_auth_or_boot_file(pi.abs)) {
-      rc.hit(w.append ? "fs.append-auth" : "fs.overwrite-auth", cmd);
+      rc.hit(w.append || edit ? "fs.append-auth" : "fs.overwrite-auth", cmd);
     } else if (pi.cls == PathClass::System && !is_shell_startup_file(pi.abs, rc.ctx()) &&
                !is_persistence_path(pi.abs, rc.ctx()) && !is_log_or_history(pi.abs, rc.ctx())) {
       rc.hit("fs.write-system", cmd);
