@@ -55,28 +55,26 @@ std::optional<Config> load_cli_config(const std::string& extra, const AnalyzeCon
   }
 }
 
+// Built key by key: nlohmann's initializer lists copy every value, and this runs per line.
 nlohmann::json finding_json(const Finding& f) {
-  nlohmann::json j = {
-      {"rule", f.rule},
-      {"pack", f.pack},
-      {"severity", to_string(f.severity)},
-      {"reason", f.reason},
-  };
+  nlohmann::json j(nlohmann::json::value_t::object);
+  j["rule"] = f.rule;
+  j["pack"] = f.pack;
+  j["severity"] = to_string(f.severity);
+  j["reason"] = f.reason;
   if (!f.alternative.empty()) j["alternative"] = f.alternative;
   if (!f.command.empty()) j["command"] = f.command;
   return j;
 }
 
 nlohmann::json decision_json(std::string_view command, const Analysis& a, const Decision& d) {
-  nlohmann::json findings = nlohmann::json::array();
+  nlohmann::json j(nlohmann::json::value_t::object);
+  j["command"] = command;
+  j["decision"] = to_string(d.action);
+  j["risk"] = to_string(d.risk);
+  nlohmann::json& findings = j["findings"] = nlohmann::json::array();
   for (const Finding& f : d.findings) findings.push_back(finding_json(f));
-  nlohmann::json j = {
-      {"command", command},
-      {"decision", to_string(d.action)},
-      {"risk", to_string(d.risk)},
-      {"findings", std::move(findings)},
-      {"why", d.why},
-  };
+  j["why"] = d.why;
   if (!a.normalized.empty()) j["normalized"] = a.normalized;
   if (!a.traits.empty()) j["traits"] = a.traits;
   if (a.parse_error) j["parse_error"] = a.parse_message.empty() ? "incomplete command" : a.parse_message;
