@@ -30,6 +30,7 @@ fi
 
 declare -gA _vg_lines=() _vg_notes=()
 declare -g _vg_id=0 _vg_pending='' _vg_judged='' _vg_defer='' _vg_orig='' _vg_rewrite=''
+declare -gi _vg_direct=0 _vg_rebind=0
 declare -g _vg_server_pid='' _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
 
 # One `vectra-guard hook bash --serve` coprocess per shell answers every line over two
@@ -161,7 +162,7 @@ _vg_debug() {
   [[ -v _vg_line ]] || return 0
   unset _vg_line
   case $BASH_COMMAND in
-    _vg_enter | _vg_precmd | _vg_status=* | _vg_trap=*) return 0 ;;
+    _vg_enter | _vg_precmd | _vg_status=* | _vg_trap=* | '((_vg_direct))') return 0 ;;
   esac
   if [[ -n $_vg_defer ]]; then
     local id=$_vg_defer_id
@@ -174,7 +175,9 @@ _vg_debug() {
     _vg_judged=''
     return 0
   fi
-  # Not seen by our Enter key. The whole line is history entry HISTCMD if bash saved it;
+  # Not seen by our Enter key (so maybe our binding is gone: re-bind at the prompt).
+  _vg_rebind=1
+  # The whole line is history entry HISTCMD if bash saved it;
   # if it did not (ignorespace, HISTIGNORE, set +o history) judge the command itself.
   local text
   if ((HISTCMD == _vg_hc)); then
@@ -205,6 +208,9 @@ _vg_debug() {
 # Outermost DEBUG trap: a foreign trap (VS Code, starship) runs first, its status ignored.
 _vg_debug_outer() {
   [[ -n $_vg_nested ]] && return 0
+  # Called by bash itself (not through another tool's wrapper) for our prompt command:
+  # we are still the outermost trap, so the prompt need not look (a fork) at `trap -p`.
+  [[ $BASH_COMMAND == '_vg_status=$?' ]] && ((${#FUNCNAME[@]} == 1)) && _vg_direct=1
   if [[ -n $_vg_foreign ]]; then
     _vg_nested=1
     builtin eval -- "$_vg_foreign"
@@ -231,16 +237,21 @@ _vg_reassert() {
   set +T +E
   [[ $PS0 == *'${_vg_line=}'* ]] || PS0+='${_vg_line=}'
   # A trap that already calls ours (a wrapper around it) must not be wrapped again.
-  if [[ -n $_vg_trap && $_vg_trap != *_vg_debug* ]]; then
+  if ((!_vg_direct)) && [[ -n $_vg_trap && $_vg_trap != *_vg_debug* ]]; then
     local -a parts
     builtin eval "parts=($_vg_trap)"
     _vg_foreign=${parts[2]}
   fi
   trap '_vg_debug_outer' DEBUG
-  [[ $(builtin bind -m emacs -s 2>/dev/null) == *'"\C-m": "\C-x\C-_V1'* ]] || _vg_bind_keys
+  if ((_vg_rebind)); then
+    _vg_bind_keys
+    _vg_rebind=0
+  fi
+  _vg_direct=0
 }
 
-# Runs from PROMPT_COMMAND as `_vg_status=$?; _vg_trap=$(trap -p DEBUG); _vg_precmd`.
+# Runs from PROMPT_COMMAND as `_vg_status=$?; ((_vg_direct)) || _vg_trap=$(trap -p DEBUG);
+# _vg_precmd`: the fork for `trap -p` only happens when another tool took the DEBUG trap.
 _vg_precmd() {
   local status=$_vg_status
   # Show what the user typed in history, not our rewrite of it.
@@ -261,7 +272,7 @@ _vg_precmd() {
   return $status
 }
 
-_vg_prompt_command='_vg_status=$?; _vg_trap=$(trap -p DEBUG); _vg_precmd'
+_vg_prompt_command='_vg_status=$?; ((_vg_direct)) || _vg_trap=$(trap -p DEBUG); _vg_precmd'
 
 # Last in PROMPT_COMMAND (string or array), so other tools' prompt hooks run first.
 _vg_install_precmd() {
