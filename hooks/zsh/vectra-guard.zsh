@@ -26,19 +26,42 @@ typeset -gA _vg_lines _vg_notes
 typeset -gi _vg_id=0
 typeset -g _vg_verdict='' _vg_notice='' _vg_orig='' _vg_rewrite='' _vg_done=''
 
+# One `vectra-guard hook zsh --serve` coprocess per shell answers every line; its pipes
+# are copied to our own descriptors, so a coproc the user starts later does not take them.
+typeset -gi _vg_in=-1 _vg_out=-1 _vg_server_pid=0
+_vg_start_server() {
+  (( _vg_server_pid )) && kill -0 $_vg_server_pid 2>/dev/null && return 0
+  setopt localoptions nomonitor
+  (( _vg_in >= 0 )) && exec {_vg_in}>&-
+  (( _vg_out >= 0 )) && exec {_vg_out}<&-
+  coproc "$_vg_bin" hook zsh --serve
+  _vg_server_pid=$!
+  exec {_vg_in}>&p {_vg_out}<&p
+  disown $_vg_server_pid 2>/dev/null
+}
+
 # Ask the evaluator about $1; sets _vg_verdict and _vg_notice.
 _vg_eval() {
-  local out rc
+  local out='' rc=1
   if [[ ! -x $_vg_bin ]]; then
     _vg_verdict=run
     _vg_notice='vectra-guard: the binary is gone, so this line was not checked; open a new shell.'
     return
   fi
-  out=$("$_vg_bin" hook zsh -- "$1")
-  rc=$?
+  if (( _vg_server_pid )) && kill -0 $_vg_server_pid 2>/dev/null &&
+     print -rn -- "0"$'\0'"$PWD"$'\0'"$1"$'\0' >&$_vg_in 2>/dev/null &&
+     IFS= read -r -d '' out <&$_vg_out; then
+    rc=0
+  fi
+  # The coprocess cannot read the terminal: questions go through a one-shot process.
+  if (( rc != 0 )) || [[ $out == ask || $out == ask$'\n'* ]]; then
+    out=$("$_vg_bin" hook zsh -- "$1")
+    rc=$?
+  fi
   _vg_verdict=${out%%$'\n'*}
   _vg_notice=''
   [[ $out == *$'\n'* ]] && _vg_notice=${out#*$'\n'}
+  _vg_notice=${_vg_notice%$'\n'}
   case $rc:$_vg_verdict in
     (0:run|0:sandbox|0:block|0:incomplete) ;;
     (*)
@@ -143,7 +166,7 @@ _vg_addhistory() {
 }
 
 # Put the wrappers back at every prompt if a plugin replaced them.
-_vg_precmd() { _vg_wrap_widgets; }
+_vg_precmd() { _vg_wrap_widgets; _vg_start_server; }
 
 autoload -Uz add-zsh-hook add-zle-hook-widget
 add-zsh-hook zshaddhistory _vg_addhistory
@@ -151,3 +174,4 @@ add-zsh-hook precmd _vg_precmd
 add-zle-hook-widget line-init _vg_line_init
 add-zle-hook-widget line-finish _vg_line_finish
 _vg_wrap_widgets
+_vg_start_server
