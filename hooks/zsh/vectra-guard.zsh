@@ -37,7 +37,7 @@ _vg_start_server() {
   coproc "$_vg_bin" hook zsh --serve
   _vg_server_pid=$!
   exec {_vg_in}>&p {_vg_out}<&p
-  disown $_vg_server_pid 2>/dev/null
+  disown %+ 2>/dev/null
 }
 
 # Ask the evaluator about $1; sets _vg_verdict and _vg_notice.
