@@ -160,7 +160,10 @@ int host_run(const HostRun& run, std::string* error) {
       sig = sigwaitinfo(&handled, &si);
     }
     if (sig <= 0 || sig == SIGCHLD) continue;
-    if (sent_by_a_process(si)) kill(target, sig);
+    // A terminal signal reached the child itself unless it sits in a group of its own
+    // that does not hold the terminal: then it is ours to pass on.
+    bool child_saw_it = !own_group || tty >= 0;
+    if (sent_by_a_process(si) || !child_saw_it) kill(target, sig);
   }
   if (timed_out) kill(-pid, SIGKILL);  // grandchildren that outlived the leader
 
