@@ -74,3 +74,35 @@ sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
 sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 3)
 PY
 }
+
+# pty_interrupt CMD: run CMD on a pseudo-terminal, press ^C once "ready" shows up.
+# Prints the transcript; exits with CMD's status (3 on a hang).
+pty_interrupt() {
+  python3 - "$@" <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("bash", ["bash", "-c", sys.argv[1]])
+out, sent, deadline = b"", False, time.time() + 30
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    if not sent and b"ready" in out:
+        time.sleep(0.2)
+        os.write(fd, b"\x03")
+        sent = True
+else:
+    os.kill(pid, 9)
+    sys.exit(3)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 3)
+PY
+}

@@ -161,3 +161,14 @@ setup() { exec_setup; }
   [[ $(wc -l <"$dir/state/sessions/user.jsonl") == 3 ]]
   rm -rf "$dir"
 }
+
+@test "^C on the terminal reaches the command once; the guard keeps its status" {
+  script='trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 0.1; done'
+  run pty_interrupt "exec '$VG' exec --host -- sh -c '$script'"
+  [[ $status == 5 ]]
+  [[ $(grep -c got-int <<<"$output") == 1 ]]
+  # with --timeout the command has its own process group, handed the terminal
+  run pty_interrupt "exec '$VG' exec --host --timeout 60 -- sh -c '$script'"
+  [[ $status == 5 ]]
+  [[ $(grep -c got-int <<<"$output") == 1 ]]
+}
