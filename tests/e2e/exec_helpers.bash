@@ -31,6 +31,16 @@ PY
 # Number of lines in the session log.
 log_lines() { [[ -f $(LOG) ]] && wc -l <"$(LOG)" || echo 0; }
 
+# user_vg DIR: a copy of vectra-guard (and its sandbox helper) in DIR/bin that the
+# unprivileged user can run even when the build tree is private (e.g. under /root).
+user_vg() {
+  mkdir -p "$1/bin"
+  cp "$VG_BIN/vectra-guard" "$1/bin/"
+  [[ -x $VG_BIN/vg-init ]] && cp "$VG_BIN/vg-init" "$1/bin/"
+  chmod -R a+rX "$1/bin"
+  echo "$1/bin/vectra-guard"
+}
+
 # Run "$@" as an unprivileged user when we are root (CI), else as ourselves: the
 # end-to-end behaviour must hold for both.
 as_user() {

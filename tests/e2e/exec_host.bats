@@ -147,13 +147,14 @@ setup() { exec_setup; }
 @test "non-root user: output, exit codes, signals and a private log" {
   dir=$(mktemp -d /tmp/vg-exec-user.XXXXXX)
   chmod 755 "$dir"
+  uvg=$(user_vg "$dir")
   as_user true || { echo "cannot switch to an unprivileged user" >&2; return 1; }
   [[ $(id -u) == 0 ]] && chown 65534:65534 "$dir"
-  run as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$VG" exec --host -- sh -c 'echo hi; exit 42'
+  run as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$uvg" exec --host -- sh -c 'echo hi; exit 42'
   [[ $status == 42 && $output == hi ]]
-  run as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$VG" exec --host -- sh -c 'kill -SEGV $$'
+  run as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$uvg" exec --host -- sh -c 'kill -SEGV $$'
   [[ $status == 139 ]]
-  run as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$VG" exec -- rm -rf /
+  run as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$uvg" exec -- rm -rf /
   [[ $status == 126 ]]
   [[ $(stat -c %a "$dir/state/sessions") == 700 ]]
   [[ $(stat -c %a "$dir/state/sessions/user.jsonl") == 600 ]]

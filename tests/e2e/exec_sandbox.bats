@@ -92,9 +92,10 @@ setup() {
 @test "non-root user: the sandbox runs and reports like for root" {
   dir=$(mktemp -d /tmp/vg-exec-user.XXXXXX)
   chmod 755 "$dir"
+  uvg=$(user_vg "$dir")
   [[ $(id -u) == 0 ]] && chown 65534:65534 "$dir"
   cd "$dir"
-  run --separate-stderr as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$VG" exec --sandbox -- sh -c 'echo hi; exit 9'
+  run --separate-stderr as_user env HOME="$dir" VG_HOME="$dir/state" VG_SESSION=user "$uvg" exec --sandbox -- sh -c 'echo hi; exit 9'
   [[ $status == 9 && $output == hi ]]
   [[ $stderr == *"Running in sandbox (bubblewrap"* ]]
   cd /
