@@ -15,6 +15,7 @@
 #include "cli/output.h"
 #include "core/audit_log.h"
 #include "core/session.h"
+#include "core/shell_parse.h"
 #include "core/shell_quote.h"
 #include "core/trust_store.h"
 
@@ -129,6 +130,29 @@ void record_agent_event(const std::string& source, const AgentVerdict& v, const 
   }
 }
 
+bool is_sandboxed_form(const std::string& command) {
+  // Exactly one simple command, every word literal (a $(..) would run on the host),
+  // no redirections: SELF exec --sandbox --no-interactive -- bash -c STRING.
+  ParseResult parsed = parse_shell(command);
+  if (!parsed.ok || parsed.script.items.size() != 1) return false;
+  const AndOr& ao = parsed.script.items[0];
+  if (ao.background || ao.pipelines.size() != 1 || ao.pipelines[0].commands.size() != 1) return false;
+  const Command& c = ao.pipelines[0].commands[0];
+  if (c.kind != CommandKind::Simple || !c.simple.assignments.empty() || !c.simple.redirects.empty()) {
+    return false;
+  }
+  const std::vector<Word>& w = c.simple.words;
+  if (w.size() != 8) return false;
+  for (const Word& word : w) {
+    if (word.dynamic()) return false;
+  }
+  const std::vector<std::string> expected = {self_binary(), "exec", "--sandbox", "--no-interactive", "--", "bash", "-c"};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (w[i].value != expected[i]) return false;
+  }
+  return true;
+}
+
 std::string sandboxed_command_line(const std::string& command) {
   return fmt::format("{} exec --sandbox --no-interactive -- bash -c {}", shell_quote(self_binary()),
                      shell_quote(command));
@@ -147,6 +171,7 @@ int hook_claude_code(const Global& g) {
     }
     enter_cwd(event);
     std::string command = command_from((*input)["command"]);
+    if (is_sandboxed_form(command)) return kExitOk;  // our own re-route: exec judges it again
     AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/true);
     json out;
     json& specific = out["hookSpecificOutput"];
@@ -203,6 +228,12 @@ int hook_cursor(const Global& g) {
     }
     enter_cwd(event);
     std::string command = event["command"].get<std::string>();
+    if (is_sandboxed_form(command)) {
+      // The form we told the agent to run: vectra-guard exec judges it again and
+      // runs it only in the sandbox (or not at all).
+      std::puts(json({{"permission", "allow"}}).dump().c_str());
+      return kExitOk;
+    }
     AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/true);
     json out;
     switch (v.action) {

@@ -40,6 +40,10 @@ void record_agent_event(const std::string& source, const AgentVerdict& v, const 
 // '/abs/vectra-guard' exec --sandbox --no-interactive -- bash -c 'COMMAND'
 std::string sandboxed_command_line(const std::string& command);
 
+// True when `command` is sandboxed_command_line(X) for some X: our own re-route, which
+// `vectra-guard exec` judges again when it runs.
+bool is_sandboxed_form(const std::string& command);
+
 // Absolute path of the running vectra-guard binary.
 std::string self_binary();
 

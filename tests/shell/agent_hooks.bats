@@ -63,6 +63,13 @@ cursor() { event "$1" | "$GUARD" --config "${2:-$T/auto.ini}" hook cursor; }
   run --separate-stderr claude claude_edit_tool.json
   [ "$status" -eq 0 ]
   [ -z "$output" ]
+  # Anything added to the form is judged as usual.
+  run --separate-stderr "$GUARD" --config "$T/always.ini" hook cursor \
+    <<<"$(jq -n --arg c "$routed; rm -rf ~" '{command: $c}')"
+  jq -e '.permission == "deny"' <<<"$output"
+  run --separate-stderr "$GUARD" --config "$T/always.ini" hook cursor \
+    <<<"$(jq -n --arg c "${routed%%bash -c *}bash -c \"\$(rm -rf ~)\"" '{command: $c}')"
+  jq -e '.permission == "deny"' <<<"$output"
 }
 
 @test "claude-code: a Bash call without a command fails closed (exit 2)" {
@@ -127,4 +134,24 @@ cursor() { event "$1" | "$GUARD" --config "${2:-$T/auto.ini}" hook cursor; }
     [ "$status" -eq 2 ] || { echo "$f: $status"; return 1; }
     jq -e '.permission == "deny"' <<<"$output" >/dev/null || { echo "$f: $output"; return 1; }
   done
+}
+
+@test "cursor and claude-code: the sandboxed form they hand out is let through (no deny loop)" {
+  run --separate-stderr cursor cursor_install.json "$T/always.ini"
+  local routed
+  routed=$(jq -r '.agentMessage | sub("^.*instead: "; "")' <<<"$output")
+  [[ $routed == *"exec --sandbox"* ]]
+  run --separate-stderr "$GUARD" --config "$T/always.ini" hook cursor <<<"$(jq -n --arg c "$routed" --arg d "$T/ws" '{command: $c, cwd: $d}')"
+  jq -e '.permission == "allow"' <<<"$output"
+  run --separate-stderr "$GUARD" --config "$T/always.ini" hook claude-code \
+    <<<"$(jq -n --arg c "$routed" '{tool_name: "Bash", tool_input: {command: $c}}')"
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  # Anything added to the form is judged as usual.
+  run --separate-stderr "$GUARD" --config "$T/always.ini" hook cursor \
+    <<<"$(jq -n --arg c "$routed; rm -rf ~" '{command: $c}')"
+  jq -e '.permission == "deny"' <<<"$output"
+  run --separate-stderr "$GUARD" --config "$T/always.ini" hook cursor \
+    <<<"$(jq -n --arg c "${routed%%bash -c *}bash -c \"\$(rm -rf ~)\"" '{command: $c}')"
+  jq -e '.permission == "deny"' <<<"$output"
 }
