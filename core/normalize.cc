@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/paths.h"
+#include "core/rules.h"
 
 namespace vg {
 
@@ -29,29 +30,24 @@ std::string param_name(std::string_view text) {
 
 // Programs whose single-dash options are words (-name, -exec): never split them.
 bool single_dash_long_options(std::string_view p) {
-  return in(p, {"find", "java", "javac", "gcc", "g++", "cc", "c++", "clang", "clang++", "go", "ffmpeg",
-                "ffprobe", "xdotool", "openssl", "dig", "convert", "magick", "xrandr", "mplayer", "qemu-img",
-                "qemu-system-x86_64", "mysql", "mysqldump", "psql", "iptables", "ip6tables", "tc", "ip",
-                "emulator", "scalac", "ld", "nasm", "swift", "xmllint", "ps", "dd", "tar", "zip", "unzip",
-                "7z", "xargs", "awk", "gawk", "sed", "pdftotext", "gpg"});
+  static const NameSet names("find|java|javac|gcc|g++|cc|c++|clang|clang++|go|ffmpeg|ffprobe|xdotool|openssl|dig|convert|magick|xrandr|mplayer|qemu-img|qemu-system-x86_64|mysql|mysqldump|psql|iptables|ip6tables|tc|ip|emulator|scalac|ld|nasm|swift|xmllint|ps|dd|tar|zip|unzip|7z|xargs|awk|gawk|sed|pdftotext|gpg");
+  return names.contains(p);
 }
 
 // Filters that pass their stdin through (possibly transformed) to stdout.
 bool is_filter(std::string_view p) {
-  return in(p, {"cat", "tee", "head", "tail", "sed", "grep", "egrep", "fgrep", "sort", "uniq", "cut", "tr",
-                "pv", "buffer", "dd", "awk", "gawk", "mawk", "perl", "xargs", "stdbuf", "cat", "col", "fold",
-                "expand", "unexpand", "tac", "iconv", "dos2unix", "unix2dos", "strings", "mbuffer"});
+  static const NameSet names("cat|tee|head|tail|sed|grep|egrep|fgrep|sort|uniq|cut|tr|pv|buffer|dd|awk|gawk|mawk|perl|xargs|stdbuf|col|fold|expand|unexpand|tac|iconv|dos2unix|unix2dos|strings|mbuffer");
+  return names.contains(p);
 }
 
 bool is_unpacker(std::string_view p) {
-  return in(p, {"gunzip", "zcat", "gzcat", "unxz", "xzcat", "bunzip2", "bzcat", "unzstd", "zstdcat", "lzcat",
-                "unlzma", "brotli", "lz4cat"});
+  static const NameSet names("gunzip|zcat|gzcat|unxz|xzcat|bunzip2|bzcat|unzstd|zstdcat|lzcat|unlzma|brotli|lz4cat");
+  return names.contains(p);
 }
 
 bool is_fetcher(std::string_view p) {
-  return in(p, {"curl", "wget", "fetch", "http", "https", "xh", "aria2c", "lwp-request", "lwp-download", "GET",
-                "nc", "ncat", "netcat", "socat", "telnet", "curlie", "wget2", "iwr", "Invoke-WebRequest",
-                "invoke-webrequest", "irm", "Invoke-RestMethod"});
+  static const NameSet names("curl|wget|fetch|http|https|xh|aria2c|lwp-request|lwp-download|GET|nc|ncat|netcat|socat|telnet|curlie|wget2|iwr|Invoke-WebRequest|invoke-webrequest|irm|Invoke-RestMethod");
+  return names.contains(p);
 }
 
 bool has_hex_escapes(std::string_view s) {
@@ -993,8 +989,8 @@ std::string lower(std::string_view s) {
 }
 
 bool is_shell(std::string_view p) {
-  return in(p, {"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "yash", "posh",
-                "rbash", "busybox-sh", "pwsh", "powershell"});
+  static const NameSet names("sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|yash|posh|rbash|busybox-sh|pwsh|powershell");
+  return names.contains(p);
 }
 
 bool is_interpreter(std::string_view p) {

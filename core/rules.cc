@@ -95,9 +95,58 @@ bool matches(const CommandPattern& p, const Cmd& cmd) {
   return true;
 }
 
+NameSet::NameSet(std::string_view alternatives) {
+  any_alternative(alternatives, [&](std::string_view alt) {
+    if (!alt.empty() && alt.back() == '*') prefixes_.push_back(alt.substr(0, alt.size() - 1));
+    else exact_.push_back(alt);
+    return false;
+  });
+  std::sort(exact_.begin(), exact_.end());
+}
+
+bool NameSet::contains(std::string_view name) const {
+  if (std::binary_search(exact_.begin(), exact_.end(), name)) return true;
+  for (std::string_view p : prefixes_)
+    if (starts_with(name, p)) return true;
+  return false;
+}
+
+namespace {
+
+// Patterns of one table grouped by program name, built on first use of the table.
+struct PatternIndex {
+  std::unordered_map<std::string_view, std::vector<const CommandPattern*>> by_program;
+  std::vector<const CommandPattern*> by_prefix;  // program alternatives ending in '*'
+};
+
+const PatternIndex& index_of(std::span<const CommandPattern> patterns) {
+  static std::unordered_map<const CommandPattern*, PatternIndex> cache;
+  auto it = cache.find(patterns.data());
+  if (it != cache.end()) return it->second;
+  PatternIndex idx;
+  for (const CommandPattern& p : patterns) {
+    bool prefix = false;
+    any_alternative(p.program, [&](std::string_view alt) {
+      if (!alt.empty() && alt.back() == '*') prefix = true;
+      else idx.by_program[alt].push_back(&p);
+      return false;
+    });
+    if (prefix) idx.by_prefix.push_back(&p);
+  }
+  return cache.emplace(patterns.data(), std::move(idx)).first->second;
+}
+
+}  // namespace
+
 void apply_patterns(std::span<const CommandPattern> patterns, const Cmd& cmd, RuleContext& rc) {
-  for (const CommandPattern& p : patterns)
-    if (matches(p, cmd)) rc.hit(p.rule, cmd);
+  if (cmd.program.empty()) return;
+  const PatternIndex& idx = index_of(patterns);
+  auto it = idx.by_program.find(cmd.program);
+  if (it != idx.by_program.end())
+    for (const CommandPattern* p : it->second)
+      if (matches(*p, cmd)) rc.hit(p->rule, cmd);
+  for (const CommandPattern* p : idx.by_prefix)
+    if (matches(*p, cmd)) rc.hit(p->rule, cmd);
 }
 
 Arg drop_prefix(const Arg& a, size_t n) {

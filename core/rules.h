@@ -66,6 +66,18 @@ void apply_patterns(std::span<const CommandPattern> patterns, const Cmd& cmd, Ru
 // `name` is one of the '|'-separated alternatives in `set` ('*' suffix = prefix).
 bool one_of(std::string_view name, std::string_view set);
 
+// The same alternatives compiled once into a hash set (for hot paths): keep it in a
+// function-local static.
+class NameSet {
+ public:
+  explicit NameSet(std::string_view alternatives);
+  bool contains(std::string_view name) const;
+
+ private:
+  std::vector<std::string_view> exact_;  // sorted
+  std::vector<std::string_view> prefixes_;
+};
+
 // A file a command writes: redirections, tee, cp/mv/install destinations, dd of=, sed -i.
 struct Write {
   Arg target;

@@ -24,8 +24,9 @@ constexpr Rule kRules[] = {
 };
 
 bool sends_data(std::string_view p) {
-  return one_of(p, "curl|wget|nc|ncat|netcat|socat|telnet|http|https|xh|ssh|scp|sftp|ftp|mail|sendmail|mutt|"
+  static const NameSet senders("curl|wget|nc|ncat|netcat|socat|telnet|http|https|xh|ssh|scp|sftp|ftp|mail|sendmail|mutt|"
                    "openssl|aws|gsutil|rclone|s3cmd");
+  return senders.contains(p);
 }
 
 bool secret_var(std::string_view text) {
