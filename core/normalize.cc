@@ -654,6 +654,11 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
         dec |= args[k].code_decoded;
       }
       if (dyn && !net && !dec) notes->eval_dynamic = true;
+      // eval "$(pyenv init -)": the code comes from a local program we can see; the
+      // substitution itself was already walked.
+      bool only_local_subst = true;
+      for (const Arg& a : args) only_local_subst &= a.dynamic && !a.from_variable && !a.code_from_network && !a.code_decoded;
+      if (!args.empty() && only_local_subst) return;
       embed_shell(code, "eval", line);
       return;
     } else if (is_shell(p)) {
@@ -675,6 +680,9 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
         if (i < args.size()) {
           const Arg& code = args[i];
           if (code.from_variable && !code.code_from_network && !code.code_decoded) notes->eval_dynamic = true;
+          if (code.dynamic && !code.from_variable && !code.code_from_network && !code.code_decoded &&
+              !code.text.empty() && code.text[0] == '$')
+            return;  // sh -c "$(local-program)": see eval above
           embed_shell(code.text, "sh -c", line);
         }
         return;

@@ -116,6 +116,9 @@ PathClass classify_abs(std::string_view abs, const AnalyzeContext& ctx) {
     return PathClass::Device;
   }
   if (!ctx.home.empty() && ctx.home != "/" && abs == ctx.home) return PathClass::HomeRoot;
+  // ~/.cache holds regenerable data: treat it like a temp dir.
+  if (!ctx.home.empty() && ctx.home != "/" && under(abs, ctx.home + "/.cache"))
+    return abs.size() == ctx.home.size() + 7 ? PathClass::TempRoot : PathClass::Temp;
   if (usable_workspace(ctx) && under(abs, ctx.workspace))
     return abs == ctx.workspace ? PathClass::WorkspaceRoot : PathClass::Workspace;
   if (!ctx.home.empty() && ctx.home != "/" && under(abs, ctx.home)) {

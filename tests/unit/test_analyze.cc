@@ -331,6 +331,10 @@ LOW(rsync_plain, "rsync -a src/ dst/")
 LOW(python_script, "python3 manage.py runserver")
 LOW(node_script, "node server.js")
 LOW(bash_script, "bash ./build.sh")
+LOW(eval_local_program_output, "eval \"$(pyenv init -)\"")
+LOW(rm_home_cache, "rm -rf ~/.cache/pip")
+LOW(killall_user_program, "killall firefox")
+LOW(eval_ssh_agent, "eval $(ssh-agent -s)")
 
 Test(traits, networked_install) {
   vg::Analysis a = vg::analyze("npm install left-pad", kCtx);
