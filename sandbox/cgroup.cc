@@ -1,12 +1,15 @@
 #include "sandbox/cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -110,6 +113,21 @@ struct LimitFiles {
   std::string what;                                          // "memory 1 GiB"
 };
 
+// Groups left behind by runs that were killed (SIGKILL skips our destructor): remove
+// the empty ones whose owner is gone. Cheap: one readdir of a directory we write anyway.
+void remove_stale_groups(const std::string& parent) {
+  DIR* d = opendir(parent.c_str());
+  if (!d) return;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.rfind("vectra-guard-", 0) != 0) continue;
+    pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + 13));
+    if (owner <= 0 || owner == getpid() || kill(owner, 0) == 0 || errno != ESRCH) continue;
+    rmdir((parent + "/" + name).c_str());  // fails harmlessly while processes remain
+  }
+  closedir(d);
+}
+
 }  // namespace
 
 CgroupLimits::~CgroupLimits() {
@@ -165,6 +183,7 @@ void CgroupLimits::setup(const Limits& limits, std::vector<std::string>& enforce
 
   auto make_child = [&](const std::string& parent) -> std::string {
     if (auto it = made.find(parent); it != made.end()) return it->second;
+    remove_stale_groups(parent);
     std::string dir = parent + "/" + leaf;
     if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return "";
     dirs_.push_back(dir);

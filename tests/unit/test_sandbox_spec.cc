@@ -216,13 +216,23 @@ Test(spec, bind_mounts_from_config) {
   Fixture f;
   mkdirs(f.root + "/cache");
   mkdirs(f.root + "/data");
-  f.cfg.bind_mounts = {{f.root + "/cache", "", true}, {f.root + "/data", "/mnt/data", false}};
+  f.cfg.bind_mounts = {{f.root + "/cache", "", true}, {f.root + "/data", "/tmp/vg-spec-data", false}};
   SandboxSpec s = f.build();
   const Mount* rw = find_mount(s, MountKind::RwBind, f.root + "/cache");
-  const Mount* ro = find_mount(s, MountKind::RoBind, "/mnt/data");
+  const Mount* ro = find_mount(s, MountKind::RoBind, "/tmp/vg-spec-data");
   cr_assert_not_null(rw);
   cr_assert_not_null(ro);
   cr_assert_eq(ro->source, f.root + "/data");
+}
+
+Test(spec, bind_target_that_cannot_be_made_is_an_error) {
+  Fixture f;
+  mkdirs(f.root + "/data");
+  f.cfg.bind_mounts = {{f.root + "/data", "/vg-spec-no-such-dir", false}};
+  SandboxSpec s;
+  std::string err;
+  cr_assert_not(build_spec(f.req, f.cfg, f.host, s, err));
+  cr_assert(err.find("bind mount target") != std::string::npos, "%s", err.c_str());
 }
 
 Test(spec, missing_bind_source_is_an_error) {
