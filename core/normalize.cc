@@ -119,6 +119,7 @@ struct Walker {
   Output walk_command(const Command& c, const Output& feed, bool piped);
   Output walk_simple(const SimpleCommand& sc, const Output& feed, bool piped);
   void walk_words(const std::vector<Word>& words);
+  void walk_heredoc_expansions(const Redirect& r);
   void embed_shell(std::string_view code, const char* how, int line, const Output* feed = nullptr);
   void embed_code(std::string_view code, const char* how, int line);
   void unwrap(Cmd& cmd, const Output& feed, int line);
@@ -257,6 +258,14 @@ bool calls_itself_forking(const Script& s, const std::string& name) {
   return false;
 }
 
+// An unquoted here-doc body runs its $(..) and `..` when the shell reads it.
+void Walker::walk_heredoc_expansions(const Redirect& r) {
+  if (!r.heredoc_expands || r.heredoc_parts.empty()) return;
+  Word body;
+  body.parts = r.heredoc_parts;
+  make_arg(body);
+}
+
 void Walker::walk_words(const std::vector<Word>& words) {
   for (const Word& w : words) make_arg(w);  // walks substitutions inside
 }
@@ -272,7 +281,10 @@ Walker::Output Walker::walk_command(const Command& c, const Output& feed, bool p
   }
   std::string saved_cwd = cwd;
   walk_words(c.words);
-  for (const Redirect& r : c.redirects) make_arg(r.target);
+  for (const Redirect& r : c.redirects) {
+    make_arg(r.target);
+    walk_heredoc_expansions(r);
+  }
   for (const auto& b : c.bodies)
     if (b) walk_script(*b);
   // Compound commands' own redirections (e.g. `{ ...; } > /etc/passwd`) become a `:` command.
@@ -368,6 +380,7 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
 
   for (const Redirect& r : sc.redirects) {
     cmd.redirects.push_back({r.fd, r.op, make_arg(r.target)});
+    walk_heredoc_expansions(r);
   }
 
   // stdin: pipeline feed, then here-docs, here-strings and `<` files override it.
