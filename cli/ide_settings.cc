@@ -238,7 +238,8 @@ int agent_setup_ide(const Args& args) {
     } catch (const Json::parse_error&) {
       bool has_comments = false;
       try {
-        (void)Json::parse(original, nullptr, true, /*ignore_comments=*/true);
+        Json with_comments = Json::parse(original, nullptr, true, /*ignore_comments=*/true);
+        (void)with_comments;
         has_comments = true;
       } catch (const Json::parse_error&) {
       }
