@@ -1,5 +1,5 @@
 // Running a command on the host, the way a shell runs a foreground command:
-// fork + exec with the caller's stdin/stdout/stderr, exit status as `$?` would show it.
+// spawn + exec with the caller's stdin/stdout/stderr, exit status as `$?` would show it.
 #pragma once
 
 #include <string>

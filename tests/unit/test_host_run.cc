@@ -96,6 +96,18 @@ Test(host_run, not_executable_is_126) {
   cr_assert_neq(error.find("cannot execute"), std::string::npos, "%s", error.c_str());
 }
 
+Test(host_run, script_without_shebang_runs_with_sh) {
+  std::string dir = scratch_dir();
+  std::string path = dir + "/plain";
+  std::ofstream(path) << "echo \"ran $1\" > \"$2\"\nexit 7\n";
+  chmod(path.c_str(), 0755);
+  std::string error;
+  HostRun r;
+  r.argv = {path, "yes", dir + "/out"};
+  cr_assert_eq(host_run(r, &error), 7, "%s", error.c_str());
+  cr_assert_eq(read_file(dir + "/out"), "ran yes\n");
+}
+
 Test(host_run, empty_argv_is_an_error) {
   std::string error;
   cr_assert_eq(host_run(HostRun{}, &error), 127);
