@@ -153,6 +153,37 @@ bool CgroupLimits::join_in_child() const {
   return true;
 }
 
+bool CgroupLimits::add_process(pid_t pid) const {
+  std::string s = std::to_string(pid) + "\n";
+  for (int fd : procs_fds_)
+    if (write(fd, s.data(), s.size()) != static_cast<ssize_t>(s.size())) return false;
+  return true;
+}
+
+std::vector<std::string> CgroupLimits::events() const {
+  // "KEY N" lines: v1 memory.oom_control and v2 memory.events have "oom_kill N";
+  // pids.events has "max N" in both versions.
+  auto count = [](const std::string& text, const std::string& key) -> long {
+    std::istringstream in(text);
+    for (std::string k; in >> k;) {
+      long n = 0;
+      if (!(in >> n)) break;
+      if (k == key) return n;
+    }
+    return 0;
+  };
+  long oom = 0, pids = 0;
+  for (const std::string& dir : dirs_) {
+    oom += count(read_file(dir + "/memory.oom_control"), "oom_kill");
+    oom += count(read_file(dir + "/memory.events"), "oom_kill");
+    pids += count(read_file(dir + "/pids.events"), "max");
+  }
+  std::vector<std::string> out;
+  if (oom) out.push_back(fmt::format("out of memory: the memory limit was reached and the kernel killed {} process{}", oom, oom == 1 ? "" : "es"));
+  if (pids) out.push_back(fmt::format("pids limit reached: {} fork{} refused", pids, pids == 1 ? " was" : "s were"));
+  return out;
+}
+
 void CgroupLimits::setup(const Limits& limits, std::vector<std::string>& enforced,
                          std::vector<std::string>& not_enforced) {
   std::vector<LimitFiles> wanted;

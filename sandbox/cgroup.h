@@ -27,6 +27,14 @@ class CgroupLimits {
   // the kernel refused: the caller must not start the command then.
   bool join_in_child() const;
 
+  // From the parent: move process `pid` into the cgroups (the namespace runner's
+  // child, which is in its own user namespace by the time it could do it itself).
+  bool add_process(pid_t pid) const;
+
+  // After the run: limits the kernel had to enforce ("out of memory: the kernel killed
+  // 1 process", "pids limit reached"), for the report. Empty when none was hit.
+  std::vector<std::string> events() const;
+
   // Close the descriptors setup() opened (parent, once the child is started).
   void close_fds();
 

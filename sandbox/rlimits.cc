@@ -21,10 +21,35 @@ RlimitPlan plan_rlimits(const Limits& limits, std::vector<std::string>& enforced
   return plan;
 }
 
+void plan_rlimit_floor(const Limits& limits, bool pids_by_cgroup, RlimitPlan& plan,
+                       std::vector<std::string>& enforced) {
+  plan.core = 0;
+  plan.nofile = 8192;
+  enforced.push_back("no core dumps, at most 8192 open files per process (rlimits)");
+  if (limits.pids && !pids_by_cgroup) {
+    plan.nproc = static_cast<rlim_t>(limits.pids);
+    enforced.push_back("pids " + std::to_string(limits.pids) +
+                       " for the user inside the sandbox (RLIMIT_NPROC)");
+  }
+}
+
+namespace {
+
+// Lower one limit to `value` (never raise: a hard limit already below stays).
+bool lower(int resource, rlim_t value) {
+  if (value == RLIM_INFINITY) return true;
+  struct rlimit cur;
+  if (getrlimit(resource, &cur) != 0) return false;
+  if (cur.rlim_max != RLIM_INFINITY && cur.rlim_max < value) value = cur.rlim_max;
+  struct rlimit lim = {value, value};
+  return setrlimit(resource, &lim) == 0;
+}
+
+}  // namespace
+
 bool apply_rlimits_in_child(const RlimitPlan& plan) {
-  if (plan.data_bytes == RLIM_INFINITY) return true;
-  struct rlimit lim = {plan.data_bytes, plan.data_bytes};
-  return setrlimit(RLIMIT_DATA, &lim) == 0;
+  return lower(RLIMIT_DATA, plan.data_bytes) && lower(RLIMIT_CORE, plan.core) &&
+         lower(RLIMIT_NOFILE, plan.nofile) && lower(RLIMIT_NPROC, plan.nproc);
 }
 
 }  // namespace vg::sandbox

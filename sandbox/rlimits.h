@@ -13,6 +13,10 @@ namespace vg::sandbox {
 
 struct RlimitPlan {
   rlim_t data_bytes = RLIM_INFINITY;  // RLIMIT_DATA: heap and private writable mappings
+  // The floor the namespace and Landlock runners add (RLIM_INFINITY = left as it is).
+  rlim_t core = RLIM_INFINITY;        // RLIMIT_CORE: 0, no core dumps of sandboxed memory
+  rlim_t nofile = RLIM_INFINITY;      // RLIMIT_NOFILE
+  rlim_t nproc = RLIM_INFINITY;       // RLIMIT_NPROC: processes of the user (no pids cgroup)
 };
 
 // Decide the rlimits for `limits`, describing them in enforced/not_enforced.
@@ -20,6 +24,11 @@ struct RlimitPlan {
 // (V8, Go, the JVM) still start.
 RlimitPlan plan_rlimits(const Limits& limits, std::vector<std::string>& enforced,
                         std::vector<std::string>& not_enforced);
+
+// The floor under any limits: no core dumps, at most 8192 open files, and, when no
+// cgroup holds the pids limit (`pids_by_cgroup` false), RLIMIT_NPROC = limits.pids.
+void plan_rlimit_floor(const Limits& limits, bool pids_by_cgroup, RlimitPlan& plan,
+                       std::vector<std::string>& enforced);
 
 // In the forked child, before exec (async-signal-safe). Only ever lowers a limit.
 bool apply_rlimits_in_child(const RlimitPlan& plan);

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "sandbox/bwrap.h"
+#include "sandbox/ns_runner.h"
 #include "sandbox/probe.h"
 #include "sandbox/runner.h"
 
@@ -17,11 +18,12 @@ std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::str
     }
     return std::make_unique<BwrapRunner>(std::move(probe));
   }
-  if (runtime == "namespace" || runtime == "docker" || runtime == "podman") {
+  if (runtime == "namespace") return std::make_unique<NamespaceRunner>();
+  if (runtime == "docker" || runtime == "podman") {
     error = "the " + runtime + " runtime is not available yet; use --runtime bubblewrap (or auto)";
     return nullptr;
   }
-  error = "unknown sandbox runtime '" + runtime + "'; choose auto or bubblewrap";
+  error = "unknown sandbox runtime '" + runtime + "'; choose auto, bubblewrap or namespace";
   return nullptr;
 }
 

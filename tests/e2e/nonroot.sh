@@ -57,6 +57,20 @@ for suite in "${suites[@]}"; do
   fi
 done
 
+# The sandbox suites once more against the namespace runtime.
+for suite in "$work"/e2e/sandbox_{cli,fs,net,process}.bats; do
+  name="$(basename "$suite") (namespace)"
+  echo "# as $user: $name"
+  if ! runuser -u "$user" -- env -i \
+      HOME="$user_home" USER="$user" LOGNAME="$user" SHELL=/bin/bash \
+      PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+      VG_BIN="$work/build/bin" VG_BUILD_DIR="$work/build" VG_TEST_RUNTIME=namespace \
+      VG_REQUIRE_ALL="${VG_REQUIRE_ALL:-}" \
+      bats --tap "$suite"; then
+    failed+=("$name")
+  fi
+done
+
 if ((${#failed[@]})); then
   echo "nonroot.sh: failed as $user: ${failed[*]}" >&2
   exit 1

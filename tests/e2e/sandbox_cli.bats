@@ -37,7 +37,7 @@ teardown() { sandbox_teardown; }
   # Never claimed twice: each limit is either enforced or not.
   if [[ $stderr == *"Enforced: cpu"* ]]; then [[ $stderr != *"Not enforced: cpu"* ]]; fi
   # bubblewrap without --overlay cannot discard root writes: said, and read-only instead.
-  if ! bwrap --help 2>&1 | grep -q -- --tmp-overlay; then
+  if [[ $SBX_RUNTIME == bubblewrap ]] && ! bwrap --help 2>&1 | grep -q -- --tmp-overlay; then
     [[ $stderr == *"Not enforced: writable root"* ]]
     run sbx --security-level permissive -- touch /usr/vg-e2e-probe
     [ "$status" -ne 0 ]
@@ -48,7 +48,7 @@ teardown() { sandbox_teardown; }
 @test "limits follow the security level" {
   run --separate-stderr sbx --verbose --security-level strict -- true
   [[ $stderr == *"512 MiB"* ]]
-  [[ $stderr == *"(bubblewrap, strict)"* ]]
+  [[ $stderr == *"($SBX_RUNTIME, strict)"* ]]
   run --separate-stderr sbx --verbose --security-level permissive -- true
   [[ $stderr == *"2 GiB"* ]]
 }
@@ -84,7 +84,7 @@ teardown() { sandbox_teardown; }
 
 @test "the probe is cached in VG_HOME/probe.json for this bwrap, kernel and user" {
   rm -f "$VG_HOME/probe.json"
-  run sbx -- true
+  run sbx --runtime bubblewrap -- true
   [ "$status" -eq 0 ]
   [ -f "$VG_HOME/probe.json" ]
   "$PY" - "$VG_HOME/probe.json" "$(id -u)" "$(uname -r)" <<'PY'

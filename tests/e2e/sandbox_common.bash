@@ -1,6 +1,11 @@
 # Shared setup for tests/e2e/sandbox_*.bats: a throw-away HOME, VG_HOME and workspace
 # per test under /var/tmp (the host root is visible read-only inside the sandbox, so
 # secrets there must be hidden by us; /tmp would be hidden anyway by the private /tmp).
+#
+# VG_TEST_RUNTIME=namespace (or landlock) runs the same suites against that runtime: the
+# user config selects it, so every `vectra-guard sandbox run` of a suite uses it.
+# SBX_RUNTIME is the runtime name the notice shows.
+SBX_RUNTIME=${VG_TEST_RUNTIME:-bubblewrap}
 
 sandbox_setup() {
   : "${VG_BIN:?VG_BIN is set by ctest to the bin directory of the build}"
@@ -19,6 +24,10 @@ sandbox_setup() {
   echo '{"trusted": []}' >"$VG_HOME/trust.json"
   printf '#!/bin/sh\nexit 0\n' >"$WS/.git/hooks/pre-commit"
   printf '[core]\n\tbare = false\n' >"$WS/.git/config"
+  if [[ -n ${VG_TEST_RUNTIME:-} ]]; then
+    mkdir -p "$XDG_CONFIG_HOME/vectra-guard"
+    printf '[sandbox]\nruntime = %s\n' "$VG_TEST_RUNTIME" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  fi
   cd "$WS"
   # /usr/bin/python3 first: a per-user python shim may not be readable by other users.
   PY=$(command -v /usr/bin/python3 || command -v python3)

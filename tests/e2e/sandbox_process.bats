@@ -42,7 +42,7 @@ teardown() {
 @test "the notice goes to stderr only" {
   run --separate-stderr sbx -- echo payload
   [ "$output" = payload ]
-  [[ $stderr == *"📦 Running in sandbox (bubblewrap, balanced)."* ]]
+  [[ $stderr == *"📦 Running in sandbox ($SBX_RUNTIME, balanced)."* ]]
 }
 
 @test "timeout kills the command and its grandchildren (exit 124)" {

@@ -1,0 +1,50 @@
+// Privileges: the sandbox's first process owns its user namespace and so holds every
+// capability inside it while it builds the mounts; before our init runs, all of them go
+// (libcap-ng: effective, permitted, inheritable and the bounding set; ambient by prctl),
+// no_new_privs is set, and the seccomp filter is installed last.
+#include <cap-ng.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sandbox/ns_setup.h"
+
+namespace vg::sandbox::ns {
+
+const char* drop_privileges() {
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  capng_clear(CAPNG_SELECT_BOTH);
+  if (capng_apply(CAPNG_SELECT_BOTH) != 0) return "drop capabilities";
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "set no_new_privs";
+  return nullptr;
+}
+
+int load_seccomp(const std::vector<sock_filter>& program) {
+  struct sock_fprog prog;
+  prog.len = static_cast<unsigned short>(program.size());
+  prog.filter = const_cast<sock_filter*>(program.data());
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) return errno;
+  return 0;
+}
+
+bool read_bpf(int memfd, std::vector<sock_filter>& program, std::string& error) {
+  std::string bytes;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(memfd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) bytes.append(buf, static_cast<size_t>(n));
+  if (n < 0 || bytes.empty() || bytes.size() % sizeof(sock_filter) != 0 ||
+      bytes.size() / sizeof(sock_filter) > BPF_MAXINSNS) {
+    error = "cannot read the seccomp filter back (" + std::string(n < 0 ? strerror(errno) : "bad size") +
+            "); this is a bug in vectra-guard";
+    return false;
+  }
+  program.resize(bytes.size() / sizeof(sock_filter));
+  std::memcpy(program.data(), bytes.data(), bytes.size());
+  return true;
+}
+
+}  // namespace vg::sandbox::ns
