@@ -4,9 +4,13 @@
 // out. Questions go to /dev/tty, never to the command's stdin.
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -19,6 +23,7 @@
 #include "cli/output.h"
 #include "core/audit_log.h"
 #include "core/config.h"
+#include "core/hook_answer.h"
 #include "core/session.h"
 #include "core/shell_hook.h"
 #include "core/trust_store.h"
@@ -32,6 +37,7 @@ struct HookOptions {
   bool final = false;
   bool have_line = false;
   bool serve = false;  // answer many lines on stdin (the bash hook's coprocess)
+  std::string fifo_dir;  // --serve over DIR/req and DIR/resp (the fish hook)
 };
 
 bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
@@ -44,6 +50,12 @@ bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
       o.final = true;
     } else if (a == "--serve") {
       o.serve = true;
+    } else if (a == "--fifo") {
+      if (i + 1 >= args.size() || args[i + 1].empty()) {
+        print_error("hook: --fifo needs a directory holding the req and resp FIFOs.");
+        return false;
+      }
+      o.fifo_dir = args[++i];
     } else if (a == "--") {
       if (i + 2 != args.size()) {
         print_error("hook takes exactly one line after '--'; quote it as one argument.");
@@ -62,30 +74,6 @@ bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
   return true;
 }
 
-std::string strip_period(std::string s) {
-  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-std::string block_message(const HookResult& r) {
-  std::string reason, safer;
-  for (const Finding& f : r.decision.findings) {
-    if (reason.empty()) reason = f.reason;
-    if (safer.empty() && !f.alternative.empty()) safer = f.alternative;
-  }
-  if (reason.empty()) reason = r.decision.why;
-  std::string msg = fmt::format("⛔ Blocked by vectra-guard: {}.", strip_period(reason));
-  if (!safer.empty()) msg += fmt::format("\n   Safer: {}", safer);
-  return msg;
-}
-
-bool can_ask() {
-  int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return false;
-  ::close(fd);
-  return true;
-}
-
 enum class Reply { Once, Remember, Sandbox, No };
 
 // Reads one answer line from the terminal in cooked mode (the shell's line editor
@@ -94,7 +82,7 @@ Reply ask(const std::string& line, const HookResult& r, bool can_remember) {
   int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return Reply::No;
   std::string q = fmt::format("\n⚠️  vectra-guard: {} risk: {}\n", to_string(r.decision.risk), line);
-  for (const Finding& f : r.decision.findings) q += fmt::format("   - {}\n", strip_period(f.reason));
+  for (const Finding& f : r.decision.findings) q += fmt::format("   - {}\n", hook_strip_period(f.reason));
   q += can_remember ? "   Run it? [y] once, [r] and remember, [s] in the sandbox, [N] no: "
                     : "   Run it? [y] once, [s] in the sandbox, [N] no: ";
   (void)!::write(fd, q.data(), q.size());
@@ -157,73 +145,11 @@ bool remember(const HookResult& r, const AnalyzeContext& ctx, std::string& notic
   return true;
 }
 
-bool line_trusted(const Analysis& analysis, const AnalyzeContext& ctx, std::string& notice) {
-  std::string text = trust_text(analysis);
-  if (text.empty()) return false;
-  try {
-    return TrustStore(TrustStore::default_path())
-        .find(trust_key(text), ctx.workspace, std::time(nullptr))
-        .has_value();
-  } catch (const TrustError& e) {
-    notice = fmt::format("vectra-guard: the trust store was not used: {}", e.what());
-    return false;
-  }
-}
-
-void record(const std::string& shell, const std::string& line, const AnalyzeContext& ctx,
-            const HookResult& r, const std::string& answer, const std::string& runtime) {
-  AuditEvent ev;
-  ev.session = current_session_id();
-  if (const char* agent = std::getenv("VG_AGENT")) ev.agent = agent;
-  ev.source = "hook " + shell;
-  ev.cwd = ctx.cwd;
-  ev.command = line;
-  ev.risk = r.decision.risk;
-  for (const Finding& f : r.decision.findings) ev.findings.push_back({f.rule, f.severity});
-  ev.decision = std::string(to_string(r.decision.action));
-  ev.answer = answer;
-  ev.why = r.decision.why;
-  ev.runtime = runtime;
-  // The shell runs host lines itself; their exit status is not seen here.
-  ev.exit_code = runtime == "none" ? kExitBlocked : -1;
-  std::string error;
-  if (!append_audit_event(state_dir(), ev, &error)) {
-    print_error(fmt::format("the audit log was not written: {}", error));
-  }
-}
-
-
-// The hook's answer for one line: "VERDICT\n" then notice lines. can_prompt is false
-// in the coprocess (a background process must not read the terminal): a line that
-// would ask is answered "ask", and the shell asks through a one-shot call.
-std::string answer(const Global& g, const std::string& shell, const std::string& line, bool final,
-                   bool can_prompt) {
-  AnalyzeContext ctx = current_context();
-  std::string notice;
-  Config config;
-  try {
-    config = load_config_for(g.config_file, ctx);
-  } catch (const ConfigError& e) {
-    // Keep guarding with the built-in (strictest-mode) defaults rather than stop the shell.
-    notice = fmt::format("vectra-guard: {} (built-in defaults used)", e.what());
-  }
-
-  HookInput in;
-  in.line = line;
-  in.final = final;
-  in.interactive = can_ask();
-  in.agent = std::getenv("VG_AGENT") != nullptr && *std::getenv("VG_AGENT") != '\0';
-  HookResult r = evaluate_hook_line(in, config, ctx);
-  if (r.action == HookAction::Incomplete) return "incomplete\n";
-  if (r.action == HookAction::Ask || r.action == HookAction::Sandbox) {
-    // Only now is the trust store worth reading: a trusted line runs on the host.
-    std::string trust_notice;
-    in.trusted = line_trusted(r.analysis, ctx, trust_notice);
-    if (!trust_notice.empty()) notice += (notice.empty() ? "" : "\n") + trust_notice;
-    if (in.trusted) r = evaluate_hook_line(in, config, ctx);
-  }
-
-  if (r.action == HookAction::Ask && !can_prompt) return "ask\n";
+// The hook's answer for one line (see core/hook_answer.h): asked on the terminal here,
+// the only caller that may read it.
+std::string answer(const Global& g, const std::string& shell, const std::string& line, bool final) {
+  HookEvaluation ev = hook_evaluate(g.config_file, line, final);
+  HookResult& r = ev.result;
   std::string reply;
   if (r.action == HookAction::Ask) {
     bool can_remember = r.decision.risk != Severity::Critical && !trust_text(r.analysis).empty();
@@ -233,67 +159,148 @@ std::string answer(const Global& g, const std::string& shell, const std::string&
         r.action = HookAction::Run;
         reply = "host";
         std::string n;
-        if (remember(r, ctx, n)) n = "vectra-guard: remembered; it will run without asking here.";
-        notice += (notice.empty() ? "" : "\n") + n;
+        if (remember(r, ev.ctx, n)) n = "vectra-guard: remembered; it will run without asking here.";
+        ev.notice += (ev.notice.empty() ? "" : "\n") + n;
         break;
       }
       case Reply::Sandbox: r.action = HookAction::Sandbox; reply = "sandbox"; break;
       case Reply::No: r.action = HookAction::Block; reply = "no"; break;
     }
   }
-
-  std::string out;
-  switch (r.action) {
-    case HookAction::Run:
-      out = "run\n";
-      if (r.disabled) notice += (notice.empty() ? "" : "\n") + std::string("⚠️  vectra-guard disabled for this command (VG_DISABLE=1); it is logged.");
-      record(shell, line, ctx, r, reply, "host");
-      break;
-    case HookAction::Sandbox:
-      out = "sandbox\n";
-      if (r.loses_shell_state) {
-        notice += (notice.empty() ? "" : "\n") +
-                  std::string("vectra-guard: this line runs in the sandbox, so its cd/export/source "
-                              "changes will not reach this shell.");
-      }
-      break;  // `exec --sandbox` records the run
-    case HookAction::Block:
-    default:
-      out = "block\n";
-      notice += (notice.empty() ? "" : "\n") +
-                (reply == "no" ? std::string("⛔ Not run: you answered no.") : block_message(r));
-      record(shell, line, ctx, r, reply, "none");
-      break;
-  }
-  if (!notice.empty()) out += notice + "\n";
-  return out;
+  return hook_finish(shell, line, ev, reply);
 }
 
-// Coprocess mode: requests are FINAL\0CWD\0LINE\0 on stdin ("1"/"0" for --final), each
-// answered by answer()'s text and a NUL. One process per shell instead of one per line.
-int serve(const Global& g, const std::string& shell) {
-  std::string final, cwd, line;
-  auto field = [](std::string& out) {
+// Reads NUL-terminated fields from one descriptor, buffered (the server is its only reader).
+class FieldReader {
+ public:
+  explicit FieldReader(int fd) : fd_(fd) {}
+  // false at end of input; when `stop` is set and nothing arrives for a second,
+  // polls again until stop() says to give up.
+  template <typename Stop>
+  bool next(std::string& out, Stop stop) {
     out.clear();
-    int c;
-    while ((c = std::getchar()) != EOF && c != '\0') out += char(c);
-    return c != EOF;
+    for (;;) {
+      size_t nul = buf_.find('\0', pos_);
+      if (nul != std::string::npos) {
+        out.assign(buf_, pos_, nul - pos_);
+        pos_ = nul + 1;
+        if (pos_ == buf_.size()) buf_.clear(), pos_ = 0;
+        return true;
+      }
+      pollfd p{fd_, POLLIN, 0};
+      int pr = ::poll(&p, 1, 1000);
+      if (pr == 0 || (pr < 0 && errno == EINTR)) {
+        if (stop()) return false;
+        continue;
+      }
+      if (pr < 0) return false;
+      char chunk[4096];
+      ssize_t n = ::read(fd_, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      buf_.append(chunk, size_t(n));
+    }
+  }
+
+ private:
+  int fd_;
+  std::string buf_;
+  size_t pos_ = 0;
+};
+
+bool write_all(int fd, const std::string& s) {
+  size_t off = 0;
+  while (off < s.size()) {
+    ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += size_t(n);
+  }
+  return true;
+}
+
+volatile sig_atomic_t g_stop = 0;
+void on_stop_signal(int) { g_stop = 1; }
+
+// A private FIFO pair for the fish hook in DIR, which must be ours and 0700. The server
+// makes DIR/req and DIR/resp itself, opens both read-write (so it never sees an end of
+// input between requests, and a write never fails for want of a reader) and only then
+// renames them into place: for the shell, DIR/req existing means someone is reading it.
+bool open_fifos(const std::string& dir, int& in, int& out) {
+  struct stat st{};
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() ||
+      (st.st_mode & 077) != 0) {
+    print_error(fmt::format("hook --serve --fifo: {} is not a private (0700) directory of ours; the shell falls back to one process per line.", dir));
+    return false;
+  }
+  auto make_fifo = [&](const char* name) {
+    std::string path = dir + "/" + name + ".new";
+    ::unlink(path.c_str());
+    if (::mkfifo(path.c_str(), 0600) != 0) return -1;
+    int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    struct stat fs{};
+    if (fd >= 0 && (::fstat(fd, &fs) != 0 || !S_ISFIFO(fs.st_mode) || fs.st_uid != ::getuid())) {
+      ::close(fd);
+      fd = -1;
+    }
+    return fd;
   };
-  while (field(final) && field(cwd) && field(line)) {
-    std::string out;
+  out = make_fifo("resp");
+  in = make_fifo("req");
+  if (in < 0 || out < 0 || ::rename((dir + "/resp.new").c_str(), (dir + "/resp").c_str()) != 0 ||
+      ::rename((dir + "/req.new").c_str(), (dir + "/req").c_str()) != 0) {
+    print_error(fmt::format("hook --serve --fifo: cannot make the FIFOs in {}; the shell falls back to one process per line.", dir));
+    return false;
+  }
+  return true;
+}
+
+// Server mode: requests are FINAL\0CWD\0LINE\0 ("1"/"0" for --final), each answered by
+// the answer text and a NUL. One process per shell instead of one per line.
+// Bash and zsh talk to it as a coprocess (stdin/stdout). With --fifo DIR (fish, which has
+// no coprocesses) requests are ID\0FINAL\0CWD\0LINE\0 on DIR/req and each answer starts
+// with "ID\n" on DIR/resp, so a shell interrupted between the two never takes an old
+// answer for a new line; the server ends (and removes the FIFOs and DIR) when the shell
+// that started it is gone.
+int serve(const Global& g, const std::string& shell, const std::string& fifo_dir) {
+  int in = 0, out = 1;
+  pid_t parent = ::getppid();
+  if (!fifo_dir.empty()) {
+    if (!open_fifos(fifo_dir, in, out)) {
+      for (const char* f : {"/req", "/resp", "/req.new", "/resp.new"}) ::unlink((fifo_dir + f).c_str());
+      ::rmdir(fifo_dir.c_str());
+      return kExitError;
+    }
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    struct sigaction sa{};
+    sa.sa_handler = on_stop_signal;
+    ::sigaction(SIGTERM, &sa, nullptr);
+    ::sigaction(SIGHUP, &sa, nullptr);
+    ::signal(SIGINT, SIG_IGN);
+    if (::getppid() != parent) g_stop = 1;
+  }
+  auto stop = [&] { return g_stop != 0 || (!fifo_dir.empty() && ::getppid() != parent); };
+  FieldReader reader(in);
+  std::string id, final, cwd, line;
+  auto get = [&](std::string& f) { return !stop() && reader.next(f, stop); };
+  while ((fifo_dir.empty() || get(id)) && get(final) && get(cwd) && get(line)) {
+    std::string reply = fifo_dir.empty() ? "" : id + "\n";
     if (::chdir(cwd.c_str()) != 0) {
-      out = "block\nvectra-guard: cannot enter " + cwd + "; the line was not run.\n";
+      reply += "block\nvectra-guard: cannot enter " + cwd + "; the line was not run.\n";
     } else {
       setenv("PWD", cwd.c_str(), 1);
-      out = answer(g, shell, line, final == "1", false);
+      reply += hook_answer_line(g.config_file, shell, line, final == "1");
     }
-    out += '\0';
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    reply += '\0';
+    if (!write_all(out, reply)) break;
+  }
+  if (!fifo_dir.empty()) {
+    ::unlink((fifo_dir + "/req").c_str());
+    ::unlink((fifo_dir + "/resp").c_str());
+    ::rmdir(fifo_dir.c_str());
   }
   return kExitOk;
 }
-
 
 }  // namespace
 
@@ -317,8 +324,12 @@ int cmd_hook(const Global& g, const Args& args) {
     return kExitError;
   }
 
-  if (o.serve) return serve(g, o.shell);
-  std::string out = answer(g, o.shell, o.line, o.final, true);
+  if (o.serve) return serve(g, o.shell, o.fifo_dir);
+  if (!o.fifo_dir.empty()) {
+    print_error("hook: --fifo goes with --serve: vectra-guard hook fish --serve --fifo DIR.");
+    return kExitError;
+  }
+  std::string out = answer(g, o.shell, o.line, o.final);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

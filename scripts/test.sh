@@ -14,7 +14,7 @@ packages=(
   libcriterion-dev bats
   clang libclang-rt-14-dev
   bubblewrap util-linux procps iproute2 passwd strace
-  zsh fish
+  zsh fish bash-builtins direnv zsh-autosuggestions zsh-syntax-highlighting
   jq hyperfine
   login  # newgrp (setuid): the exec shim's setuid test as a non-root user
 )

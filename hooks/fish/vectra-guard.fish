@@ -2,7 +2,11 @@
 #   set -g VECTRA_GUARD_BIN /path/to/vectra-guard; source /path/to/vectra-guard.fish
 #
 # Enter (\r and \n, and fish 4's `enter`/`ctrl-j`, in the default, insert and visual
-# modes) runs __vg_enter: a complete buffer goes to `vectra-guard hook fish` first.
+# modes) runs __vg_enter: a complete buffer goes to the evaluator first. One
+# `vectra-guard hook fish --serve --fifo DIR` per shell answers every line over a pair of
+# FIFOs in a private 0700 directory (fish has no coprocesses), so a line costs no process
+# start; it is started here, restarted if gone, ended with the shell (fish_exit), and a
+# one-shot `vectra-guard hook fish` answers when it cannot run or a question is needed.
 # run: executed unchanged (cd, set, functions work as always). block: the buffer becomes
 # `__vg_blocked N` ($status = 126). sandbox: it becomes `__vg_reroute N`
 # (vectra-guard exec --sandbox). Bindings are put back at every prompt if a key-binding
@@ -21,6 +25,76 @@ end
 
 set -g __vg_id 0
 set -g __vg_rewrites
+set -g __vg_server_pid
+set -g __vg_fifo_dir
+set -g __vg_req 0
+
+function __vg_stop_server
+    if test -n "$__vg_server_pid"; and test -e /proc/$__vg_server_pid
+        command kill $__vg_server_pid 2>/dev/null
+    end
+    # The server removes its FIFOs and directory when it ends; if it was killed, or is
+    # killed with this shell before it gets to it, they go here.
+    if test -n "$__vg_fifo_dir"; and test -d "$__vg_fifo_dir"
+        command rm -f -- $__vg_fifo_dir/req $__vg_fifo_dir/resp $__vg_fifo_dir/req.new $__vg_fifo_dir/resp.new
+        command rmdir -- $__vg_fifo_dir 2>/dev/null
+    end
+    set -g __vg_server_pid
+    set -g __vg_fifo_dir
+end
+
+# Start the server unless it runs. Returns 1 when it is not ready to answer (starting,
+# or it cannot start): the caller asks a one-shot process instead.
+function __vg_start_server
+    if test -n "$__vg_server_pid"; and test -e /proc/$__vg_server_pid
+        # The server puts DIR/req in place once it reads it (see `hook --serve --fifo`).
+        test -p "$__vg_fifo_dir/req"
+        return
+    end
+    __vg_stop_server
+    set -l base
+    set -l vg_home $VG_HOME
+    test -n "$vg_home"; or set vg_home $HOME/.vectra-guard
+    for d in $XDG_RUNTIME_DIR $vg_home
+        if test -d "$d"; and test -w "$d"
+            set base $d
+            break
+        end
+    end
+    if test -z "$base"
+        command mkdir -p -m 700 -- $vg_home 2>/dev/null; or return 1
+        set base $vg_home
+    end
+    set -l dir (command mktemp -d "$base/vg-fish.XXXXXX" 2>/dev/null); or return 1
+    set -g __vg_fifo_dir $dir
+    command $__vg_bin hook fish --serve --fifo $dir </dev/null >/dev/null &
+    set -g __vg_server_pid $last_pid
+    disown $last_pid 2>/dev/null
+    return 1
+end
+
+# Ask the server about $argv[1]; prints the answer lines. Returns 1 when the server is
+# not there (the caller asks a one-shot process instead). The answer FIFO is opened
+# before the request is written, so a server that dies mid-way gives end of input
+# rather than a shell waiting forever.
+function __vg_ask_server --argument-names text
+    __vg_start_server; or return 1
+    set -g __vg_req (math $__vg_req + 1)
+    set -l reply
+    begin
+        printf '%s\0%s\0%s\0%s\0' $__vg_req 1 $PWD "$text" >$__vg_fifo_dir/req; or return 1
+        # An answer to a request interrupted before its answer was read is skipped.
+        for i in 1 2 3 4
+            read -z reply; or return 1
+            set reply (string split \n -- (string trim --right --chars=\n -- $reply))
+            if test "$reply[1]" = "$__vg_req"
+                string join \n -- $reply[2..-1]
+                return 0
+            end
+        end
+    end <$__vg_fifo_dir/resp
+    return 1
+end
 
 function __vg_blocked --argument-names id
     set -l var __vg_note_$id
@@ -53,8 +127,13 @@ function __vg_enter
     set -l verdict run
     set -l notice
     if test -x "$__vg_bin"
-        set -l out ($__vg_bin hook fish --final -- "$text")
+        set -l out (__vg_ask_server "$text")
         set -l rc $status
+        if test $rc -ne 0; or test "$out[1]" = ask
+            # No server, or a question: it needs the terminal, so a one-shot process asks.
+            set out ($__vg_bin hook fish --final -- "$text")
+            set rc $status
+        end
         set verdict $out[1]
         set notice $out[2..-1]
         if test $rc -ne 0; or not contains -- "$verdict" run sandbox block
@@ -101,4 +180,10 @@ function __vg_prompt --on-event fish_prompt
     set -g __vg_rewrites
 end
 
+# The server ends with the shell (it also notices on its own when the shell is gone).
+function __vg_exit --on-event fish_exit
+    __vg_stop_server
+end
+
 __vg_bind_keys
+__vg_start_server

@@ -12,7 +12,7 @@ send math 6 \* 7
 send false
 send echo rc=$status
 S
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
   has $'\n42'
   has "rc=1"
 }
@@ -23,7 +23,7 @@ S
 send rm -rf ~
 send echo rc=$status
 S
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
   [ -f "$HOME/canary" ]
   has "rc=126"
   has "Blocked by vectra-guard"
@@ -38,7 +38,7 @@ send pwd
 send set -gx VGX val-1
 send sh -c 'echo from-child-$VGX'
 S
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
   has "$T/ws/sub"
   has "from-child-val-1"
 }
@@ -49,7 +49,7 @@ S
   drive fish <<'S'
 send echo vgdeny-in-sandbox; touch "$T/vgdeny-marker"
 S
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
   has "Running in sandbox"
   has $'\nvgdeny-in-sandbox'
   [ ! -e "$T/vgdeny-marker" ]
@@ -62,7 +62,7 @@ S
 send VG_DISABLE=1 touch "$T/vgdeny-1"
 send touch "$T/vgdeny-2"
 S
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
   [ -e "$T/vgdeny-1" ]
   [ ! -e "$T/vgdeny-2" ]
 }
@@ -89,7 +89,7 @@ keys r\r
 wait
 send echo kept-6
 S
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
   has $'\nasked-5'
   lacks $'\nrefused-2'
   has "rc=126"
@@ -107,9 +107,68 @@ send echo rc=$status
 send math 6 \* 7
 send cd sub; and pwd
 S
-  [ "$status" -eq 0 ]
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
   [ -f "$HOME/canary" ]
   has "rc=126"
   has $'\n42'
   has "$T/ws/sub"
+}
+
+# vgwait: until the server (`hook fish --serve --fifo DIR`) has its FIFOs in place,
+# which it does once it reads them. (A fish loop typed at the prompt would be sandboxed:
+# fish syntax is not POSIX.)
+# shellcheck disable=SC2016
+wait_fn='function vgwait; while not test -p "$__vg_fifo_dir/req"; command sleep 0.05; end; end'
+# vginfo NAME: the server's pid, its directory's mode, its arguments and directory.
+# shellcheck disable=SC2016
+info_fn='function vginfo; echo $argv[1]=$__vg_server_pid mode=(command stat -c %a $__vg_fifo_dir) cmd=(string split0 </proc/$__vg_server_pid/cmdline | string join +) dir=$__vg_fifo_dir; end'
+
+@test "fish: one server per shell answers the lines; killed, the shell falls back and still fails closed" {
+  hook_install fish "$wait_fn"
+  # After the binary on disk is replaced by one that fails, only the running server can
+  # let a line through; a one-shot call would report "could not check" (exit 3).
+  printf '#!/bin/sh\nexit 3\n' >"$T/fake-vg"
+  chmod 755 "$T/fake-vg"
+  drive fish <<S
+send vgwait
+send command mv "\$T/fake-vg" \$__vg_bin
+send math 40 + 2
+send rm -f ~/canary
+send echo rc=\$status
+send command kill \$__vg_server_pid
+send echo after-kill
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has $'\n42'
+  has "rc=126"
+  [ -f "$HOME/canary" ]
+  has "could not check this line (exit 3)"
+  lacks $'\nafter-kill'
+}
+
+@test "fish: the server's FIFO directory is private, a killed server is restarted, all is gone at exit" {
+  hook_install fish "$wait_fn"$'\n'"$info_fn"
+  drive fish <<S
+send vgwait
+send vginfo old
+send command kill \$__vg_server_pid
+send echo one
+send vgwait
+send vginfo new
+send rm -f ~/canary
+send echo rc=\$status
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has "mode=700"
+  has "+hook+fish+--serve+--fifo+"
+  old=$(sed -n 's/^old=\([0-9]*\) .*/\1/p' "$T/transcript")
+  new=$(sed -n 's/^new=\([0-9]*\) .*/\1/p' "$T/transcript")
+  [ -n "$old" ] && [ -n "$new" ] && [ "$old" != "$new" ]
+  [ -f "$HOME/canary" ]
+  has "rc=126"
+  # Both FIFO directories are gone: the old one with its server, the new one at exit.
+  for d in $(sed -n 's/.* dir=\(.*\)$/\1/p' "$T/transcript"); do
+    [ ! -e "$d" ] || { echo "left behind: $d"; return 1; }
+  done
+  [ "$(sed -n 's/.* dir=\(.*\)$/\1/p' "$T/transcript" | sort -u | wc -l)" -eq 2 ]
 }

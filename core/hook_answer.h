@@ -1,0 +1,46 @@
+// One typed line, answered the way every interactive hook needs it: the CLI's
+// `vectra-guard hook SHELL`, its `--serve` mode (bash and zsh coprocesses, the fish FIFO
+// server) and the bash loadable builtin all call these, so they cannot drift apart.
+//
+// The answer text is "VERDICT\n" (run | sandbox | block | incomplete | ask) followed by
+// notice lines the hook prints on stderr. Asking on the terminal is the caller's job
+// (only the one-shot CLI does it); everything else, including the audit record, is here.
+#pragma once
+
+#include <string>
+
+#include "core/analyze.h"
+#include "core/shell_hook.h"
+
+namespace vg {
+
+// A line evaluated up to the point where a question might be asked.
+struct HookEvaluation {
+  AnalyzeContext ctx;
+  HookResult result;
+  std::string notice;  // notices gathered so far (config fallback, trust store problems)
+};
+
+// Evaluate `line` in the current directory and environment. extra_config: --config FILE
+// ("" for none). A config error keeps guarding with the built-in defaults (noted).
+HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final);
+
+// How a question was answered: "" (none asked), "host", "sandbox" or "no". The caller
+// sets ev.result.action to what the answer means before calling hook_finish.
+// Returns the answer text and writes the audit record for lines that run on the host
+// or are refused (`exec --sandbox` records sandboxed runs itself).
+std::string hook_finish(const std::string& shell, const std::string& line, HookEvaluation& ev,
+                        const std::string& reply);
+
+// The whole answer for a caller that cannot ask (a background process, the builtin):
+// a line that needs a question is answered "ask\n" and nothing is recorded.
+std::string hook_answer_line(const std::string& extra_config, const std::string& shell,
+                             const std::string& line, bool final);
+
+// "⛔ Blocked by vectra-guard: REASON." plus the safer alternative when there is one.
+std::string hook_block_message(const HookResult& r);
+
+// A reason without its trailing period and spaces (so it can be embedded).
+std::string hook_strip_period(std::string s);
+
+}  // namespace vg
