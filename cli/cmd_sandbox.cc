@@ -1,9 +1,15 @@
 // `vectra-guard sandbox run|shell`: run a command (or an interactive shell) in the
 // sandbox directly, without asking the evaluator.
+#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -11,6 +17,7 @@
 #include "cli/output.h"
 #include "core/analyze.h"
 #include "core/config.h"
+#include "sandbox/doctor.h"
 #include "sandbox/sandbox.h"
 
 namespace vg::cli {
@@ -20,12 +27,14 @@ namespace {
 constexpr const char* kUsage =
     "usage: vectra-guard sandbox run [OPTIONS] -- COMMAND [ARGS...]\n"
     "       vectra-guard sandbox shell [OPTIONS]\n"
+    "       vectra-guard sandbox doctor [--json]\n"
+    "       vectra-guard sandbox deps install [--dry-run] [--podman] [--docker]\n"
     "\n"
     "Run COMMAND (or $SHELL, interactively) inside the sandbox: the workspace read-write,\n"
     "the rest of the system read-only, secrets hidden, a private /tmp, no host processes.\n"
     "\n"
     "options:\n"
-    "  --runtime R           auto (default from config) or bubblewrap\n"
+    "  --runtime R           auto (default from config), bubblewrap, namespace or landlock\n"
     "  --security-level L    permissive, balanced, strict or paranoid\n"
     "  --network N           none, restricted or full\n"
     "  --timeout SECONDS     kill the command and everything it started after SECONDS\n"
@@ -33,7 +42,13 @@ constexpr const char* kUsage =
     "  -h, --help            this text\n"
     "\n"
     "exit status: the command's own; 128+N when it was killed by signal N; 124 on\n"
-    "timeout; 125 when the sandbox could not be set up; 1 on a usage error.\n";
+    "timeout; 125 when the sandbox could not be set up; 1 on a usage error.\n"
+    "\n"
+    "doctor: one line per check (user namespaces, bubblewrap, Landlock, seccomp, cgroups,\n"
+    "overlayfs, docker, podman) with what to do about it; exit 0 when some runtime works.\n"
+    "deps install: install bubblewrap (and podman or docker when asked) with this\n"
+    "distribution's package manager; --dry-run only prints the commands. It never changes\n"
+    "sysctls or AppArmor.\n";
 
 struct SandboxOptions {
   sandbox::Request req;
@@ -118,6 +133,87 @@ std::string interactive_shell() {
   return "/bin/bash";
 }
 
+int cmd_doctor(const Args& args) {
+  bool json = false;
+  for (const std::string& a : args) {
+    if (a == "--json") {
+      json = true;
+    } else {
+      print_error("unknown option '" + a + "' for sandbox doctor; it takes only --json.");
+      return kExitError;
+    }
+  }
+  sandbox::DoctorInputs in = sandbox::gather_doctor_inputs(vg::state_dir());
+  std::vector<sandbox::DoctorCheck> checks = sandbox::doctor_checks(in);
+  std::vector<std::string> runtimes = sandbox::working_runtimes(in);
+  std::fputs((json ? sandbox::doctor_json(checks, runtimes) : sandbox::doctor_text(checks, runtimes)).c_str(), stdout);
+  return runtimes.empty() ? kExitError : kExitOk;
+}
+
+int run_command(const std::vector<std::string>& cmd) {
+  std::vector<char*> argv;
+  for (const std::string& s : cmd) argv.push_back(const_cast<char*>(s.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execvp(argv[0], argv.data());
+    std::fprintf(stderr, "vectra-guard: cannot run %s: %s\n", argv[0], std::strerror(errno));
+    _exit(127);
+  }
+  int st = 0;
+  if (pid < 0 || waitpid(pid, &st, 0) != pid) return 1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int cmd_deps(const Args& args) {
+  if (args.empty() || args[0] != "install") {
+    print_error("use 'vectra-guard sandbox deps install [--dry-run] [--podman] [--docker]'.");
+    return kExitError;
+  }
+  sandbox::DepsRequest req;
+  req.root = geteuid() == 0;
+  bool dry_run = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--dry-run") dry_run = true;
+    else if (args[i] == "--podman") req.podman = true;
+    else if (args[i] == "--docker") req.docker = true;
+    else {
+      print_error("unknown option '" + args[i] + "' for sandbox deps install; see 'vectra-guard sandbox --help'.");
+      return kExitError;
+    }
+  }
+  std::string os_release;
+  struct utsname u;
+  if (uname(&u) == 0 && std::string(u.sysname) == "Darwin") {
+    os_release = "ID=macos\n";
+  } else {
+    const char* path = std::getenv("VG_OS_RELEASE");  // tests point it at a fixture
+    std::ifstream in(path && *path ? path : "/etc/os-release");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    os_release = ss.str();
+  }
+  std::string error;
+  auto cmds = sandbox::deps_commands(os_release, req, error);
+  if (cmds.empty()) {
+    print_error(error + ".");
+    return kExitError;
+  }
+  for (const auto& cmd : cmds) {
+    std::string line;
+    for (const std::string& w : cmd) line += (line.empty() ? "" : " ") + w;
+    std::printf("%s%s\n", dry_run ? "" : "+ ", line.c_str());
+    std::fflush(stdout);
+    if (dry_run) continue;
+    if (int rc = run_command(cmd); rc != 0) {
+      print_error("'" + line + "' failed (exit " + std::to_string(rc) + "); fix what it printed and retry.");
+      return kExitError;
+    }
+  }
+  if (!dry_run) std::printf("done; 'vectra-guard sandbox doctor' shows what works now.\n");
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_sandbox(const Global& g, const Args& args) {
@@ -126,8 +222,10 @@ int cmd_sandbox(const Global& g, const Args& args) {
     return args.empty() ? kExitError : kExitOk;
   }
   const std::string& sub = args[0];
+  if (sub == "doctor") return cmd_doctor(Args(args.begin() + 1, args.end()));
+  if (sub == "deps") return cmd_deps(Args(args.begin() + 1, args.end()));
   if (sub != "run" && sub != "shell") {
-    print_error("unknown sandbox command '" + sub + "'; use 'sandbox run -- CMD' or 'sandbox shell'.");
+    print_error("unknown sandbox command '" + sub + "'; use 'sandbox run -- CMD', 'sandbox shell', 'sandbox doctor' or 'sandbox deps install'.");
     return kExitError;
   }
   SandboxOptions o;

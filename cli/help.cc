@@ -100,7 +100,7 @@ constexpr HelpText kHelp[] = {
      "  --host               run on the host whatever the decision (critical still blocks)\n"
      "  --interactive        ask on the terminal when the guard level says so\n"
      "  --no-interactive     never ask: what would ask is sandboxed, or blocked in mode never\n"
-     "  --runtime R          sandbox runtime: auto or bubblewrap\n"
+     "  --runtime R          sandbox runtime: auto, bubblewrap, namespace or landlock\n"
      "  --security-level L   permissive, balanced, strict or paranoid\n"
      "  --network N          none, restricted or full\n"
      "  --timeout SECONDS    kill the command and everything it started after SECONDS (0 = none)\n"
@@ -113,13 +113,16 @@ constexpr HelpText kHelp[] = {
     {"sandbox",
      "usage: vectra-guard sandbox run [OPTIONS] -- COMMAND [ARGS...]\n"
      "       vectra-guard sandbox shell [OPTIONS]\n"
+     "       vectra-guard sandbox doctor [--json]\n"
+     "       vectra-guard sandbox deps install [--dry-run] [--podman] [--docker]\n"
      "\n"
      "Run COMMAND (or an interactive shell) in the sandbox without asking the evaluator:\n"
      "the workspace read-write at its own path, the rest of the system read-only, secrets\n"
      "hidden, a private /tmp, its own process and network namespaces.\n"
      "\n"
      "options:\n"
-     "  --runtime R          auto (the config's choice) or bubblewrap\n"
+     "  --runtime R          auto (the config's choice), bubblewrap, namespace (our own, no\n"
+     "                       external binary) or landlock (no namespaces: see doctor)\n"
      "  --security-level L   permissive, balanced, strict or paranoid\n"
      "  --network N          none, restricted or full (restricted behaves as none for now)\n"
      "  --timeout SECONDS    kill the command and everything it started after SECONDS\n"
@@ -127,7 +130,12 @@ constexpr HelpText kHelp[] = {
      "  -h, --help           this text\n"
      "\n"
      "exit status: the command's own; 128+N when killed by signal N; 124 on timeout;\n"
-     "125 when the sandbox could not be set up; 1 on a usage error.\n"},
+     "125 when the sandbox could not be set up; 1 on a usage error.\n"
+     "\n"
+     "doctor: what works here (user namespaces, bubblewrap, Landlock, seccomp, cgroups,\n"
+     "overlayfs, docker, podman), one line each with what to do; exit 0 when a runtime works.\n"
+     "deps install: install bubblewrap (podman, docker when asked) with the distribution's\n"
+     "package manager; --dry-run prints the commands. Never changes sysctls or AppArmor.\n"},
 
     {"logs",
      "usage: vectra-guard logs list [--session ID] [--limit N] [--json]\n"

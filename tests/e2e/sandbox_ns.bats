@@ -105,3 +105,33 @@ JSON
   [[ $stderr == *"vg-init is missing"* ]]
   [ ! -e "$WS/ran" ]
 }
+
+@test "sandbox doctor: one line per check, the working runtimes, and --json" {
+  run --separate-stderr "$VG" sandbox doctor
+  [ "$status" -eq 0 ]
+  for name in userns bubblewrap landlock seccomp cgroup overlayfs docker podman; do
+    [ "$(grep -cE "^(ok|warn|fail) +$name " <<<"$output")" = 1 ]
+  done
+  [[ $output == *"runtimes that work here"*namespace* ]]
+  run --separate-stderr "$VG" sandbox doctor --json
+  [ "$status" -eq 0 ]
+  "$PY" -c 'import json,sys; j=json.loads(sys.argv[1]); assert "namespace" in j["runtimes"], j; assert len(j["checks"]) == 8, j' "$output"
+  run --separate-stderr "$VG" sandbox doctor --frobnicate
+  [ "$status" -eq 1 ]
+}
+
+@test "sandbox deps install --dry-run prints the distribution's commands and changes nothing" {
+  printf 'ID=debian\nVERSION_ID="12"\n' >"$ROOT/os-release"
+  run --separate-stderr env VG_OS_RELEASE="$ROOT/os-release" "$VG" sandbox deps install --dry-run --podman
+  [ "$status" -eq 0 ]
+  [[ ${lines[-1]} == *"apt-get install -y bubblewrap podman" ]]
+  [[ $output != *sysctl* ]]
+  printf 'ID=fedora\n' >"$ROOT/os-release"
+  run --separate-stderr env VG_OS_RELEASE="$ROOT/os-release" VG_GUARD_BIN="$VG" "${VG_SOURCE_DIR:-$BATS_TEST_DIRNAME/../..}/scripts/install-sandbox-deps.sh" --dry-run
+  [ "$status" -eq 0 ]
+  [[ $output == *"dnf install -y bubblewrap"* ]]
+  printf 'ID=plan9\n' >"$ROOT/os-release"
+  run --separate-stderr env VG_OS_RELEASE="$ROOT/os-release" "$VG" sandbox deps install --dry-run
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"unknown distribution 'plan9'"* ]]
+}
