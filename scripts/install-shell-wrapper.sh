@@ -172,7 +172,12 @@ do_uninstall() {
 }
 
 ensure_built() {
-  [[ -x $build_dir/bin/vectra-guard ]] && return
+  # bash's loadable builtin (lib/vectra-guard/vectra_guard_hook.so) is built when bash's
+  # headers (package bash-builtins) are there; cmake --install below installs it.
+  if [[ -x $build_dir/bin/vectra-guard ]] &&
+    [[ ! -f /usr/include/bash/builtins.h || -f $build_dir/lib/vectra-guard/vectra_guard_hook.so ]]; then
+    return
+  fi
   command -v cmake >/dev/null || die "cmake is needed to build vectra-guard; run scripts/test.sh once (it installs the build tools) or apt-get install cmake g++."
   echo "vectra-guard: building in $build_dir ..."
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -1,7 +1,9 @@
 # vectra-guard hook for interactive bash (>= 4.4). Source it last from ~/.bashrc:
 #   VECTRA_GUARD_BIN=/path/to/vectra-guard; source /path/to/vectra-guard.bash
 #
-# Every line passes `vectra-guard hook bash` before it runs:
+# Every line passes the evaluator before it runs: inside bash through the loadable
+# builtin vectra_guard_hook (hooks/bash_builtin) when it loads, else through one
+# `vectra-guard hook bash --serve` coprocess; questions go through a one-shot process.
 #   - Enter (C-m, C-j in the emacs, vi-insert and vi-command keymaps) runs a macro: first
 #     _vg_enter (bind -x) judges READLINE_LINE and may rewrite it, then accept-line.
 #     run: the line is left alone, so cd/export/aliases/functions behave as always.
@@ -33,9 +35,21 @@ declare -g _vg_id=0 _vg_pending='' _vg_judged='' _vg_defer='' _vg_orig='' _vg_re
 declare -gi _vg_direct=0 _vg_rebind=0
 declare -g _vg_server_pid='' _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
 
-# One `vectra-guard hook bash --serve` coprocess per shell answers every line over two
-# pipes, so a line costs no fork. If it is gone, a one-shot process answers instead.
+# The evaluator runs inside bash as a loadable builtin (vectra_guard_hook.so, next to the
+# binary in ../lib/vectra-guard, or $VECTRA_GUARD_BUILTIN; "none" turns it off): a line
+# costs neither a process nor a pipe round trip. If it cannot be loaded, one
+# `vectra-guard hook bash --serve` coprocess per shell answers every line over two pipes,
+# and if that is gone too, a one-shot process answers.
+declare -gi _vg_builtin=0
+_vg_load_builtin() {
+  local so=${VECTRA_GUARD_BUILTIN-}
+  [[ $so == none ]] && return 1
+  [[ -n $so ]] || so=${_vg_bin%/*}/../lib/vectra-guard/vectra_guard_hook.so
+  [[ -f $so ]] && builtin enable -f "$so" vectra_guard_hook 2>/dev/null && _vg_builtin=1
+}
+
 _vg_start_server() {
+  ((_vg_builtin)) && return 0
   [[ -n ${_vg_server_pid-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null && return 0
   coproc _VG_SERVER { exec "$_vg_bin" hook bash --serve; }
   _vg_server_pid=$_VG_SERVER_PID
@@ -51,7 +65,11 @@ _vg_eval() {
     _vg_notice='vectra-guard: the binary is gone, so this line was not checked; open a new shell.'
     return
   fi
-  if [[ -n ${_VG_SERVER[1]-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null &&
+  local _vg_reply
+  if ((_vg_builtin)) && builtin vectra_guard_hook ${1:+"$1"} -- "$2"; then
+    out=$_vg_reply
+    rc=0
+  elif [[ -n ${_VG_SERVER[1]-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null &&
     printf '%s\0%s\0%s\0' "${1:+1}" "$PWD" "$2" >&"${_VG_SERVER[1]}" &&
     IFS= read -r -d '' out <&"${_VG_SERVER[0]}"; then
     rc=0
@@ -292,5 +310,6 @@ _vg_install_precmd() {
 # bash hides a DEBUG trap that ~/.bashrc set before us, which must be kept (wrapped).
 _vg_bind_keys
 _vg_install_precmd
+_vg_load_builtin
 _vg_start_server
 _vg_hc=$HISTCMD

@@ -1,0 +1,88 @@
+/* vectra_guard_hook: a bash loadable builtin that evaluates one typed line inside the
+ * shell, with the same code as `vectra-guard hook bash --serve` (core/hook_answer.h),
+ * so a line costs neither a process nor a pipe round trip. Loaded by the bash hook:
+ *
+ *   enable -f .../lib/vectra-guard/vectra_guard_hook.so vectra_guard_hook
+ *   vectra_guard_hook [--final] -- LINE
+ *
+ * It sets the shell variable _vg_reply to the answer text ("run", "sandbox", "block",
+ * "incomplete" or "ask" on the first line, notice lines after it) and returns 0, or
+ * returns 1 (with one sentence on stderr) when it could not evaluate; the hook then asks
+ * a `vectra-guard hook bash` process. It never reads the terminal: a line that needs a
+ * question is answered "ask" and the hook asks through that process.
+ *
+ * Environment: bash's own getenv() (which this shared object's calls resolve to) reads
+ * the shell's exported variables, so VG_HOME, HOME, XDG_CONFIG_HOME... are seen as a
+ * child process would see them now. Only the three symbols bash looks for are exported
+ * (see exports.map); everything from vgcore and C++ stays private to this object. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadables.h"
+
+#define VG_EXPORT __attribute__((visibility("default")))
+
+/* hooks/bash_builtin/vg_bash_answer.cc */
+extern int vg_bash_builtin_answer(const char *line, int final, char **reply, char **error);
+
+static int vectra_guard_hook_builtin(WORD_LIST *list) {
+  int final = 0;
+  const char *line = NULL;
+  WORD_LIST *w = list;
+  for (; w; w = w->next) {
+    const char *a = w->word->word;
+    if (strcmp(a, "--final") == 0) {
+      final = 1;
+    } else if (strcmp(a, "--") == 0) {
+      w = w->next;
+      break;
+    } else {
+      builtin_usage();
+      return EX_USAGE;
+    }
+  }
+  if (!w || w->next) {
+    builtin_usage();
+    return EX_USAGE;
+  }
+  line = w->word->word;
+
+  char *reply = NULL, *error = NULL;
+  if (vg_bash_builtin_answer(line, final, &reply, &error) != 0) {
+    fprintf(stderr, "vectra-guard: the in-shell evaluator failed (%s); asking the vectra-guard program instead.\n",
+            error ? error : "unknown error");
+    free(error);
+    free(reply);
+    return EXECUTION_FAILURE;
+  }
+  SHELL_VAR *v = bind_variable("_vg_reply", reply, 0);
+  free(reply);
+  return v ? EXECUTION_SUCCESS : EXECUTION_FAILURE;
+}
+
+VG_EXPORT int vectra_guard_hook_builtin_load(char *name) {
+  (void)name;
+  return 1;
+}
+
+VG_EXPORT void vectra_guard_hook_builtin_unload(char *name) { (void)name; }
+
+static char *vectra_guard_hook_doc[] = {
+    "Evaluate one command line with vectra-guard, inside the shell.",
+    "",
+    "Sets _vg_reply to the verdict (run, sandbox, block, incomplete or ask)",
+    "followed by the notice lines; used by vectra-guard's bash hook.",
+    (char *)NULL,
+};
+
+VG_EXPORT struct builtin vectra_guard_hook_struct = {
+    "vectra_guard_hook",
+    vectra_guard_hook_builtin,
+    BUILTIN_ENABLED,
+    vectra_guard_hook_doc,
+    "vectra_guard_hook [--final] -- LINE",
+    0,
+};
