@@ -12,7 +12,8 @@
 #   - A DEBUG trap (extdebug: a non-zero return skips the command) is the backstop for
 #     lines that never pass our Enter key (C-x C-e, fc, other tools' accept keys). PS0
 #     arms it once per accepted line; it judges the whole line from history, and a
-#     blocked line is aborted as ^C would ($? = 130).
+#     blocked line is aborted as ^C would, and $? is set back to 126 (from ^C's 130)
+#     by _vg_restatus, first in PROMPT_COMMAND, before other prompt hooks run.
 #   - At every prompt the trap, PS0 and the key bindings are put back if another tool
 #     replaced them; a foreign DEBUG trap keeps running, inside ours.
 # Rules live in the evaluator, never here.
@@ -33,7 +34,7 @@ fi
 declare -gA _vg_lines=() _vg_notes=()
 declare -g _vg_id=0 _vg_pending='' _vg_judged='' _vg_defer='' _vg_orig='' _vg_rewrite=''
 declare -gi _vg_direct=0 _vg_rebind=0
-declare -g _vg_server_pid='' _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
+declare -g _vg_abort_status='' _vg_next_status='' _vg_server_pid='' _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
 
 # The evaluator runs inside bash as a loadable builtin (vectra_guard_hook.so, next to the
 # binary in ../lib/vectra-guard, or $VECTRA_GUARD_BUILTIN; "none" turns it off): a line
@@ -124,6 +125,8 @@ _vg_enter() {
   if [[ $text != *[![:space:]]* ]]; then
     [[ -z $_vg_pending ]] && return
   fi
+  local next_status=$_vg_next_status
+  _vg_next_status=
   # History expansion (!!, !$) happens after accept-line: judge what will really run.
   if [[ $- == *H* && $text == *'!'* ]]; then
     local expanded
@@ -135,9 +138,18 @@ _vg_enter() {
       _vg_pending=$text
       ;;
     run)
+      [[ -n $_vg_notice ]] && printf '\n%s\n' "$_vg_notice" >&2
+      # The line before was aborted by the backstop, and bash keeps $? at ^C's 130 for
+      # the next line whatever a prompt hook returns: this line starts with the status
+      # that line really had (its history entry stays as typed, see _vg_precmd).
+      if [[ -n $next_status && -z $_vg_pending ]]; then
+        local lead=${READLINE_LINE%%[![:space:]]*}
+        _vg_orig=$READLINE_LINE
+        READLINE_LINE="${lead}_vg_ret $next_status; ${READLINE_LINE#"$lead"}"
+        _vg_rewrite=$READLINE_LINE
+      fi
       _vg_pending=''
       _vg_judged=$text
-      [[ -n $_vg_notice ]] && printf '\n%s\n' "$_vg_notice" >&2
       ;;
     block)
       if [[ -n $_vg_pending ]]; then
@@ -145,6 +157,7 @@ _vg_enter() {
         _vg_pending=''
         READLINE_LINE=''
         printf '\n%s\n' "$_vg_notice" >&2
+        _vg_abort_status=126
         kill -INT $$
         return
       fi
@@ -180,12 +193,13 @@ _vg_debug() {
   [[ -v _vg_line ]] || return 0
   unset _vg_line
   case $BASH_COMMAND in
-    _vg_enter | _vg_precmd | _vg_status=* | _vg_trap=* | '((_vg_direct))') return 0 ;;
+    _vg_enter | _vg_precmd | _vg_restatus | _vg_status=* | _vg_trap=* | '((_vg_direct))') return 0 ;;
   esac
   if [[ -n $_vg_defer ]]; then
     local id=$_vg_defer_id
     _vg_defer=''
     __vg_reroute "$id"
+    _vg_abort_status=$?
     kill -INT $$
     return 1
   fi
@@ -213,15 +227,37 @@ _vg_debug() {
     sandbox)
       _vg_store "$text" "$_vg_notice"
       __vg_reroute "$_vg_id"
+      _vg_abort_status=$?
       ;;
     *)
       printf '%s\n' "$_vg_notice" >&2
+      _vg_abort_status=126
       ;;
   esac
-  # Abort the rest of the line, as ^C would.
+  # Abort the rest of the line, as ^C would (bash sets $? to 130; _vg_restatus, first in
+  # PROMPT_COMMAND, puts the real status back before any prompt hook or the prompt sees it).
   kill -INT $$
   return 1
 }
+
+# First in PROMPT_COMMAND: after a line we aborted with SIGINT, $? becomes what the line
+# really ended with (126 when it was blocked, the sandbox's status when it was re-routed)
+# instead of 130, for every prompt hook. A function return sets $? without a fork;
+# otherwise $? passes unchanged. Bash itself puts $? back to 130 after PROMPT_COMMAND,
+# so _vg_enter also starts the next line with that status (_vg_next_status).
+_vg_restatus() {
+  local s=$?
+  if [[ -n $_vg_abort_status ]]; then
+    _vg_next_status=$_vg_abort_status
+    _vg_abort_status=''
+  fi
+  if [[ -n $_vg_next_status ]]; then
+    # Only bash's own 130 is replaced; any other status means a new line ran since.
+    if ((s == 130)); then s=$_vg_next_status; else _vg_next_status=''; fi
+  fi
+  return "$s"
+}
+_vg_ret() { return "$1"; }
 
 # Outermost DEBUG trap: a foreign trap (VS Code, starship) runs first, its status ignored.
 _vg_debug_outer() {
@@ -293,16 +329,17 @@ _vg_precmd() {
 _vg_prompt_command='_vg_status=$?; ((_vg_direct)) || _vg_trap=$(trap -p DEBUG); _vg_precmd'
 
 # Last in PROMPT_COMMAND (string or array), so other tools' prompt hooks run first.
+# _vg_restatus goes first, so every prompt hook sees the status we put back.
 _vg_install_precmd() {
   local decl
   decl=$(declare -p PROMPT_COMMAND 2>/dev/null)
   if [[ $decl == 'declare -a'* ]]; then
     local pc
     for pc in "${PROMPT_COMMAND[@]}"; do [[ $pc == "$_vg_prompt_command" ]] && return; done
-    PROMPT_COMMAND+=("$_vg_prompt_command")
+    PROMPT_COMMAND=(_vg_restatus "${PROMPT_COMMAND[@]}" "$_vg_prompt_command")
   else
     [[ $PROMPT_COMMAND == *_vg_precmd* ]] && return
-    PROMPT_COMMAND=${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}$_vg_prompt_command
+    PROMPT_COMMAND=_vg_restatus$'\n'${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}$_vg_prompt_command
   fi
 }
 

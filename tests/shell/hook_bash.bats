@@ -126,6 +126,28 @@ S
   has "after-4"
 }
 
+@test "bash: a line stopped by the backstop leaves \$? 126 for prompt hooks and the next line" {
+  # shellcheck disable=SC2016
+  hook_install bash 'PROMPT_COMMAND='\''echo "pc-saw-$?"'\'
+  drive bash <<'S'
+send bind '"\C-t": accept-line'
+keys rm -f ~/canary; echo not-$((9-7))\x14
+wait
+send echo rc=$?
+send history 3
+S
+  [ "$status" -eq 0 ]
+  [ -f "$HOME/canary" ]
+  lacks "not-2"
+  has "Blocked by vectra-guard"
+  has "pc-saw-126"
+  lacks "pc-saw-130"
+  has "rc=126"
+  # History keeps what was typed.
+  has "  echo rc=\$?"
+  ! grep -Eq '^ *[0-9]+  .*_vg_ret' "$T/transcript"
+}
+
 @test "bash: with a preexec-style DEBUG hook loaded before ours, both work" {
   # The pattern bash-preexec uses (a DEBUG trap armed by PROMPT_COMMAND), written here:
   # bash-preexec itself is not packaged in Debian.
