@@ -6,7 +6,8 @@
 # `vectra-guard hook zsh` first. run: accepted unchanged (cd, export, functions work as
 # always). block: the line becomes `__vg_blocked N` ($? = 126). sandbox: the line becomes
 # `__vg_reroute N` (vectra-guard exec --sandbox). A zle-line-finish hook catches widgets
-# that accept a line some other way. A wrapper installed before ours stays in the chain.
+# that accept a line some other way, and a TRAPDEBUG backstop (see below) lines that
+# never pass either (`r`, `fc -e -`). A wrapper installed before ours stays in the chain.
 # Rules live in the evaluator, never here.
 
 [[ -o interactive ]] || return 0
@@ -40,22 +41,27 @@ _vg_start_server() {
   disown %+ 2>/dev/null
 }
 
-# Ask the evaluator about $1; sets _vg_verdict and _vg_notice.
+# Ask the evaluator about $1 ($2 = 1: the shell is running it now, it cannot be
+# incomplete); sets _vg_verdict and _vg_notice.
 _vg_eval() {
-  local out='' rc=1
+  local out='' rc=1 final=${2:-0}
   if [[ ! -x $_vg_bin ]]; then
     _vg_verdict=run
     _vg_notice='vectra-guard: the binary is gone, so this line was not checked; open a new shell.'
     return
   fi
   if (( _vg_server_pid )) && kill -0 $_vg_server_pid 2>/dev/null &&
-     print -rn -- "0"$'\0'"$PWD"$'\0'"$1"$'\0' >&$_vg_in 2>/dev/null &&
+     print -rn -- "$final"$'\0'"$PWD"$'\0'"$1"$'\0' >&$_vg_in 2>/dev/null &&
      IFS= read -r -d '' out <&$_vg_out; then
     rc=0
   fi
   # The coprocess cannot read the terminal: questions go through a one-shot process.
   if (( rc != 0 )) || [[ $out == ask || $out == ask$'\n'* ]]; then
-    out=$("$_vg_bin" hook zsh -- "$1")
+    if (( final )); then
+      out=$("$_vg_bin" hook zsh --final -- "$1")
+    else
+      out=$("$_vg_bin" hook zsh -- "$1")
+    fi
     rc=$?
   fi
   _vg_verdict=${out%%$'\n'*}
@@ -90,6 +96,7 @@ _vg_judge() {
   _vg_done=1
   local text="$PREBUFFER$BUFFER"
   [[ $text == *[![:space:]]* ]] || return 0
+  _vg_widget_judged=1
   _vg_eval "$text"
   case $_vg_verdict in
     (run)
@@ -165,12 +172,113 @@ _vg_addhistory() {
   return 0
 }
 
+# The backstop, for lines that never pass our widgets (`r`, `fc -e -`, another plugin's
+# accept widget that skips zle-line-finish): a DEBUG trap (DEBUG_BEFORE_CMD, zsh's
+# default). preexec arms it once per line; at the line's first top-level command it
+# judges the whole line unless our widgets already did; after `r`/`fc` it judges each
+# top-level command that fc feeds back to the shell. A non-zero return from TRAPDEBUG
+# aborts the rest of the line as if interrupted, with that status ($? = 126 when
+# blocked); after a sandboxed run that succeeded, ERR_EXIT set inside the trap skips
+# each remaining command instead. Outside a line (prompt, widgets) it returns at once.
+typeset -g _vg_dbg='' _vg_widget_judged='' _vg_line_text='' _vg_fc='' _vg_skip=''
+typeset -g _vg_foreign_debug=''
+_vg_preexec() {
+  _vg_line_text=$3
+  _vg_fc='' _vg_skip=''
+  _vg_dbg=1
+}
+
+# Judge $1 now that the shell is running it; returns what TRAPDEBUG should return.
+_vg_backstop_judge() {
+  _vg_eval "$1" 1
+  case $_vg_verdict in
+    (run)
+      [[ -n $_vg_notice ]] && print -ru2 -- "$_vg_notice"
+      return 0
+      ;;
+    (sandbox)
+      (( _vg_id++ ))
+      _vg_lines[$_vg_id]=$1
+      _vg_notes[$_vg_id]=$_vg_notice
+      __vg_reroute $_vg_id
+      local st=$?
+      (( st )) && return $st
+      _vg_skip=1
+      setopt ERR_EXIT
+      return 0
+      ;;
+    (*)
+      print -ru2 -- "$_vg_notice"
+      return 126
+      ;;
+  esac
+}
+
+_vg_debug() {
+  # Only commands of the line itself: not those inside functions it calls (nor other
+  # tools' preexec and precmd hooks).
+  (( ${#funcstack} <= 2 )) || return 0
+  if [[ -n $_vg_skip ]]; then
+    setopt ERR_EXIT
+    return 0
+  fi
+  local cmd=$ZSH_DEBUG_CMD
+  if [[ $_vg_dbg == 1 ]]; then
+    _vg_dbg=2
+    if [[ -n $_vg_widget_judged ]]; then
+      _vg_widget_judged=''
+    else
+      _vg_backstop_judge "${_vg_line_text:-$cmd}" || return
+    fi
+  elif [[ -n $_vg_fc ]]; then
+    _vg_backstop_judge "$cmd" || return
+  fi
+  # `r` and `fc` feed history lines back to the shell: judge each command that follows.
+  [[ $cmd == (r|fc)(|[[:space:]]*) ]] && _vg_fc=1
+  return 0
+}
+
+# The status must leave through an explicit `return N` in TRAPDEBUG itself: zsh ignores a
+# non-zero status that is only the last command's.
+TRAPDEBUG() {
+  [[ -n $_vg_foreign_debug ]] && eval "$_vg_foreign_debug"
+  [[ -n $_vg_dbg ]] || return 0
+  _vg_debug
+  return $?
+}
+typeset -g _vg_trapdebug_body=${functions[TRAPDEBUG]}
+
+# Our TRAPDEBUG back if something replaced it; a foreign one keeps running, inside ours.
+_vg_reassert_debug() {
+  [[ ${functions[TRAPDEBUG]-} == "$_vg_trapdebug_body" ]] && return 0
+  if (( $+functions[TRAPDEBUG] )); then
+    _vg_foreign_debug=${functions[TRAPDEBUG]}
+  else
+    # A `trap '...' DEBUG` (no function) replaced ours; its text is in `trap`'s listing.
+    local line
+    for line in ${(f)"$(trap)"}; do
+      if [[ $line == "trap -- "*" DEBUG" ]]; then
+        eval "local -a w=(${line#trap -- })"
+        _vg_foreign_debug=${w[1]}
+      fi
+    done
+  fi
+  functions[TRAPDEBUG]=$_vg_trapdebug_body
+}
+
 # Put the wrappers back at every prompt if a plugin replaced them.
-_vg_precmd() { _vg_wrap_widgets; _vg_start_server; }
+_vg_precmd() {
+  _vg_dbg='' _vg_fc='' _vg_skip='' _vg_widget_judged=''
+  setopt DEBUG_BEFORE_CMD
+  _vg_wrap_widgets
+  _vg_reassert_debug
+  _vg_start_server
+}
 
 autoload -Uz add-zsh-hook add-zle-hook-widget
 add-zsh-hook zshaddhistory _vg_addhistory
 add-zsh-hook precmd _vg_precmd
+add-zsh-hook preexec _vg_preexec
 add-zle-hook-widget line-init _vg_line_init
 add-zle-hook-widget line-finish _vg_line_finish
 _vg_wrap_widgets

@@ -99,6 +99,64 @@ S
   prompt_checks
 }
 
+@test "zsh: the TRAPDEBUG backstop stops history replayed by r and fc -e - (\$? 126)" {
+  hook_install zsh
+  # print -s only puts the line into history; r and fc -e - run it without our widgets.
+  drive zsh <<'S'
+send print -s 'rm -f ~/canary'
+send r
+send echo rc=$?
+send fc -e - rm
+send echo rc2=$?
+send print -s 'echo replay-$((20+1))'
+send r
+send echo rc3=$?
+S
+  [ "$status" -eq 0 ]
+  [ -f "$HOME/canary" ]
+  has "Blocked by vectra-guard"
+  has "rc=126"
+  has "rc2=126"
+  has $'\nreplay-21'
+  has "rc3=0"
+}
+
+@test "zsh: the backstop catches a line accepted past our widgets and line-finish hook" {
+  hook_install zsh
+  drive zsh <<'S'
+send add-zle-hook-widget -d line-finish _vg_line_finish
+send bindkey '^T' .accept-line
+keys rm -f ~/canary; echo not-$((9-7))\x14
+wait
+send echo rc=$?
+keys echo fine-$((3+4))\x14
+wait
+S
+  [ "$status" -eq 0 ]
+  [ -f "$HOME/canary" ]
+  lacks "not-2"
+  has "rc=126"
+  has $'\nfine-7'
+}
+
+@test "zsh: a replayed line the policy sandboxes runs in the sandbox, not on the host" {
+  hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install zsh
+  # The line reaches history from a file: typed, it would match the deny rule itself.
+  # shellcheck disable=SC2016
+  printf '%s\n' 'echo vgdeny-in-sandbox; touch "$T/vgdeny-marker"' >"$T/replay.txt"
+  drive zsh <<'S'
+send print -s "$(<$T/replay.txt)"
+send r
+send echo after-$((1+1))
+S
+  [ "$status" -eq 0 ]
+  has "Running in sandbox"
+  has $'\nvgdeny-in-sandbox'
+  has "after-2"
+  [ ! -e "$T/vgdeny-marker" ]
+}
+
 @test "zsh as an unprivileged user: blocked line, ordinary line, cd" {
   hook_install zsh
   mkdir -p "$T/ws/sub"
