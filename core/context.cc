@@ -1,5 +1,5 @@
 // Where a command would run: cwd, home, and the workspace (git root, else cwd).
-#include <pwd.h>
+#include "core/passwd.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +24,7 @@ std::string current_dir() {
 std::string user_home() {
   const char* h = std::getenv("HOME");
   if (h && h[0] == '/') return h;
-  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir && pw->pw_dir[0] == '/') return pw->pw_dir;
+  if (std::string home = passwd_home(getuid()); !home.empty() && home[0] == '/') return home;
   return "/";
 }
 

@@ -1,7 +1,7 @@
 #include "sandbox/spec.h"
 
 #include <limits.h>
-#include <pwd.h>
+#include "core/passwd.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -45,8 +45,7 @@ bool inside(const std::string& path, const std::string& dir) {
 
 std::string home_of(const char* user) {
   if (!user || !*user) return "";
-  struct passwd* pw = getpwnam(user);
-  return pw && pw->pw_dir ? pw->pw_dir : "";
+  return vg::passwd_home(std::string(user));
 }
 
 }  // namespace
@@ -61,7 +60,7 @@ HostView current_host() {
     if (std::find(h.homes.begin(), h.homes.end(), c) == h.homes.end()) h.homes.push_back(c);
   };
   if (const char* home = getenv("HOME")) add_home(home);
-  if (struct passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) add_home(pw->pw_dir);
+  add_home(vg::passwd_home(getuid()));
   // Under sudo the secrets worth hiding are the invoking user's too.
   add_home(home_of(getenv("SUDO_USER")));
   std::string state = vg::state_dir();
