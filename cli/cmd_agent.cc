@@ -284,10 +284,13 @@ int agent_start(const Global& g, const Args& args) {
 
 int agent_shim_check(const Global& g, const Args& args) {
   int verdict_fd = -1;
+  bool record_host = false;
   std::vector<std::string> argv;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--verdict-fd" && i + 1 < args.size()) {
       verdict_fd = std::atoi(args[++i].c_str());
+    } else if (args[i] == "--record-host") {
+      record_host = true;
     } else if (args[i] == "--") {
       argv.assign(args.begin() + i + 1, args.end());
       break;
@@ -306,9 +309,10 @@ int agent_shim_check(const Global& g, const Args& args) {
   if (v.action == Action::Host) {
     answer = 'H';
     code = kExitOk;
-    record_agent_event("shim", v, "host");
+    // Usually the shim runs it through `exec --via-shim`, which records it with its status.
+    if (record_host) record_agent_event("shim", v, "host");
   } else if (v.action == Action::Sandbox || v.action == Action::Prompt) {
-    answer = 'S';  // the sandboxed run (exec --sandbox) records the event
+    answer = 'S';  // the sandboxed run (exec --via-shim --sandbox) records the event
     code = kExitOk;
   } else {
     record_agent_event("shim", v, "none");

@@ -37,6 +37,7 @@ struct ExecOptions {
   std::optional<NetworkMode> network;
   int timeout_seconds = -1;            // -1: not given
   bool verbose = false;
+  bool via_shim = false;               // started by the exec shim (preload/) for an agent
   std::optional<bool> interactive;     // unset: detect
   bool shell_form = false;             // -c LINE
   std::string line;                    // -c LINE
@@ -79,6 +80,9 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
       o.interactive = true;
     } else if (a == "--no-interactive") {
       o.interactive = false;
+    } else if (a == "--via-shim") {
+      o.via_shim = true;
+      o.interactive = false;  // an exec inside a program: nobody to ask
     } else if (a == "-c") {
       if (i + 1 >= args.size()) {
         print_error("-c needs a shell line, e.g. vectra-guard exec -c 'make test'.");
@@ -260,9 +264,16 @@ int cmd_exec(const Global& g, const Args& args) {
     return kExitOk;
   }
 
+  if (o.via_shim) {
+    // The shim's marker is for this process only; the command gets the shim back
+    // (LD_PRELOAD stays) and a note that this very exec was judged, so the shell it
+    // may start (BASH_ENV, zshenv) does not judge its -c string a second time.
+    unsetenv("VG_VIA_SHIM");
+    setenv("VG_EXEC_CHECKED", fmt::format("parent:{}", getpid()).c_str(), 1);
+  }
   AnalyzeContext ctx = current_context();
   std::optional<Config> config = load_cli_config(g.config_file, ctx);
-  if (!config) return kExitError;
+  if (!config) return o.via_shim ? kExitBlocked : kExitError;
 
   const std::string line = o.shell_form ? o.line : shell_join(o.argv);
   const std::vector<std::string> argv =
@@ -279,7 +290,7 @@ int cmd_exec(const Global& g, const Args& args) {
   AuditEvent ev;
   ev.session = current_session_id();
   if (const char* agent = std::getenv("VG_AGENT")) ev.agent = agent;
-  ev.source = "exec";
+  ev.source = o.via_shim ? "shim" : "exec";
   ev.cwd = ctx.cwd;
   ev.command = line;
   ev.risk = decision.risk;
@@ -301,7 +312,14 @@ int cmd_exec(const Global& g, const Args& args) {
     action = a == Answer::Host ? Action::Host : Action::Sandbox;
   }
   if (action == Action::Block) {
-    print_blocked(decision);
+    if (o.via_shim) {
+      // One line: it lands in the middle of some other program's output.
+      std::string shown = line.size() > 160 ? line.substr(0, 157) + "..." : line;
+      std::string reason = decision.findings.empty() ? why_text(decision.why) : decision.findings.front().reason;
+      std::fprintf(stderr, "⛔ vectra-guard blocked %s: %s.\n", shown.c_str(), without_final_period(reason).c_str());
+    } else {
+      print_blocked(decision);
+    }
     ev.exit_code = kExitBlocked;
     record(ev);
     return kExitBlocked;
@@ -317,7 +335,7 @@ int cmd_exec(const Global& g, const Args& args) {
     req.runtime = o.runtime;
     req.timeout_seconds = o.timeout_seconds;
     req.verbose = o.verbose;
-  } else if (o.verbose || decision.risk != Severity::Low) {
+  } else if (o.verbose || (decision.risk != Severity::Low && !o.via_shim)) {
     print_host_notice(decision);
   }
 

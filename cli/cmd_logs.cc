@@ -105,8 +105,9 @@ void print_json(const AuditRecord& r) {
 
 void print_line(const AuditRecord& r) {
   const AuditEvent& ev = r.event;
-  std::printf("%s  %s  %-8s %-8s exit=%-3d %s\n", ev.time.c_str(), record_id(r).c_str(),
-              decision_text(ev).c_str(), std::string(to_string(ev.risk)).c_str(), ev.exit_code,
+  std::string exit = ev.exit_code < 0 ? "-" : std::to_string(ev.exit_code);
+  std::printf("%s  %s  %-8s %-8s exit=%-3s %s\n", ev.time.c_str(), record_id(r).c_str(),
+              decision_text(ev).c_str(), std::string(to_string(ev.risk)).c_str(), exit.c_str(),
               one_line(ev.command).c_str());
 }
 
@@ -132,7 +133,7 @@ void print_full(const AuditRecord& r) {
   row("runtime", ev.runtime);
   row("security level", ev.security_level);
   row("network", ev.network);
-  row("exit code", std::to_string(ev.exit_code));
+  row("exit code", ev.exit_code < 0 ? "not observed (it ran outside vectra-guard)" : std::to_string(ev.exit_code));
   row("duration", fmt::format("{} ms", ev.duration_ms));
   if (ev.has_output) {
     std::printf("  %-15s %zu bytes%s\n", "output", ev.output.size(), ev.output_truncated ? " (truncated)" : "");

@@ -100,6 +100,8 @@ constexpr HelpText kHelp[] = {
      "  --host               run on the host whatever the decision (critical still blocks)\n"
      "  --interactive        ask on the terminal when the guard level says so\n"
      "  --no-interactive     never ask: what would ask is sandboxed, or blocked in mode never\n"
+     "  --via-shim           used by the exec shim: as --no-interactive, logged as source \"shim\",\n"
+     "                       a refusal is one line on stderr (a config error refuses too)\n"
      "  --runtime R          sandbox runtime: auto, bubblewrap, namespace or landlock\n"
      "  --security-level L   permissive, balanced, strict or paranoid\n"
      "  --network N          none, restricted or full\n"

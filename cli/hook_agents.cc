@@ -1,4 +1,5 @@
 #include "cli/hook_agents.h"
+#include "core/shell_hook.h"
 
 #include <unistd.h>
 
@@ -89,6 +90,17 @@ AgentVerdict evaluate_agent_command(const Global& g, const std::string& command,
     return v;
   }
   v.analysis = analyze(command, ctx);
+  // `VG_DISABLE=1 cmd` is for people at a terminal; agents get it only when the user's
+  // own config says so (the workspace file cannot turn it on). It is recorded.
+  if (config->agent_allow_disable && has_disable_prefix(command)) {
+    v.decision.action = Action::Host;
+    v.decision.risk = v.analysis.risk;
+    v.decision.findings = v.analysis.findings;
+    v.decision.why = "Guard disabled for this command by VG_DISABLE=1 ([agent] allow_disable = true).";
+    v.action = Action::Host;
+    v.disabled = true;
+    return v;
+  }
   DecideContext dctx;
   dctx.interactive = can_ask;
   dctx.line = command;

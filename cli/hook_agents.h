@@ -22,6 +22,7 @@ struct AgentVerdict {
   Decision decision;
   std::string command;  // what was judged
   bool config_error = false;  // the config could not be read; action is Block
+  bool disabled = false;      // `VG_DISABLE=1 cmd`, allowed for agents by the config
 };
 
 AgentVerdict evaluate_agent_command(const Global& g, const std::string& command, bool can_ask);

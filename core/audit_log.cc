@@ -104,7 +104,7 @@ std::string audit_event_to_json(const AuditEvent& ev) {
       {"decision", ev.decision},
       {"why", ev.why},
       {"runtime", ev.runtime},
-      {"exit_code", ev.exit_code},
+      {"exit_code", ev.exit_code < 0 ? json(nullptr) : json(ev.exit_code)},
       {"duration_ms", ev.duration_ms},
   };
   if (!ev.answer.empty()) j["answer"] = ev.answer;
@@ -151,7 +151,10 @@ bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* 
     ev.runtime = text_field(j, "runtime");
     ev.security_level = text_field(j, "security_level");
     ev.network = text_field(j, "network");
-    ev.exit_code = j.value("exit_code", 0);
+    if (auto it = j.find("exit_code"); it != j.end() && it->is_null())
+      ev.exit_code = -1;  // not observed
+    else
+      ev.exit_code = j.value("exit_code", 0);
     ev.duration_ms = j.value("duration_ms", 0LL);
     if (auto it = j.find("output"); it != j.end() && !it->is_null()) {
       ev.has_output = true;

@@ -40,7 +40,7 @@ struct AuditEvent {
   std::string runtime;         // where it ran: "host", "bubblewrap", ...; "none" when it did not
   std::string security_level;  // sandbox runs: "balanced", ...; "" otherwise
   std::string network;         // sandbox runs: "none", "full", ...; "" otherwise
-  int exit_code = 0;
+  int exit_code = 0;           // kExitNotObserved (-1): it ran elsewhere; written as null
   long long duration_ms = 0;   // wall time of the command itself
   bool has_output = false;     // output was captured (log_output = true)
   std::string output;          // stdout and stderr as they arrived, at most kAuditOutputCap

@@ -2,7 +2,7 @@
 #include "core/config.h"
 
 #include <ini.h>
-#include <pwd.h>
+#include "core/passwd.h"
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -118,7 +118,7 @@ namespace {
 std::string home_dir() {
   const char* h = std::getenv("HOME");
   if (h && *h) return h;
-  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir) return pw->pw_dir;
+  if (std::string home = passwd_home(getuid()); !home.empty()) return home;
   return "/";
 }
 
@@ -251,9 +251,9 @@ void set_security_level(Setting& s) {
 }
 
 void set_runtime(Setting& s) {
-  static const char* const kRuntimes[] = {"auto", "bubblewrap", "namespace", "docker", "podman"};
+  static const char* const kRuntimes[] = {"auto", "bubblewrap", "namespace", "landlock", "docker", "podman"};
   if (std::find(std::begin(kRuntimes), std::end(kRuntimes), s.value) == std::end(kRuntimes))
-    return void(s.expected = "auto, bubblewrap, namespace, docker or podman");
+    return void(s.expected = "auto, bubblewrap, namespace, landlock, docker or podman");
   // Which isolation to use is the user's choice, not a project's.
   if (s.tighten_only) return void(s.ignored = "a runtime choice");
   s.cfg.runtime = s.value;
@@ -348,6 +348,13 @@ void set_guard_level(Setting& s) {
   s.cfg.guard_level = *v;
 }
 
+void set_agent_allow_disable(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  if (s.tighten_only && *v) return void(s.ignored = "letting agents disable the guard");
+  s.cfg.agent_allow_disable = *v;
+}
+
 void add_allow(Setting& s) {
   if (s.value.empty()) return void(s.expected = "a glob pattern such as 'npm test' or 'make *'");
   if (s.tighten_only) return void(s.ignored = "an allow pattern");
@@ -377,6 +384,7 @@ constexpr Key kKeys[] = {
     {"sandbox", "log_output", set_log_output},
     {"sandbox", "seccomp_profile", set_seccomp_profile},
     {"guard", "level", set_guard_level},
+    {"agent", "allow_disable", set_agent_allow_disable},
     {"policies", "allow", add_allow},
     {"policies", "deny", add_deny},
 };

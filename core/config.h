@@ -33,6 +33,8 @@ struct Config {
   std::string seccomp_profile;                 // Docker-format JSON file; empty = built-in
   // [guard]
   GuardLevel guard_level = GuardLevel::Medium;
+  // [agent]
+  bool agent_allow_disable = false;            // honour `VG_DISABLE=1 cmd` in agent sessions
   // [policies]
   std::vector<std::string> allow;              // glob patterns on the normalized command
   std::vector<std::string> deny;

@@ -101,7 +101,8 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   in.final = final;
   in.interactive = terminal_present();
   const char* agent = std::getenv("VG_AGENT");
-  in.agent = agent != nullptr && *agent != '\0';
+  // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
+  in.agent = agent != nullptr && *agent != '\0' && !config.agent_allow_disable;
   ev.result = evaluate_hook_line(in, config, ev.ctx);
   HookAction a = ev.result.action;
   if (a == HookAction::Ask || a == HookAction::Sandbox) {

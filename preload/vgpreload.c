@@ -5,8 +5,10 @@
  * (core/policy_snapshot_format.h), mmapped once at load:
  *   - most programs pass straight through (a basename lookup, no syscall);
  *   - the rest are judged by running `vectra-guard agent shim-check` and waiting for
- *     its one-byte verdict: run as is (H), re-route through
- *     `vectra-guard exec --sandbox --no-interactive` (S), or refuse with EACCES (B).
+ *     its one-byte verdict: run on the host (H), re-route through
+ *     `vectra-guard exec --via-shim --sandbox` (S), or refuse with EACCES (B). A host
+ *     verdict also runs through `vectra-guard exec --via-shim`, so its exit status
+ *     and duration are recorded (one more process start per judged exec).
  * Children keep the shim: LD_PRELOAD and the session's VG_* variables are put back
  * into any environment that dropped them (env -i, Python env={}), and an LD_AUDIT
  * that was not there at load is refused.
@@ -280,6 +282,9 @@ static int ask_vectra_guard(const char* path, char* const argv[]) {
   args[n++] = (char*)"shim-check";
   args[n++] = (char*)"--verdict-fd";
   args[n++] = (char*)"3";
+  /* A host run that cannot go through `exec --via-shim` (no file path) is recorded
+   * by the check itself. */
+  if (!(path[0] == '/' && access(path, X_OK) == 0)) args[n++] = (char*)"--record-host";
   args[n++] = (char*)"--";
   args[n++] = (char*)path;
   for (size_t i = 1; i < argc; ++i) args[n++] = argv[i];
@@ -365,8 +370,8 @@ static int refuse(const char* path, int v) {
   return -1;
 }
 
-/* argv for `vectra-guard [--config F] exec --sandbox --no-interactive -- path argv[1..]`. */
-static size_t sandbox_argv(const char* path, char* const argv[], char** out) {
+/* argv for `vectra-guard [--config F] exec --via-shim [--sandbox] -- path argv[1..]`. */
+static size_t via_shim_argv(const char* path, char* const argv[], char** out, int sandbox) {
   size_t n = 0;
   out[n++] = (char*)g_vg_bin;
   if (g_config[0] != '\0') {
@@ -374,8 +379,8 @@ static size_t sandbox_argv(const char* path, char* const argv[], char** out) {
     out[n++] = (char*)g_config;
   }
   out[n++] = (char*)"exec";
-  out[n++] = (char*)"--no-interactive";
-  out[n++] = (char*)"--sandbox";
+  out[n++] = (char*)"--via-shim";
+  if (sandbox) out[n++] = (char*)"--sandbox";
   out[n++] = (char*)"--";
   out[n++] = (char*)path;
   for (size_t i = 1; argv != NULL && argv[0] != NULL && argv[i] != NULL; ++i) out[n++] = argv[i];
@@ -389,14 +394,40 @@ static size_t argv_count(char* const argv[]) {
   return n;
 }
 
-static int exec_in_sandbox(const char* path, char* const argv[], char* const envp[]) {
-  if (path[0] != '/') return refuse(path, 'M');
+/* Environment for `exec --via-shim`: the program it runs keeps the shim (as keep_env
+ * gives it), vectra-guard finds its config (HOME, PATH...) and sees our marker. */
+#define VIA_SHIM_ENV(envp, name)                                  \
+  char name##_preload[preload_space(envp)];                       \
+  char* name[env_count(envp) + KEEP_MAX + 8];                     \
+  via_shim_env(envp, name, name##_preload)
+
+static void via_shim_env(char* const envp[], char** out, char* preload_buf) {
+  keep_env(envp, out, preload_buf, NULL);
+  size_t n = env_count(out);
+  for (int k = 0; k < g_check_env_n; ++k) {
+    if (env_find(out, g_check_env[k], name_len(g_check_env[k])) == NULL) out[n++] = (char*)g_check_env[k];
+  }
+  out[n++] = (char*)"VG_VIA_SHIM=1";
+  out[n] = NULL;
+}
+
+/* A judged exec becomes `vectra-guard exec --via-shim`: it runs the program on the
+ * host (recording exit status and duration) or in the sandbox. */
+static int exec_via_shim(const char* path, char* const argv[], char* const envp[], int sandbox) {
   char* args[argv_count(argv) + 12];
-  sandbox_argv(path, argv, args);
-  char* env[HELPER_ENV_SLOTS(envp)];
-  helper_env(envp, env);
+  via_shim_argv(path, argv, args, sandbox);
+  VIA_SHIM_ENV(envp, env);
   return real_execve(g_vg_bin, args, env);
 }
+
+static int exec_in_sandbox(const char* path, char* const argv[], char* const envp[]) {
+  if (path[0] != '/') return refuse(path, 'M');
+  return exec_via_shim(path, argv, envp, 1);
+}
+
+/* A host-approved exec goes through vectra-guard so its exit status is recorded;
+ * one with no file path (a memfd) can only run as it is. */
+static int can_route_host(const char* path) { return path[0] == '/' && access(path, X_OK) == 0; }
 
 /* ---- the constructor ------------------------------------------------------------ */
 
@@ -532,6 +563,7 @@ static int guarded_execve(const char* path, char* const argv[], char* const envp
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path, v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
+  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_execve(path, argv, env);
 }
@@ -577,6 +609,7 @@ static int guarded_execvpe(const char* file, char* const argv[], char* const env
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path, v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
+  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_execvpe(file, argv, env);
 }
@@ -671,6 +704,7 @@ VG_EXPORT int execveat(int dirfd, const char* pathname, char* const argv[], char
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path, v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
+  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_execveat(dirfd, pathname, argv, env, flags);
 }
@@ -684,6 +718,7 @@ VG_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) {
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path[0] ? path : "(descriptor)", v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
+  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_fexecve(fd, argv, env);
 }
@@ -703,11 +738,10 @@ static int guarded_spawn(spawn_fn real, pid_t* pid, const char* file, const char
     refuse(path, 'L');
     return EACCES;
   }
-  if (v == V_SANDBOX) {
+  if (v == V_SANDBOX || (v == V_HOST && can_route_host(path))) {
     char* args[argv_count(argv) + 12];
-    sandbox_argv(path, argv, args);
-    char* env[HELPER_ENV_SLOTS(envp)];
-    helper_env(envp, env);
+    via_shim_argv(path, argv, args, v == V_SANDBOX);
+    VIA_SHIM_ENV(envp, env);
     return real_posix_spawn(pid, g_vg_bin, fa, attr, args, env);
   }
   KEPT_ENV(envp, env, V_PASS); /* the child's pid is not known yet */
@@ -764,7 +798,7 @@ static char* sandboxed_line(const char* line) {
     size_t n = strlen(qbin) + strlen(qcfg) + strlen(qline) + 128;
     out = malloc(n);
     if (out != NULL) {
-      snprintf(out, n, "VG_VIA_SHIM=1 LD_PRELOAD= exec %s %s%s exec --sandbox --no-interactive -- /bin/sh -c %s",
+      snprintf(out, n, "VG_VIA_SHIM=1 LD_PRELOAD= exec %s %s%s exec --via-shim --sandbox -- /bin/sh -c %s",
                qbin, g_config[0] ? "--config " : "", g_config[0] ? qcfg : "", qline);
     }
   }

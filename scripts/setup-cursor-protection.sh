@@ -13,6 +13,8 @@
 #   Cursor   ~/.config/Cursor/User/settings.json     BASH_ENV, LD_PRELOAD, VG_GUARD_BIN, VG_IDE
 #   Cursor   ~/.cursor/hooks.json                  beforeShellExecution: vectra-guard hook cursor
 #   Claude   ~/.claude/settings.json               PreToolUse (Bash): vectra-guard hook claude-code
+#   zsh      ~/.zshenv ($ZDOTDIR)                  a marked block sourcing zshenv.zsh, so agents'
+#                                                  `zsh -c` strings are judged (when zsh is installed)
 # The interactive shell hooks come from your rc files (scripts/install-shell-wrapper.sh).
 # Environment overrides: VG_GUARD_BIN, VG_PRELOAD_LIB, VG_BASH_ENV_FILE, XDG_CONFIG_HOME.
 set -euo pipefail
@@ -88,6 +90,45 @@ fi
 if [[ $mode == install ]]; then
   "$vg" agent snapshot
 fi
+# ~/.zshenv: agents' `zsh -c` shells read only this file. A marked block, removed
+# exactly by --uninstall (a newline we had to add is taken away again).
+zsh_begin='# >>> vectra-guard agents >>>'
+zsh_end='# <<< vectra-guard agents <<<'
+zsh_env_file=${ZDOTDIR:-$HOME}/.zshenv
+zsh_hook=$(first_file "$vg_dir/../share/vectra-guard/noninteractive/zshenv.zsh" \
+  "$here/hooks/noninteractive/zshenv.zsh" || true)
+strip_zsh_block() {  # file -> stdout without our block
+  awk -v b="$zsh_begin" -v e="$zsh_end" '
+    index($0, b) == 1 { skip = 1; nl = ($0 ~ /newline added/); next }
+    skip && $0 == e { skip = 0; next }
+    !skip { lines[++n] = $0 }
+    END { for (i = 1; i <= n; i++) printf "%s%s", lines[i], (i < n || !nl) ? "\n" : "" }' "$1"
+}
+if command -v zsh >/dev/null && [[ -n $zsh_hook ]]; then
+  has_block=0
+  [[ -f $zsh_env_file ]] && grep -qxF "$zsh_end" "$zsh_env_file" && has_block=1
+  if [[ $mode == uninstall ]]; then
+    if ((has_block)); then
+      stripped=$(mktemp)
+      strip_zsh_block "$zsh_env_file" >"$stripped"
+      if [[ -s $stripped ]]; then cat "$stripped" >"$zsh_env_file"; else rm -f "$zsh_env_file"; fi
+      rm -f "$stripped"
+      echo "vectra-guard: uninstalled $zsh_env_file" >&2
+    fi
+  elif ((!has_block)); then
+    note=''
+    [[ -s $zsh_env_file && $(tail -c1 "$zsh_env_file" | od -An -c | tr -d ' ') != '\n' ]] && note=' (newline added)'
+    q=$(printf '%q' "$zsh_hook")
+    block=$(printf '%s\n%s\n%s' "$zsh_begin$note" "[[ -r $q ]] && source $q" "$zsh_end")
+    if [[ $mode == dry-run ]]; then
+      printf '%s: append\n%s\n' "$zsh_env_file" "$block"
+    else
+      { [[ -n $note ]] && printf '\n'; printf '%s\n' "$block"; } >>"$zsh_env_file"
+      echo "vectra-guard: installed $zsh_env_file" >&2
+    fi
+  fi
+fi
+
 if [[ $mode != dry-run && $changed == 0 ]]; then
   echo "vectra-guard: no VS Code, Cursor or Claude Code settings folder found under $config or $HOME; nothing to do." >&2
 fi

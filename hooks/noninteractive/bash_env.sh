@@ -3,10 +3,12 @@
 # Every non-interactive bash reads it, scripts too, so a script pays one test and
 # nothing more: only a -c string is judged, once, and this file prints nothing unless
 # it acts. No DEBUG trap (it would cost every simple command of every script).
-# VG_EXEC_CHECKED = our pid: the exec shim already judged this very exec (the pid
-# stays the same across exec), so it is not judged twice.
+# VG_EXEC_CHECKED = our pid, or "parent:" our parent's pid when that parent is the
+# vectra-guard binary (`exec --via-shim` started us): the exec shim already judged
+# this very exec, so it is not judged twice.
 # VG_NI_ROUTED: this shell already is the sandboxed run of a judged string.
 [[ -n ${BASH_EXECUTION_STRING-} && ${VG_EXEC_CHECKED-} != "$$" && -z ${VG_NI_ROUTED-} ]] || return 0
+[[ ${VG_EXEC_CHECKED-} == "parent:$PPID" && -n ${VG_GUARD_BIN-} && /proc/$PPID/exe -ef $VG_GUARD_BIN ]] && return 0
 
 __vg_bin=${VG_GUARD_BIN:-vectra-guard}
 __vg_cfg=()

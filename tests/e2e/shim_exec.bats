@@ -151,6 +151,46 @@ print(subprocess.run(["/usr/bin/env"], env={}, capture_output=True, text=True).s
   grep -h '"source":"shim"' "$VG_HOME"/sessions/*.jsonl | grep -q '"decision":"block"'
 }
 
+@test "a judged host run goes through exec --via-shim: exit code and duration are logged" {
+  echo junk >"$T/ws/junk"
+  run --separate-stderr shim bash -c 'rm "$PWD/junk"; echo "first=$?"; rm "$PWD/not-there"; echo "second=$?"'
+  [ ! -e "$T/ws/junk" ]
+  [[ $output == *"first=0"* ]]
+  [[ $output == *"second=1"* ]]
+  [[ $stderr == *"cannot remove"* ]]        # rm's own message, unchanged
+  [[ $stderr != *"Running on host"* ]]      # no notice for an approved host run
+  run python3 -c '
+import json, sys, glob
+ev = [json.loads(l) for f in glob.glob(sys.argv[1] + "/sessions/*.jsonl") for l in open(f)]
+rm = [e for e in ev if e["source"] == "shim" and e["command"].split(" ")[0].endswith("/rm")]
+print(len(rm), sorted(e["exit_code"] for e in rm), {e["runtime"] for e in rm}, all(e["duration_ms"] >= 0 for e in rm))' "$VG_HOME"
+  [ "$output" = "2 [0, 1] {'host'} True" ]
+}
+
+@test "a bash -c started through exec --via-shim is not judged a second time by BASH_ENV" {
+  export BASH_ENV=$VG_SOURCE_DIR/hooks/noninteractive/bash_env.sh VG_GUARD_BIN=$VG
+  # A script, not -c: BASH_ENV has nothing to judge in the outer bash.
+  printf '%s\n' 'bash -c "echo inner; exit 5"' 'echo "rc=$?"' >"$T/outer.sh"
+  run --separate-stderr shim bash "$T/outer.sh"
+  [[ $output == *"inner"* ]]
+  [[ $output == *"rc=5"* ]]
+  run python3 -c '
+import json, sys, glob
+ev = [json.loads(l) for f in glob.glob(sys.argv[1] + "/sessions/*.jsonl") for l in open(f)]
+print(len([e for e in ev if "echo inner" in e["command"]]), [e["source"] for e in ev if "echo inner" in e["command"]])' "$VG_HOME"
+  [ "$output" = "1 ['shim']" ]
+}
+
+@test "a forged VG_EXEC_CHECKED=parent:PID does not skip the BASH_ENV check" {
+  export BASH_ENV=$VG_SOURCE_DIR/hooks/noninteractive/bash_env.sh VG_GUARD_BIN=$VG
+  # No shim here: only BASH_ENV guards the inner bash, and its parent is a script
+  # (not vectra-guard) that claims the check was done.
+  printf '%s\n' 'VG_EXEC_CHECKED=parent:$$ bash -c "rm -rf \"\$HOME/precious\""' 'echo "rc=$?"' >"$T/forge.sh"
+  run --separate-stderr bash "$T/forge.sh"
+  home_intact
+  [[ $output == *"rc=126"* ]]
+}
+
 @test "no verdict (vectra-guard missing) refuses judged programs; others still run" {
   cp "$VG" "$T/vg-copy"
   "$T/vg-copy" --config "$T/auto.ini" agent snapshot --output "$T/policy.snap" 2>/dev/null

@@ -110,3 +110,30 @@ setup() {
   [ "$(audit_events | jq -r 'select(.source == "shim") | .command' | grep -c "echo once")" -eq 1 ]
   [ "$(audit_events | jq -r 'select(.command == "echo once") | .command' | wc -l)" -eq 0 ]
 }
+
+@test "VG_DISABLE=1 in an agent's bash -c is refused unless [agent] allow_disable = true" {
+  run --separate-stderr bash -c 'VG_DISABLE=1 rm -rf "$HOME/precious"'
+  [ "$status" -eq 126 ]
+  home_intact
+  # The user's own config (not a workspace file) lets agents use it; it is recorded.
+  printf '[sandbox]\nmode = auto\n[agent]\nallow_disable = true\n' >"$T/disable.ini"
+  export VG_AGENT_CONFIG=$T/disable.ini
+  # One simple command after the prefix: `VG_DISABLE=1 a; b` would leave b unguarded.
+  run --separate-stderr bash -c 'VG_DISABLE=1 rm -rf "$HOME/precious"'
+  [ "$status" -eq 0 ] || { echo "$stderr"; false; }
+  [ ! -e "$HOME/precious" ]
+  has_event '(.why | test("VG_DISABLE=1")) and .decision == "host"'
+  # Only a VG_DISABLE=1 prefix counts: the same line without it is still blocked.
+  mkdir -p "$HOME/precious" && echo keep >"$HOME/precious/file"
+  run --separate-stderr bash -c 'rm -rf "$HOME/precious"'
+  [ "$status" -eq 126 ]
+  home_intact
+}
+
+@test "a workspace vectra-guard.ini cannot let agents disable the guard" {
+  printf '[agent]\nallow_disable = true\n' >"$T/ws/vectra-guard.ini"
+  run --separate-stderr bash -c 'VG_DISABLE=1 rm -rf "$HOME/precious"'
+  [ "$status" -eq 126 ]
+  home_intact
+  [[ $stderr == *"agent.allow_disable"* ]]
+}

@@ -104,3 +104,36 @@ setup() {
   [[ $stderr == *"nothing to do"* ]]
   [ ! -e "$XDG_CONFIG_HOME" ]
 }
+
+@test "~/.zshenv gets a marked block that judges zsh -c; --uninstall restores its bytes" {
+  command -v zsh >/dev/null || { [[ -z ${VG_REQUIRE_ALL-} ]] || false; skip "zsh is not installed"; }
+  printf 'export EDITOR=vi' >"$HOME/.zshenv"   # no final newline: must come back exactly so
+  cp "$HOME/.zshenv" "$T/zshenv.orig"
+  run --separate-stderr bash "$SCRIPT" --dry-run
+  [[ $output == *"$HOME/.zshenv: append"* ]]
+  cmp "$HOME/.zshenv" "$T/zshenv.orig"
+  bash "$SCRIPT" 2>/dev/null
+  grep -qxF '# <<< vectra-guard agents <<<' "$HOME/.zshenv"
+  head -1 "$HOME/.zshenv" | grep -qxF 'export EDITOR=vi'
+  bash "$SCRIPT" 2>/dev/null   # idempotent: still one block
+  [ "$(grep -c 'vectra-guard agents >>>' "$HOME/.zshenv")" -eq 1 ]
+  # An agent's zsh -c string is judged before it runs.
+  run --separate-stderr zsh -c 'rm -rf "$HOME/precious"; echo ran'
+  home_intact
+  [ "$status" -eq 126 ]
+  [[ $output != *ran* ]]
+  run --separate-stderr zsh -c 'echo ordinary; exit 3'
+  [ "$status" -eq 3 ]
+  [ "$output" = "ordinary" ]
+  bash "$SCRIPT" --uninstall 2>/dev/null
+  cmp "$HOME/.zshenv" "$T/zshenv.orig"
+}
+
+@test "a ~/.zshenv the install created is removed by --uninstall" {
+  command -v zsh >/dev/null || { [[ -z ${VG_REQUIRE_ALL-} ]] || false; skip "zsh is not installed"; }
+  [ ! -e "$HOME/.zshenv" ]
+  bash "$SCRIPT" 2>/dev/null
+  [ -f "$HOME/.zshenv" ]
+  bash "$SCRIPT" --uninstall 2>/dev/null
+  [ ! -e "$HOME/.zshenv" ]
+}

@@ -325,3 +325,16 @@ Test(audit_concurrency, eight_writers_lose_nothing) {
   }
   cr_assert_eq(seen.size(), size_t(kWriters * kEvents), "every event exactly once");
 }
+
+Test(audit_event, unobserved_exit_code_is_null_and_reads_back) {
+  AuditEvent ev;
+  ev.time = "t";
+  ev.command = "ls";
+  ev.exit_code = -1;
+  std::string line = audit_event_to_json(ev);
+  cr_assert(line.find("\"exit_code\":null") != std::string::npos, "%s", line.c_str());
+  AuditEvent back;
+  std::string error;
+  cr_assert(audit_event_from_json(line, back, &error), "%s", error.c_str());
+  cr_assert_eq(back.exit_code, -1);
+}

@@ -545,3 +545,25 @@ Test(config_names, round_trips) {
     cr_assert(parse_network_mode(to_string(n)) == n);
   cr_assert(!parse_mode("Always").has_value());
 }
+
+// ---- [agent] ------------------------------------------------------------------------------
+
+Test(config_agent, allow_disable_defaults_off_and_parses) {
+  cr_assert_not(Config{}.agent_allow_disable);
+  cr_assert(parse("[agent]\nallow_disable = true\n").agent_allow_disable);
+  cr_assert_not(parse("[agent]\nallow_disable = no\n").agent_allow_disable);
+  Caught e = error_of("[agent]\nallow_disable = sometimes\n");
+  cr_assert(e.thrown);
+  cr_assert_eq(e.line, 2);
+}
+
+Test(config_agent, workspace_cannot_let_agents_disable_the_guard) {
+  Config c = tighten("", "[agent]\nallow_disable = true\n");
+  cr_assert_not(c.agent_allow_disable);
+  cr_assert_eq(c.warnings.size(), 1u);
+  cr_assert(contains(c.warnings[0], "agent.allow_disable"), "%s", c.warnings[0].c_str());
+  // Turning it off from the workspace is tightening: accepted silently.
+  c = tighten("[agent]\nallow_disable = true\n", "[agent]\nallow_disable = false\n");
+  cr_assert_not(c.agent_allow_disable);
+  cr_assert(c.warnings.empty());
+}
