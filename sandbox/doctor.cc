@@ -152,6 +152,14 @@ bool has(const std::vector<std::string>& v, const char* s) { return std::find(v.
 
 }  // namespace
 
+bool userns_usable() {
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) == 0 ? 0 : 1);
+  int st = 0;
+  return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 DoctorInputs gather_doctor_inputs(const std::string& state_dir) {
   DoctorInputs in;
   in.root = geteuid() == 0;

@@ -41,6 +41,9 @@ struct DoctorInputs {
   std::string docker_path, podman_path;
 };
 
+// Whether this user can create the namespaces the namespace runner needs (one fork).
+bool userns_usable();
+
 // Run the real probes (a few forks, well under 50 ms). state_dir: bwrap's probe cache.
 DoctorInputs gather_doctor_inputs(const std::string& state_dir);
 

@@ -1,0 +1,428 @@
+#include "sandbox/landlock.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/filter.h>
+#include <linux/landlock.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "sandbox/ns_setup.h"
+#include "sandbox/seccomp.h"
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+
+namespace vg::sandbox {
+
+namespace {
+
+constexpr std::uint64_t kTruncate = 1ULL << 14;  // ABI 3
+constexpr std::uint64_t kIoctlDev = 1ULL << 15;  // ABI 5
+constexpr std::uint64_t kFileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
+                                      LANDLOCK_ACCESS_FS_READ_FILE | kTruncate | kIoctlDev;
+constexpr std::uint64_t kNetBindTcp = 1ULL << 0, kNetConnectTcp = 1ULL << 1;  // ABI 4
+constexpr std::uint64_t kScopeAbstractUnix = 1ULL << 0, kScopeSignal = 1ULL << 1;  // ABI 6
+
+// struct landlock_ruleset_attr as of ABI 6 (the installed header may be older); the
+// size passed tells the kernel which fields we use.
+struct RulesetAttr {
+  std::uint64_t handled_access_fs;
+  std::uint64_t handled_access_net;
+  std::uint64_t scoped;
+};
+
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
+
+bool under(const std::string& path, const std::string& dir) {
+  if (dir == "/") return path.size() > 1 && path[0] == '/';
+  return path.size() > dir.size() + 1 && path.compare(0, dir.size() + 1, dir + "/") == 0;
+}
+
+std::string child_path(const std::string& dir, const char* name) {
+  return dir == "/" ? "/" + std::string(name) : dir + "/" + name;
+}
+
+struct Splitter {
+  std::map<std::string, std::uint64_t> want;
+  std::vector<LandlockRule> out;
+
+  bool needs_split(const std::string& n, std::uint64_t r) const {
+    for (const auto& [p, rights] : want)
+      if (under(p, n) && (r & ~rights)) return true;
+    return false;
+  }
+
+  void add(const std::string& n, std::uint64_t r) {
+    struct stat st;
+    if (lstat(n.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return;
+    if (!S_ISDIR(st.st_mode)) r &= kFileRights;
+    if (r) out.push_back({n, r});
+  }
+
+  void visit(const std::string& n, std::uint64_t r) {
+    if (!needs_split(n, r)) {
+      add(n, r);
+      // Entries below only add rights: each maximal one is visited on its own.
+      for (const auto& [p, rights] : want) {
+        if (!under(p, n)) continue;
+        bool maximal = std::none_of(want.begin(), want.end(), [&](const auto& e) {
+          return under(p, e.first) && under(e.first, n);
+        });
+        if (maximal) visit(p, rights);
+      }
+      return;
+    }
+    // Some path below must get less than `r`: grant the children one by one instead.
+    DIR* d = opendir(n.c_str());
+    if (!d) return;
+    std::vector<std::string> children;
+    while (dirent* e = readdir(d))
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+        children.push_back(child_path(n, e->d_name));
+    closedir(d);
+    std::sort(children.begin(), children.end());
+    for (const std::string& c : children) {
+      auto it = want.find(c);
+      visit(c, it != want.end() ? it->second : r);
+    }
+  }
+};
+
+std::string find_program(const std::string& name, const std::vector<std::string>& env) {
+  if (name.find('/') != std::string::npos) return name;
+  std::string path = "/usr/local/bin:/usr/bin:/bin";
+  for (const std::string& e : env)
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  std::stringstream ss(path);
+  for (std::string dir; std::getline(ss, dir, ':');) {
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + name;
+    struct stat st;
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return "";
+}
+
+int shell_status(int wstatus) {
+  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
+  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
+  return 125;
+}
+
+}  // namespace
+
+int landlock_abi() {
+  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  return abi > 0 ? static_cast<int>(abi) : 0;
+}
+
+std::uint64_t landlock_read_rights() {
+  return LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
+}
+
+std::uint64_t landlock_write_rights(int abi) {
+  std::uint64_t r = (1ULL << 13) - 1;  // EXECUTE .. MAKE_SYM (ABI 1)
+  if (abi >= 2) r |= LANDLOCK_ACCESS_FS_REFER;
+  if (abi >= 3) r |= kTruncate;
+  if (abi >= 5) r |= kIoctlDev;
+  return r;
+}
+
+std::uint64_t landlock_device_rights(int abi) {
+  std::uint64_t r = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
+  if (abi >= 3) r |= kTruncate;
+  if (abi >= 5) r |= kIoctlDev;
+  return r;
+}
+
+std::vector<LandlockRule> landlock_rules(const std::vector<LandlockRule>& wanted) {
+  Splitter s;
+  for (const LandlockRule& w : wanted) s.want[w.path] = w.rights;  // later entries win
+  auto root = s.want.find("/");
+  s.visit("/", root != s.want.end() ? root->second : 0);
+  return s.out;
+}
+
+std::string landlock_unprotected(const SandboxSpec& spec, const Mount& m) {
+  if (m.kind != MountKind::RoBind) return "";
+  for (const Mount& rw : spec.mounts)
+    if (rw.kind == MountKind::RwBind && under(m.source, rw.source)) return rw.source;
+  return "";
+}
+
+std::vector<LandlockRule> landlock_wanted(const SandboxSpec& spec, const std::string& tmpdir, int abi) {
+  std::vector<LandlockRule> w = {{"/", landlock_read_rights()}};
+  for (const Mount& m : spec.mounts) {
+    switch (m.kind) {
+      case MountKind::Dev:
+        for (const char* node : {"null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts"})
+          w.push_back({"/dev/" + std::string(node), landlock_device_rights(abi)});
+        w.push_back({"/dev/shm", landlock_write_rights(abi)});
+        break;
+      case MountKind::RwBind: w.push_back({m.source, landlock_write_rights(abi)}); break;
+      case MountKind::RoBind:
+        // Read-only inside a writable tree cannot be said: rights only add up along a
+        // path (see landlock_unprotected).
+        if (landlock_unprotected(spec, m).empty()) w.push_back({m.source, landlock_read_rights()});
+        break;
+      case MountKind::Hide: w.push_back({m.target, 0}); break;
+      case MountKind::Proc:
+      case MountKind::Tmpfs: break;  // the host's, read-only; TMPDIR below is writable
+    }
+  }
+  if (!tmpdir.empty()) w.push_back({tmpdir, landlock_write_rights(abi)});
+  return w;
+}
+
+LandlockRunner::~LandlockRunner() {
+  if (ruleset_fd_ >= 0) close(ruleset_fd_);
+  if (!tmpdir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(tmpdir_, ec);
+  }
+}
+
+bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
+  if (spec.network != NetworkMode::Full && abi_ < 4) {
+    report.error = "Landlock ABI " + std::to_string(abi_) +
+                   " cannot cut the network (TCP rules need ABI 4, Linux 6.7); pass --network full to "
+                   "accept the host's network, or use a host where user namespaces work";
+    return false;
+  }
+  if (spec.root == RootFs::WritableDiscarded) {
+    spec.root = RootFs::ReadOnly;
+    report.not_enforced.push_back("writable root with changes discarded: Landlock cannot give an overlay, so "
+                                  "the root is read-only instead");
+  }
+  report.enforced.push_back("root filesystem read-only (Landlock ABI " + std::to_string(abi_) + ")");
+  report.enforced.push_back("workspace " + spec.workspace + " read-write; secrets unreadable");
+  char tmpl[] = "/tmp/vg-landlock.XXXXXX";
+  if (!mkdtemp(tmpl)) {
+    report.error = std::string("cannot create the sandbox's TMPDIR under /tmp (") + strerror(errno) + ")";
+    return false;
+  }
+  tmpdir_ = tmpl;
+  std::erase_if(spec.env, [](const std::string& e) { return e.rfind("TMPDIR=", 0) == 0; });
+  spec.env.push_back("TMPDIR=" + tmpdir_);
+  report.not_enforced.push_back("private /tmp: the host's /tmp is visible read-only; TMPDIR=" + tmpdir_ +
+                                " is the sandbox's own (removed afterwards)");
+  report.not_enforced.push_back("PID namespace: host processes are visible in /proc (not signalable or traceable)");
+  if (abi_ < 6)
+    report.not_enforced.push_back("signal isolation: Landlock ABI < 6 lets the command signal your other processes");
+  if (spec.network == NetworkMode::Full) {
+    report.enforced.push_back("network full (host network)");
+  } else {
+    report.enforced.push_back("network none: TCP connect and bind denied (Landlock)");
+    report.not_enforced.push_back("network namespace: UDP and ICMP still reach the host's network");
+  }
+  for (const Mount& m : spec.mounts)
+    if (!landlock_unprotected(spec, m).empty())
+      report.not_enforced.push_back(m.target + " read-only: Landlock cannot take write access away below the "
+                                               "writable " + landlock_unprotected(spec, m) + ", so it is writable");
+  for (const Mount& m : spec.mounts)
+    if ((m.kind == MountKind::RwBind || m.kind == MountKind::RoBind) && m.source != m.target)
+      report.not_enforced.push_back("bind " + m.source + " at " + m.target +
+                                    ": Landlock cannot move paths; it is reachable at " + m.source + " only");
+
+  // The ruleset, built here; the child only calls landlock_restrict_self().
+  RulesetAttr attr = {landlock_write_rights(abi_), 0, 0};
+  size_t size = sizeof(std::uint64_t);
+  if (abi_ >= 4) {
+    size = 2 * sizeof(std::uint64_t);
+    if (spec.network != NetworkMode::Full) attr.handled_access_net = kNetBindTcp | kNetConnectTcp;
+  }
+  if (abi_ >= 6) {
+    size = sizeof attr;
+    attr.scoped = kScopeAbstractUnix | kScopeSignal;
+  }
+  ruleset_fd_ = static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, size, 0));
+  if (ruleset_fd_ < 0) {
+    report.error = std::string("cannot create a Landlock ruleset (") + strerror(errno) +
+                   "); run 'vectra-guard sandbox doctor'";
+    return false;
+  }
+  fcntl(ruleset_fd_, F_SETFD, FD_CLOEXEC);
+  for (const LandlockRule& r : landlock_rules(landlock_wanted(spec, tmpdir_, abi_))) {
+    int fd = open(r.path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) continue;  // gone since we looked: nothing to grant
+    struct landlock_path_beneath_attr pb = {r.rights, fd};
+    long rc = syscall(SYS_landlock_add_rule, ruleset_fd_, LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
+    int saved = errno;
+    close(fd);
+    if (rc != 0) {
+      report.error = "cannot add the Landlock rule for " + r.path + " (" + strerror(saved) + ")";
+      return false;
+    }
+  }
+
+  int memfd = seccomp_bpf_memfd(spec.seccomp, report.error);
+  if (memfd < 0) return false;
+  std::vector<sock_filter> program;
+  bool ok = ns::read_bpf(memfd, program, report.error);
+  close(memfd);
+  if (!ok) return false;
+  seccomp_.assign(reinterpret_cast<unsigned char*>(program.data()),
+                  reinterpret_cast<unsigned char*>(program.data() + program.size()));
+  report.enforced.push_back(spec.seccomp.profile_path.empty() ? std::string("seccomp filter (built-in)")
+                                                              : "seccomp filter (" + spec.seccomp.profile_path + ")");
+  report.enforced.push_back("no capabilities, no_new_privs, own session");
+  if (spec.timeout_seconds > 0)
+    report.enforced.push_back("timeout " + std::to_string(spec.timeout_seconds) +
+                              " s (the command's process group)");
+
+  cgroups_.setup(spec.limits, report.enforced, report.not_enforced);
+  auto by_cgroup = [&](const char* what) {
+    return std::any_of(report.enforced.begin(), report.enforced.end(), [&](const std::string& s) {
+      return s.rfind(what, 0) == 0 && s.find("(cgroup") != std::string::npos;
+    });
+  };
+  if (!by_cgroup("memory")) rlimits_ = plan_rlimits(spec.limits, report.enforced, report.not_enforced);
+  // No user namespace here: RLIMIT_NPROC would count every process of the user on
+  // the host, so the pids limit holds only through a cgroup.
+  plan_rlimit_floor(spec.limits, true, rlimits_, report.enforced);
+  if (!by_cgroup("pids") && spec.limits.pids)
+    report.not_enforced.push_back("pids " + std::to_string(spec.limits.pids) +
+                                  ": no cgroup we may write, and without a user namespace RLIMIT_NPROC would "
+                                  "count all your processes");
+  program_ = find_program(spec.argv[0], spec.env);
+  return true;
+}
+
+int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
+  if (program_.empty()) {
+    std::fprintf(stderr, "vectra-guard: %s: command not found\n", spec.argv[0].c_str());
+    return 127;
+  }
+  std::vector<char*> argv, envp;
+  for (const std::string& s : spec.argv) argv.push_back(const_cast<char*>(s.c_str()));
+  argv.push_back(nullptr);
+  for (const std::string& s : spec.env) envp.push_back(const_cast<char*>(s.c_str()));
+  envp.push_back(nullptr);
+  std::vector<sock_filter> program(seccomp_.size() / sizeof(sock_filter));
+  std::memcpy(program.data(), seccomp_.data(), seccomp_.size());
+
+  sigset_t set, old_mask;
+  sigemptyset(&set);
+  for (int s : kForwarded) sigaddset(&set, s);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, &old_mask);
+  int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  int err[2];
+  if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0) {
+    report.error = std::string("cannot start the sandbox (") + strerror(errno) + ")";
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    return 125;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    // Only system calls from here on (the parent may have other threads).
+    auto fail = [&](const char* what, int e) {
+      const char* desc = strerrordesc_np(e);
+      ssize_t ignored = write(err[1], what, std::strlen(what));
+      ignored = write(err[1], " (", 2);
+      ignored = write(err[1], desc, std::strlen(desc));
+      ignored = write(err[1], ")", 1);
+      (void)ignored;
+      _exit(125);
+    };
+    close(err[0]);
+    if (chdir(spec.cwd.c_str()) != 0) fail("the Landlock sandbox could not enter the working directory", errno);
+    if (!cgroups_.join_in_child()) fail("the Landlock sandbox could not join its cgroup", errno);
+    if (!apply_rlimits_in_child(rlimits_)) fail("the Landlock sandbox could not set resource limits", errno);
+    if (!spec.interactive && setsid() < 0) fail("the Landlock sandbox could not start a new session", errno);
+    if (const char* what = ns::drop_privileges()) fail(what, errno);
+    if (syscall(SYS_landlock_restrict_self, ruleset_fd_, 0) != 0)
+      fail("the Landlock sandbox could not enforce its ruleset", errno);
+    if (int e = ns::load_seccomp(program)) fail("the Landlock sandbox could not load the seccomp filter", e);
+    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    execve(program_.c_str(), argv.data(), envp.data());
+    int e = errno;
+    const char* prefix = "vectra-guard: cannot run ";
+    ssize_t ignored = write(2, prefix, std::strlen(prefix));
+    ignored = write(2, program_.c_str(), program_.size());
+    ignored = write(2, "\n", 1);
+    (void)ignored;
+    _exit(e == ENOENT ? 127 : 126);
+  }
+  close(err[1]);
+  std::string message;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(err[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) message.append(buf, static_cast<size_t>(n));
+  close(err[0]);
+  auto finish = [&](int status) {
+    close(sfd);
+    sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    cgroups_.close_fds();
+    return status;
+  };
+  if (pid < 0 || !message.empty()) {
+    report.error = pid < 0 ? std::string("cannot start the sandbox (") + strerror(errno) + ")" : message;
+    if (pid > 0) waitpid(pid, nullptr, 0);
+    return finish(125);
+  }
+
+  const bool group = !spec.interactive;  // the command leads its own process group
+  int wstatus = 0;
+  bool exited = false, timed_out = false;
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (!exited) {
+    int wait_ms = -1;
+    if (spec.timeout_seconds > 0 && !timed_out) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+      wait_ms = static_cast<int>(std::max(0L, spec.timeout_seconds * 1000L - elapsed));
+    }
+    struct pollfd pfd = {sfd, POLLIN, 0};
+    int rc = poll(&pfd, 1, wait_ms);
+    if (rc == 0 && !timed_out) {
+      timed_out = true;
+      std::fprintf(stderr,
+                   "vectra-guard: the command ran past its %d s timeout; stopped it and its process group.\n",
+                   spec.timeout_seconds);
+      kill(group ? -pid : pid, SIGKILL);
+      continue;
+    }
+    struct signalfd_siginfo si;
+    while (read(sfd, &si, sizeof si) == sizeof si) {
+      int sig = static_cast<int>(si.ssi_signo);
+      if (sig == SIGCHLD) {
+        if (waitpid(pid, &wstatus, WNOHANG) == pid) exited = true;
+        continue;
+      }
+      if (spec.interactive && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
+      if (!group || kill(-pid, sig) != 0) kill(pid, sig);
+    }
+  }
+  // What the command left running in its group goes with it (there is no PID namespace
+  // whose end would take it).
+  if (group) kill(-pid, SIGKILL);
+  for (const std::string& e : cgroups_.events()) std::fprintf(stderr, "📦 Sandbox: %s.\n", e.c_str());
+  return finish(timed_out ? 124 : shell_status(wstatus));
+}
+
+}  // namespace vg::sandbox
