@@ -16,8 +16,13 @@ namespace vg::sandbox::ns {
 
 const char* drop_privileges() {
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  // The bounding set by hand: libcap-ng reads /proc/PID/status for it (fopen, malloc),
+  // which a child cloned from a threaded parent must not do. Needs CAP_SETPCAP, so first.
+  for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap)
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return "drop the capability bounding set";
+  // Effective, permitted, inheritable: libcap-ng, one capset(2).
   capng_clear(CAPNG_SELECT_BOTH);
-  if (capng_apply(CAPNG_SELECT_BOTH) != 0) return "drop capabilities";
+  if (capng_apply(CAPNG_SELECT_CAPS) != 0) return "drop capabilities";
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "set no_new_privs";
   return nullptr;
 }

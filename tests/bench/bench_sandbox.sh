@@ -20,12 +20,17 @@ export VG_HOME=$work/vghome  # probe cached after the first run, as in real use
 raw="$bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all true"
 ours="$vg sandbox run -- true"
 ours_none="$vg sandbox run --security-level paranoid -- true"
+ns="$vg sandbox run --runtime namespace -- true"
+ns_none="$vg sandbox run --runtime namespace --security-level paranoid -- true"
+ll="$vg sandbox run --runtime landlock -- true"
 cli="$vg --version"
 runs=${VG_BENCH_RUNS:-100}
 
 if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 10 --runs "$runs" --style basic --export-markdown "$work/table.md" \
     -n "raw bwrap" "$raw" -n "vectra-guard sandbox run" "$ours" -n "sandbox run (paranoid)" "$ours_none" \
+    -n "sandbox run --runtime namespace" "$ns" -n "namespace (paranoid)" "$ns_none" \
+    -n "sandbox run --runtime landlock" "$ll" \
     -n "vectra-guard --version (CLI start-up alone)" "$cli" -n "/bin/true (one exec)" /bin/true \
     >/dev/null 2>"$work/hyperfine.err" || { cat "$work/hyperfine.err" >&2; exit 1; }
   cat "$work/table.md"
@@ -44,9 +49,14 @@ else
   raw_ms=$(loop_ms "$raw")
   ours_ms=$(loop_ms "$ours")
   none_ms=$(loop_ms "$ours_none")
+  ns_ms=$(loop_ms "$ns")
+  ns_none_ms=$(loop_ms "$ns_none")
+  ll_ms=$(loop_ms "$ll")
   printf '| Command | Mean [ms] |\n|:---|---:|\n'
   printf '| raw bwrap | %s |\n| vectra-guard sandbox run | %s |\n| sandbox run (paranoid) | %s |\n' \
     "$raw_ms" "$ours_ms" "$none_ms"
+  printf '| sandbox run --runtime namespace | %s |\n| namespace (paranoid) | %s |\n| sandbox run --runtime landlock | %s |\n' \
+    "$ns_ms" "$ns_none_ms" "$ll_ms"
 fi
 awk -v r="$raw_ms" -v o="$ours_ms" 'BEGIN {
   d = o - r
