@@ -95,6 +95,11 @@ std::vector<Mount> filesystem_view(const FsInputs& in) {
   for (const Mount& m : out)
     if (m.kind != MountKind::Hide || !under_hidden_dir(m)) kept.push_back(m);
   out = std::move(kept);
+  // .git bound onto itself becomes a mount point: it cannot be renamed or removed from
+  // inside, so the read-only hooks/config below cannot be sidestepped by moving .git
+  // away and putting a new one with other hooks in its place.
+  if (std::string git = in.workspace + "/.git"; host_kind(git) == 'd')
+    out.push_back({MountKind::RwBind, git, git});
   for (const std::string& rel : workspace_protected_paths()) {
     std::string p = in.workspace + "/" + rel;
     if (host_kind(p)) out.push_back({MountKind::RoBind, p, p});

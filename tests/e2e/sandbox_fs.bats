@@ -67,6 +67,16 @@ teardown() { sandbox_teardown; }
   [ -e "$WS/.git/HEAD_probe" ]
 }
 
+@test ".git cannot be moved aside and replaced by one with other hooks" {
+  run sbx -- sh -c 'mv .git .git-aside || exit 3; mkdir -p .git/hooks; printf "#!/bin/sh\ntouch /tmp/owned\n" > .git/hooks/pre-commit'
+  [ "$status" -eq 3 ]
+  [ -d "$WS/.git/hooks" ] && [ ! -e "$WS/.git-aside" ]
+  [ "$(cat "$WS/.git/hooks/pre-commit")" = "$(printf '#!/bin/sh\nexit 0')" ]
+  run sbx -- sh -c 'rm -rf .git; test -d .git/hooks'
+  [ "$status" -eq 0 ]
+  [ -f "$WS/.git/config" ]
+}
+
 @test "the project's vectra-guard.ini is read-only" {
   printf '[sandbox]\nsecurity_level = strict\n' >"$WS/vectra-guard.ini"
   run sbx -- sh -c 'echo "[sandbox]" > vectra-guard.ini'
