@@ -321,9 +321,26 @@ _vg_precmd() {
   _vg_pending='' _vg_judged='' _vg_defer=''
   unset _vg_line
   _vg_reassert
+  _vg_restatus_first
   _vg_start_server
   _vg_hc=$HISTCMD
   return $status
+}
+
+# Tools that install themselves at the first prompt (bash-preexec) put their own hook
+# first in PROMPT_COMMAND; _vg_restatus goes back in front of it, no fork.
+_vg_restatus_first() {
+  if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+    [[ ${PROMPT_COMMAND[0]} == _vg_restatus ]] && return
+    local pc
+    local -a rest=()
+    for pc in "${PROMPT_COMMAND[@]}"; do [[ $pc == _vg_restatus ]] || rest+=("$pc"); done
+    PROMPT_COMMAND=(_vg_restatus "${rest[@]}")
+  else
+    [[ $PROMPT_COMMAND == _vg_restatus$'\n'* || $PROMPT_COMMAND != *_vg_precmd* ]] && return
+    local pc=${PROMPT_COMMAND/_vg_restatus$'\n'/}
+    PROMPT_COMMAND=_vg_restatus$'\n'$pc
+  fi
 }
 
 _vg_prompt_command='_vg_status=$?; ((_vg_direct)) || _vg_trap=$(trap -p DEBUG); _vg_precmd'

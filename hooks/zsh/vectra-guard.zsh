@@ -139,16 +139,29 @@ _vg_judge() {
   return 0
 }
 
+typeset -ga _vg_accept_widgets=(accept-line accept-and-hold accept-line-and-down-history
+  accept-and-infer-next-history)
+
 # One wrapper for all accept widgets: judge, then call what the widget was before us.
+# Another plugin may call us under its own name for the original widget
+# (autosuggest-orig-3-accept-line): the widget is the one whose name ends $WIDGET.
 _vg_accept() {
   _vg_judge || return 0
-  zle "_vg_prev_$WIDGET" -- "$@"
+  local w base=accept-line
+  for w in $_vg_accept_widgets; do [[ $WIDGET == (*-|)$w ]] && base=$w; done
+  zle "_vg_prev_$base" -- "$@"
 }
 
 _vg_wrap_widgets() {
   local w
-  for w in accept-line accept-and-hold accept-line-and-down-history accept-and-infer-next-history; do
+  for w in $_vg_accept_widgets; do
     [[ ${widgets[$w]} == user:_vg_accept ]] && continue
+    # A plugin that re-binds at every prompt (zsh-autosuggestions) may have wrapped ours
+    # and kept it as its original: we are in the chain already, wrapping again would
+    # make a loop.
+    local -a held=(${(k)widgets[(R)user:_vg_accept]})
+    held=(${(M)held:#*-$w})
+    (( ${#held} )) && continue
     # Keep the current definition (builtin or another plugin's wrapper) to call after us.
     if [[ ${widgets[$w]} == user:* ]]; then
       zle -A "$w" "_vg_prev_$w"
