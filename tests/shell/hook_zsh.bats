@@ -139,6 +139,22 @@ S
   has $'\nfine-7'
 }
 
+@test "zsh: a DEBUG trap set after ours keeps running inside ours, and the backstop stays" {
+  hook_install zsh
+  drive zsh <<'S'
+send trap 'vg_seen=$((vg_seen+1))' DEBUG
+send echo one
+send print -s 'rm -f ~/canary'
+send r
+send echo rc=$? seen=$vg_seen
+S
+  [ "$status" -eq 0 ]
+  [ -f "$HOME/canary" ]
+  has "Blocked by vectra-guard"
+  # The foreign trap ran (its counter grew) and ours still blocked the replay.
+  grep -Eq '^rc=126 seen=[1-9][0-9]*' "$T/transcript"
+}
+
 @test "zsh: a replayed line the policy sandboxes runs in the sandbox, not on the host" {
   hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
   hook_install zsh
