@@ -1,9 +1,15 @@
 // Privileges: the sandbox's first process owns its user namespace and so holds every
 // capability inside it while it builds the mounts; before our init runs, all of them go
-// (libcap-ng: effective, permitted, inheritable and the bounding set; ambient by prctl),
-// no_new_privs is set, and the seccomp filter is installed last.
-#include <cap-ng.h>
+// (ambient, bounding set, then effective/permitted/inheritable), no_new_privs is set,
+// and the seccomp filter is installed last.
+//
+// Raw prctl/capset rather than libcap-ng, as vg-init does: libcap-ng reads
+// /proc/PID/status (fopen, malloc) for the bounding set, which the child cloned from a
+// possibly threaded parent must not do, and its archive drags getpwuid/initgroups into
+// the static vectra-guard (a link warning, and NSS a static binary lacks).
+#include <linux/capability.h>
 #include <linux/seccomp.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -16,13 +22,12 @@ namespace vg::sandbox::ns {
 
 const char* drop_privileges() {
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  // The bounding set by hand: libcap-ng reads /proc/PID/status for it (fopen, malloc),
-  // which a child cloned from a threaded parent must not do. Needs CAP_SETPCAP, so first.
+  // The bounding set needs CAP_SETPCAP, so it goes first.
   for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap)
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return "drop the capability bounding set";
-  // Effective, permitted, inheritable: libcap-ng, one capset(2).
-  capng_clear(CAPNG_SELECT_BOTH);
-  if (capng_apply(CAPNG_SELECT_CAPS) != 0) return "drop capabilities";
+  __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capset, &header, none) != 0) return "drop capabilities";
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "set no_new_privs";
   return nullptr;
 }

@@ -2,7 +2,7 @@
 //   ns_user.cc   uid/gid maps and setgroups (written by the parent)
 //   ns_mount.cc  the filesystem view: a mount plan built in the parent, applied in the child
 //   ns_net.cc    loopback in an empty network namespace
-//   ns_caps.cc   capabilities dropped (libcap-ng), no_new_privs, the seccomp filter
+//   ns_caps.cc   capabilities dropped, no_new_privs, the seccomp filter
 // Everything marked "child" runs between clone() and exec in a process that may have
 // been cloned from a multi-threaded parent: it only makes system calls and reads
 // memory prepared beforehand (no allocation, no locks).
@@ -68,8 +68,8 @@ bool apply_mount_plan(const MountPlan& plan, const char** failed, int* err);
 int loopback_up();
 
 // ---- ns_caps.cc (child) ----
-// Drop every capability (effective, permitted, inheritable, bounding, ambient) with
-// libcap-ng, then set no_new_privs. Returns a description of what failed, or nullptr.
+// Drop every capability (ambient, bounding, effective, permitted, inheritable) with prctl
+// and capset(2), then set no_new_privs. Returns a description of what failed, or nullptr.
 const char* drop_privileges();
 
 // Install a classic-BPF seccomp program (after drop_privileges: no_new_privs is set).
