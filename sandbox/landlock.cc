@@ -300,10 +300,6 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
   // No user namespace here: RLIMIT_NPROC would count every process of the user on
   // the host, so the pids limit holds only through a cgroup.
   plan_rlimit_floor(spec.limits, true, rlimits_, report.enforced);
-  if (!by_cgroup("pids") && spec.limits.pids)
-    report.not_enforced.push_back("pids " + std::to_string(spec.limits.pids) +
-                                  ": no cgroup we may write, and without a user namespace RLIMIT_NPROC would "
-                                  "count all your processes");
   program_ = find_program(spec.argv[0], spec.env);
   return true;
 }

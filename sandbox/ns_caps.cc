@@ -22,10 +22,15 @@ namespace vg::sandbox::ns {
 
 const char* drop_privileges() {
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  // The bounding set needs CAP_SETPCAP, so it goes first.
-  for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap)
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return "drop the capability bounding set";
   __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct have[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, have) != 0) return "read capabilities";
+  // The bounding set needs CAP_SETPCAP, so it goes first. Without it (an ordinary user
+  // in the Landlock mode) there is nothing to drop: no capability is held, and
+  // no_new_privs keeps exec from gaining any.
+  if (have[CAP_TO_INDEX(CAP_SETPCAP)].effective & CAP_TO_MASK(CAP_SETPCAP))
+    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap)
+      if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return "drop the capability bounding set";
   __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = {};
   if (syscall(SYS_capset, &header, none) != 0) return "drop capabilities";
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "set no_new_privs";
