@@ -30,8 +30,11 @@ int cmd_logs(const Global& g, const Args& args);
 int cmd_trust(const Global& g, const Args& args);
 int cmd_hook(const Global& g, const Args& args);
 int cmd_agent(const Global& g, const Args& args);
+int cmd_init(const Global& g, const Args& args);
 
 // Help text of one command ("" for the overview); false when there is no such command.
 bool print_help(const std::string& command);
+// The man page vectra-guard(1) in roff, built from the same help texts.
+void print_man();
 
 }  // namespace vg::cli

@@ -31,6 +31,7 @@ constexpr HelpText kHelp[] = {
      "  trust      remember commands that may run on the host without asking\n"
      "  hook       the entry point of the shell hooks and agent adapters\n"
      "  agent      run an AI agent with every command it spawns guarded\n"
+     "  init       write a preset config (developer, ci-cd or production)\n"
      "  help CMD   the help of one command (also: COMMAND --help)\n"
      "  version    print the version (also --version)\n"
      "\n"
@@ -195,9 +196,72 @@ constexpr HelpText kHelp[] = {
      "or refused. Nobody is asked: a command that would ask is sandboxed or blocked.\n"
      "\n"
      "  -h, --help  this text\n"},
+
+    {"init",
+     "usage: vectra-guard init --preset NAME [--local] [--force] [--dry-run]\n"
+     "       vectra-guard init --list\n"
+     "\n"
+     "Write a preset config: developer (mode auto, guard low, permissive, full network),\n"
+     "ci-cd (mode risky, guard high, balanced, restricted network) or production (mode\n"
+     "always, guard paranoid, paranoid level, no network). The file is then loaded back\n"
+     "and the settings in force are printed, one 'key = value' per line on stdout.\n"
+     "\n"
+     "options:\n"
+     "  --preset NAME   developer, ci-cd or production\n"
+     "  --local         write vectra-guard.ini in the workspace (git root, else the current\n"
+     "                  directory) instead of ~/.config/vectra-guard/config.ini; refused when\n"
+     "                  the preset would loosen your config, as a workspace file may only tighten\n"
+     "  --force         replace an existing file (without it init refuses)\n"
+     "  --dry-run       print the file that would be written; write nothing\n"
+     "  --list          the presets, one line each\n"
+     "  -h, --help      this text\n"
+     "\n"
+     "exit status: 0 written (or shown); 1 the file exists, the preset cannot take effect\n"
+     "there, or a usage error.\n"},
 };
 
+
+// roff-escaped text for a no-fill block: backslashes, and control characters at a line start.
+std::string roff_escape(const char* text) {
+  std::string out;
+  bool line_start = true;
+  for (const char* p = text; *p; ++p) {
+    if (line_start && (*p == '.' || *p == '\'')) out += "\\&";
+    line_start = *p == '\n';
+    if (*p == '\\')
+      out += "\\e";
+    else if (*p == '-')
+      out += "\\-";
+    else
+      out += *p;
+  }
+  return out;
+}
+
 }  // namespace
+
+// The man page: every entry of kHelp, the overview first, in roff.
+void print_man() {
+  std::string overview = kHelp[0].text;
+  // NAME: the overview's first sentence, after "vectra-guard: ".
+  std::string summary = overview.substr(0, overview.find('.'));
+  if (auto colon = summary.find(": "); colon != std::string::npos) summary.erase(0, colon + 2);
+  std::string out;
+  out += ".TH VECTRA\\-GUARD 1 \"\" \"vectra-guard " VG_VERSION "\" \"User Commands\"\n";
+  out += ".SH NAME\nvectra\\-guard, vg \\- " + roff_escape(summary.c_str()) + "\n";
+  out += ".SH SYNOPSIS\n.B vectra\\-guard\n[\\fB\\-\\-config\\fR \\fIFILE\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR...]\n";
+  out += ".SH DESCRIPTION\n.nf\n" + roff_escape(kHelp[0].text) + ".fi\n";
+  out += ".SH COMMANDS\n";
+  for (const HelpText& h : kHelp) {
+    if (!*h.command) continue;
+    out += ".SS " + roff_escape(h.command) + "\n.nf\n" + roff_escape(h.text) + ".fi\n";
+  }
+  out += ".SH FILES\n.nf\n"
+         "/etc/vectra\\-guard/config.ini, ~/.config/vectra\\-guard/config.ini, vectra\\-guard.ini\n"
+         "$VG_HOME (default ~/.vectra\\-guard): trust.json, sessions/*.jsonl\n"
+         ".fi\n";
+  std::fputs(out.c_str(), stdout);
+}
 
 bool print_help(const std::string& command) {
   for (const HelpText& h : kHelp) {

@@ -23,6 +23,7 @@ constexpr Entry kCommands[] = {
     {"trust", cmd_trust},
     {"hook", cmd_hook},
     {"agent", cmd_agent},
+    {"init", cmd_init},
 };
 
 }  // namespace
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   Args rest(argv + i, argv + argc);
   if (name == "help") {
     std::string topic = rest.empty() ? "" : rest[0];
+    if (topic == "--man") return print_man(), kExitOk;  // hidden: the build makes vectra-guard.1
     if (print_help(topic)) return kExitOk;
     std::fprintf(stderr, "vectra-guard: no help for '%s'; run 'vectra-guard help' for the list.\n",
                  topic.c_str());

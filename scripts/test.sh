@@ -16,6 +16,7 @@ packages=(
   bubblewrap util-linux procps iproute2 passwd strace
   zsh fish bash-builtins direnv zsh-autosuggestions zsh-syntax-highlighting
   jq hyperfine
+  man-db  # man -l renders the generated vectra-guard.1
   login  # newgrp (setuid): the exec shim's setuid test as a non-root user
 )
 # The exec shim tests run a package.json script; nodejs from other sources bundles npm.
