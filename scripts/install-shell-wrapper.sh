@@ -44,6 +44,9 @@ fi
 
 share=$prefix/share/vectra-guard
 record=$share/install.record   # what this script added: "file PATH" and "rc PATH HOW"
+# Completions and the man page, installed by cmake --install (H9).
+bash_completion=$prefix/share/bash-completion/completions/vectra-guard
+zsh_completions=$prefix/share/zsh/site-functions
 begin='# >>> vectra-guard >>>'
 end='# <<< vectra-guard <<<'
 
@@ -69,6 +72,13 @@ block_text() {
   hook=$(hook_file "$shell")
   printf '%s\n' "$begin"
   printf '# Added by vectra-guard scripts/install-shell-wrapper.sh; --uninstall removes it.\n'
+  # --- completions (H9): bash sources its file; zsh finds _vectra-guard on $fpath (and
+  # registers it now when compinit already ran); fish loads vendor_completions.d itself.
+  case $shell in
+    bash) printf "[ -f '%s' ] && . '%s'\n" "$bash_completion" "$bash_completion" ;;
+    zsh) printf "fpath=('%s' \$fpath); (( \$+functions[compdef] )) && autoload -Uz _vectra-guard && compdef _vectra-guard vectra-guard vg\n" "$zsh_completions" ;;
+  esac
+  # --- end completions
   if [[ $shell == fish ]]; then
     printf "set -g VECTRA_GUARD_BIN '%s'\n" "$bin"
     printf "test -f '%s'; and source '%s'\n" "$hook" "$hook"
@@ -195,7 +205,9 @@ do_install() {
   chmod 600 "$record"
   for d in "${missing[@]}"; do record_add "dir $d"; done
   for d in "$prefix/bin" "$prefix/lib/vectra-guard" "$share/noninteractive" \
-    "$share/hooks/bash" "$share/hooks/zsh" "$share/hooks/fish"; do
+    "$share/hooks/bash" "$share/hooks/zsh" "$share/hooks/fish" \
+    "$share/presets" "$(dirname "$bash_completion")" "$zsh_completions" \
+    "$prefix/share/fish/vendor_completions.d" "$prefix/share/man/man1"; do
     note_new_dirs "$d"
   done
   echo "vectra-guard: installing to $prefix"

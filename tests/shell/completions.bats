@@ -71,6 +71,7 @@ zsh_complete() {
   [ "$(zsh_complete 'vectra-guard ex')" = "exec explain " ]
   [ "$(zsh_complete 'vg sandbox ')" = "deps doctor run shell " ]
   [ "$(zsh_complete 'vectra-guard init --preset ')" = "ci-cd developer production " ]
+  [ "$(zsh_complete 'vg --config x.ini exec --network ')" = "full none restricted " ]
 }
 
 @test "fish: the file loads quietly, twice (as vectra-guard.fish and vg.fish) without duplicates" {
@@ -109,4 +110,8 @@ zsh_complete() {
   [[ $output == *"vectra-guard, vg - "* ]]
   [[ $output == *"vectra-guard init --preset NAME [--local] [--force] [--dry-run]"* ]]
   [[ $output == *"vectra-guard explain [OPTIONS] -- LINE..."* ]]
+  # groff finds nothing to warn about.
+  run --separate-stderr groff -man -Tutf8 -ww -z "$VG_BUILD_DIR/vectra-guard.1"
+  [ "$status" -eq 0 ]
+  [ -z "$stderr" ]
 }
