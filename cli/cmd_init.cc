@@ -128,6 +128,22 @@ std::string setting(const Config& c, const std::string& key) {
 
 bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
+// True when going from `before` to `after` for key gives less protection.
+bool looser(const std::string& key, const std::string& before, const std::string& after) {
+  auto rank = [&](const std::string& v) -> int {
+    // Larger = looser, per key.
+    if (key == "sandbox.mode") return parse_mode(v) ? static_cast<int>(*parse_mode(v)) : -1;
+    if (key == "sandbox.network_mode") return parse_network_mode(v) ? static_cast<int>(*parse_network_mode(v)) : -1;
+    if (key == "sandbox.security_level")
+      return parse_security_level(v) ? -static_cast<int>(*parse_security_level(v)) : -9;
+    if (key == "guard.level") return parse_guard_level(v) ? -static_cast<int>(*parse_guard_level(v)) : -9;
+    if (key == "sandbox.allow_unix_sockets" || key == "agent.allow_disable") return v == "true";
+    if (key == "sandbox.log_output") return v == "false";
+    return 0;
+  };
+  return before != after && rank(after) > rank(before);
+}
+
 // mkdir -p for the directory holding path.
 bool make_parent_dirs(const std::string& path, std::string& err) {
   std::string dir = path.substr(0, path.rfind('/'));
@@ -237,6 +253,14 @@ int cmd_init(const Global&, const Args& args) {
     }
   }
 
+  // What is in force here now, to say plainly what the preset loosens (nothing if a
+  // config file is broken: the preset replaces or overrides it).
+  std::optional<Config> previous;
+  try {
+    previous = load_config(paths);
+  } catch (const ConfigError&) {
+  }
+
   if (o.dry_run) {
     std::fprintf(stderr, "vectra-guard: would write the %s preset to %s (nothing written):\n",
                  o.preset.c_str(), target.c_str());
@@ -288,6 +312,15 @@ int cmd_init(const Global&, const Args& args) {
                  "vectra-guard: note: here %s is %s, not the preset's %s: %s tightens it (a workspace "
                  "file may tighten the user config).\n",
                  k.c_str(), have.c_str(), want.c_str(), paths.workspace.c_str());
+  }
+  if (previous) {
+    std::string loosened;
+    for (const std::string& k : keys) {
+      std::string was = setting(*previous, k), is = setting(now, k);
+      if (looser(k, was, is)) loosened += fmt::format("{}{} {} -> {}", loosened.empty() ? "" : ", ", k, was, is);
+    }
+    if (!loosened.empty())
+      std::fprintf(stderr, "vectra-guard: note: this loosens protection here: %s.\n", loosened.c_str());
   }
   if (differs && o.local) {
     print_error("The workspace file does not give the preset's settings; this is a bug, please report it.");

@@ -98,6 +98,18 @@ decision() {
   [ "$(ls -A "$(dirname "$USER_CFG")")" = config.ini ]
 }
 
+@test "a preset that loosens what is in force says so; one that tightens does not" {
+  run --separate-stderr "$VG" init --preset production
+  [ "$status" -eq 0 ]
+  [[ $stderr != *loosens* ]]
+  run --separate-stderr "$VG" init --preset developer --force
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"this loosens protection here: sandbox.mode always -> auto, sandbox.security_level paranoid -> permissive, sandbox.network_mode none -> full, guard.level paranoid -> low."* ]]
+  run --separate-stderr "$VG" init --preset ci-cd --force
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"loosens protection here: sandbox.mode auto -> risky."* ]]
+}
+
 @test "--dry-run prints the preset and writes nothing" {
   run --separate-stderr "$VG" init --preset ci-cd --dry-run
   [ "$status" -eq 0 ]
