@@ -509,7 +509,7 @@ void apply_config_text(Config& cfg, const std::string& text, const std::string& 
       !(rc > 0 && rc < reader.bad_section_line))
     throw ConfigError(file_name, reader.bad_section_line, reader.bad_section,
                       where(file_name, reader.bad_section_line) + ": unknown section [" + reader.bad_section +
-                          "]; the sections are [sandbox], [guard] and [policies]; see README 'Configuration'");
+                          "]; the sections are [sandbox], [guard], [agent] and [policies]; see README 'Configuration'");
   // inih reports the first bad line of either kind; a syntax error has no handler call.
   if (st.failed && (rc <= 0 || rc >= st.error_line))
     throw ConfigError(file_name, st.error_line, st.error_key, st.error);
