@@ -1,4 +1,5 @@
 #include "sandbox/host_run.h"
+#include "sandbox/child_status.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -24,12 +25,6 @@ long long now_ms() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-int shell_status(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return 1;
 }
 
 // A signal the kernel raised because of the terminal (^C, ^\, hang-up) already went to
@@ -182,7 +177,7 @@ int host_run(const HostRun& run, std::string* error) {
                          run.timeout_seconds);
     return 124;
   }
-  return shell_status(status);
+  return shell_status(status, 1);
 }
 
 }  // namespace vg::sandbox

@@ -1,4 +1,5 @@
 #include "sandbox/landlock.h"
+#include "sandbox/child_status.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -121,12 +122,6 @@ std::string find_program(const std::string& name, const std::vector<std::string>
       return candidate;
   }
   return "";
-}
-
-int shell_status(int wstatus) {
-  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
-  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
-  return 125;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "sandbox/ns_runner.h"
+#include "sandbox/child_status.h"
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -25,19 +26,6 @@ namespace vg::sandbox {
 namespace {
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
-
-std::vector<char*> c_strings(const std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (const std::string& s : v) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-int shell_status(int wstatus) {
-  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
-  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
-  return 125;
-}
 
 // Everything the child reads, prepared by the parent.
 struct ChildContext {

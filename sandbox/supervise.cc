@@ -1,4 +1,5 @@
 #include "sandbox/supervise.h"
+#include "sandbox/child_status.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -61,19 +62,6 @@ struct ChildArgs {
 int child_main(void* p) {
   auto* a = static_cast<ChildArgs*>(p);
   exec_child(*a->launch, a->argv, a->envp, *a->old_mask);
-}
-
-std::vector<char*> c_strings(const std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (const std::string& s : v) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-int shell_status(int wstatus) {
-  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
-  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
-  return 125;
 }
 
 }  // namespace
