@@ -198,6 +198,16 @@ typeset -g _vg_foreign_debug=''
 _vg_preexec() {
   _vg_line_text=$3
   _vg_fc='' _vg_skip=''
+  if [[ -n $_vg_widget_judged ]]; then
+    # Judged by our widgets, and it names no `r` or `fc` that could replay history:
+    # nothing for the backstop to do, so the line runs without our DEBUG trap.
+    local words=" ${3//[^[:alnum:]_-]/ } "
+    if [[ $words != *" r "* && $words != *" fc "* ]]; then
+      _vg_widget_judged=''
+      return 0
+    fi
+  fi
+  _vg_take_debug
   _vg_dbg=1
 }
 
@@ -251,40 +261,72 @@ _vg_debug() {
   return 0
 }
 
+# The trap is ours only while a line runs (preexec to precmd): with a DEBUG trap set, zsh
+# rebuilds the text of every command it runs, which would slow the prompt and every
+# widget (7 ms a line in tests/bench/bench_hook.sh). A DEBUG trap of someone else's is
+# kept and runs inside ours during the line, and is put back for the prompt.
 # The status must leave through an explicit `return N` in TRAPDEBUG itself: zsh ignores a
 # non-zero status that is only the last command's.
-TRAPDEBUG() {
+_vg_trapdebug_template() {
   [[ -n $_vg_foreign_debug ]] && eval "$_vg_foreign_debug"
   [[ -n $_vg_dbg ]] || return 0
   _vg_debug
   return $?
 }
-typeset -g _vg_trapdebug_body=${functions[TRAPDEBUG]}
+typeset -g _vg_trapdebug_body=${functions[_vg_trapdebug_template]}
+typeset -g _vg_foreign_kind='' _vg_debug_taken=''
 
-# Our TRAPDEBUG back if something replaced it; a foreign one keeps running, inside ours.
-_vg_reassert_debug() {
-  [[ ${functions[TRAPDEBUG]-} == "$_vg_trapdebug_body" ]] && return 0
+# A `trap '...' DEBUG` (not a function) is only seen in `trap`'s listing (one fork; only
+# on the lines the backstop watches).
+_vg_read_string_trap() {
+  local line
+  _vg_foreign_debug='' _vg_foreign_kind=''
+  for line in ${(f)"$(trap)"}; do
+    if [[ $line == "trap -- "*" DEBUG" ]]; then
+      eval "local -a w=(${line#trap -- })"
+      _vg_foreign_debug=${w[1]} _vg_foreign_kind=str
+    fi
+  done
+}
+
+_vg_take_debug() {
   if (( $+functions[TRAPDEBUG] )); then
-    _vg_foreign_debug=${functions[TRAPDEBUG]}
+    if [[ ${functions[TRAPDEBUG]} != "$_vg_trapdebug_body" ]]; then
+      _vg_foreign_debug=${functions[TRAPDEBUG]} _vg_foreign_kind=fn
+    fi
   else
-    # A `trap '...' DEBUG` (no function) replaced ours; its text is in `trap`'s listing.
-    local line
-    for line in ${(f)"$(trap)"}; do
-      if [[ $line == "trap -- "*" DEBUG" ]]; then
-        eval "local -a w=(${line#trap -- })"
-        _vg_foreign_debug=${w[1]}
-      fi
-    done
+    _vg_read_string_trap
   fi
   functions[TRAPDEBUG]=$_vg_trapdebug_body
+  _vg_debug_taken=1
+}
+
+_vg_give_back_debug() {
+  [[ -n $_vg_debug_taken ]] || return 0
+  _vg_debug_taken=''
+  if [[ ${functions[TRAPDEBUG]-} == "$_vg_trapdebug_body" ]]; then
+    unfunction TRAPDEBUG
+  elif (( $+functions[TRAPDEBUG] )); then
+    # The line defined a TRAPDEBUG of its own: that is the one to keep.
+    _vg_foreign_debug=${functions[TRAPDEBUG]} _vg_foreign_kind=fn
+    return 0
+  else
+    # The line replaced ours with `trap '...' DEBUG` or removed it.
+    _vg_read_string_trap
+    return 0
+  fi
+  case $_vg_foreign_kind in
+    (fn) functions[TRAPDEBUG]=$_vg_foreign_debug ;;
+    (str) trap "$_vg_foreign_debug" DEBUG ;;
+  esac
 }
 
 # Put the wrappers back at every prompt if a plugin replaced them.
 _vg_precmd() {
   _vg_dbg='' _vg_fc='' _vg_skip='' _vg_widget_judged=''
   setopt DEBUG_BEFORE_CMD
+  _vg_give_back_debug
   _vg_wrap_widgets
-  _vg_reassert_debug
   _vg_start_server
 }
 

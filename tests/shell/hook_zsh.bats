@@ -147,12 +147,18 @@ send echo one
 send print -s 'rm -f ~/canary'
 send r
 send echo rc=$? seen=$vg_seen
+send echo s1=$vg_seen
+send echo s2=$vg_seen
 S
   [ "$status" -eq 0 ]
   [ -f "$HOME/canary" ]
   has "Blocked by vectra-guard"
   # The foreign trap ran (its counter grew) and ours still blocked the replay.
   grep -Eq '^rc=126 seen=[1-9][0-9]*' "$T/transcript"
+  # ... and it is still there after the line our trap watched.
+  s1=$(sed -n 's/^s1=\([0-9]*\)$/\1/p' "$T/transcript")
+  s2=$(sed -n 's/^s2=\([0-9]*\)$/\1/p' "$T/transcript")
+  [ -n "$s1" ] && [ -n "$s2" ] && [ "$s2" -gt "$s1" ]
 }
 
 @test "zsh: a replayed line the policy sandboxes runs in the sandbox, not on the host" {
