@@ -11,7 +11,7 @@
 # Prints a table; never fails on speed (benchmarks are not tests).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-$root/build}
+build=$(cd "${1:-$root/build}" && pwd)
 vg=$build/bin/vectra-guard
 [[ -x $vg ]] || { echo "bench_exec: $vg not found; build first (cmake --build $build)." >&2; exit 1; }
 runs=${BENCH_RUNS:-300}
