@@ -182,6 +182,8 @@ constexpr HelpText kHelp[] = {
      "in that tool's protocol.\n"
      "\n"
      "  --final     the line cannot continue: treat an incomplete line as a parse error\n"
+     "  --serve     answer many lines (used by the hooks: bash's coprocess reads NUL-separated\n"
+     "              requests on stdin; with --fifo DIR, fish's server uses DIR/req and DIR/resp)\n"
      "  -h, --help  this text\n"},
 
     {"agent",
