@@ -13,7 +13,8 @@ std::string notice_line(const Report& r) {
 
 std::string details_text(const Report& r) {
   std::string out;
-  out += "   Network: " + r.network + "\n";
+  // Already said on the notice line when it is not what was asked for.
+  if (r.network.find("not yet available") == std::string::npos) out += "   Network: " + r.network + "\n";
   for (const std::string& e : r.enforced) out += "   Enforced: " + e + "\n";
   for (const std::string& n : r.not_enforced) out += "   Not enforced: " + n + "\n";
   return out;
