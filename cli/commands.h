@@ -27,6 +27,7 @@ int cmd_validate(const Global& g, const Args& args);
 int cmd_exec(const Global& g, const Args& args);
 int cmd_sandbox(const Global& g, const Args& args);
 int cmd_logs(const Global& g, const Args& args);
+int cmd_metrics(const Global& g, const Args& args);
 int cmd_trust(const Global& g, const Args& args);
 int cmd_hook(const Global& g, const Args& args);
 int cmd_agent(const Global& g, const Args& args);

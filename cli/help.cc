@@ -28,6 +28,7 @@ constexpr HelpText kHelp[] = {
      "  exec       evaluate a command, then run it on the host, in the sandbox, or not at all\n"
      "  sandbox    run a command or an interactive shell in the sandbox\n"
      "  logs       list and show the audit log of evaluated commands\n"
+     "  metrics    totals of what ran where, from the audit log\n"
      "  trust      remember commands that may run on the host without asking\n"
      "  hook       the entry point of the shell hooks and agent adapters\n"
      "  agent      run an AI agent with every command it spawns guarded\n"
@@ -150,6 +151,20 @@ constexpr HelpText kHelp[] = {
      "\n"
      "  list         the events, oldest first; --session keeps one session, --limit N the last N\n"
      "  show ID      one session (ID = session id) or one event (ID = SESSION:LINE from list)\n"
+     "  --json       JSON instead of text\n"
+     "  -h, --help   this text\n"},
+
+    {"metrics",
+     "usage: vectra-guard metrics show [--json]\n"
+     "       vectra-guard metrics reset\n"
+     "\n"
+     "Totals computed from the audit log (the one record of what ran): host (and how many\n"
+     "the trust store approved), sandbox, blocked, asked, failed to start; by risk level,\n"
+     "runtime and agent; average and p95 duration of the commands that ran; the last 100.\n"
+     "reset makes later totals start now; the audit log itself is kept.\n"
+     "\n"
+     "  show         the totals (the default)\n"
+     "  reset        count from now on ($VG_HOME/metrics.json holds the time)\n"
      "  --json       JSON instead of text\n"
      "  -h, --help   this text\n"},
 

@@ -20,6 +20,7 @@ constexpr Entry kCommands[] = {
     {"exec", cmd_exec},
     {"sandbox", cmd_sandbox},
     {"logs", cmd_logs},
+    {"metrics", cmd_metrics},
     {"trust", cmd_trust},
     {"hook", cmd_hook},
     {"agent", cmd_agent},

@@ -40,6 +40,7 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n '__vectra_guard_at' -a exec -d 'Evaluate a command, then run it or not'
         complete -c $c -n '__vectra_guard_at' -a sandbox -d 'Run a command or a shell in the sandbox'
         complete -c $c -n '__vectra_guard_at' -a logs -d 'The audit log of evaluated commands'
+        complete -c $c -n '__vectra_guard_at' -a metrics -d 'Totals of what ran where'
         complete -c $c -n '__vectra_guard_at' -a trust -d 'Commands that may run on the host'
         complete -c $c -n '__vectra_guard_at' -a hook -d 'Entry point of the shell hooks and agents'
         complete -c $c -n '__vectra_guard_at' -a agent -d 'Run an AI agent with its commands guarded'
@@ -84,6 +85,11 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n '__fish_seen_subcommand_from deps' -l dry-run -d 'Print the commands'
         complete -c $c -n '__fish_seen_subcommand_from deps' -l podman -d 'Also podman'
         complete -c $c -n '__fish_seen_subcommand_from deps' -l docker -d 'Also docker'
+
+        # metrics
+        complete -c $c -n '__vectra_guard_at metrics' -a show -d 'The totals'
+        complete -c $c -n '__vectra_guard_at metrics' -a reset -d 'Count from now on'
+        complete -c $c -n '__fish_seen_subcommand_from metrics' -l json -d 'JSON instead of text'
 
         # logs
         complete -c $c -n '__vectra_guard_at logs' -a list -d 'List the events'
@@ -132,6 +138,6 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $n -l list -d 'The presets'
 
         # help
-        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox logs trust hook agent init'
+        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox logs metrics trust hook agent init'
     end
 end
