@@ -190,7 +190,22 @@ _vg_enter() {
 # The DEBUG trap. Returning non-zero (with extdebug) skips the command about to run.
 _vg_debug() {
   [[ -n $_vg_nested ]] && return 0
-  [[ -v _vg_line ]] || return 0
+  if [[ ! -v _vg_line ]]; then
+    # Inside another tool's key widget (bind -x), e.g. atuin's enter_accept, which runs
+    # the chosen line with eval and never lets it reach Enter or PS0: judge each command
+    # the widget runs (eval's own text is skipped: what it runs is trapped one by one).
+    [[ -v READLINE_LINE ]] || return 0
+    [[ $BASH_COMMAND == _vg_* || " ${FUNCNAME[*]:2} " == *" _vg_"* || " ${FUNCNAME[*]:2} " == *" __vg_"* ]] &&
+      return 0
+    [[ $BASH_COMMAND == eval\ * || $BASH_COMMAND == 'builtin eval '* ]] && return 0
+    # A shell function: trace into it (functrace, until the next prompt turns it off).
+    if declare -F -- "${BASH_COMMAND%% *}" >/dev/null; then
+      set -T
+      return 0
+    fi
+    _vg_widget_command "$BASH_COMMAND"
+    return
+  fi
   unset _vg_line
   case $BASH_COMMAND in
     _vg_enter | _vg_precmd | _vg_restatus | _vg_status=* | _vg_trap=* | '((_vg_direct))') return 0 ;;
@@ -237,6 +252,25 @@ _vg_debug() {
   # Abort the rest of the line, as ^C would (bash sets $? to 130; _vg_restatus, first in
   # PROMPT_COMMAND, puts the real status back before any prompt hook or the prompt sees it).
   kill -INT $$
+  return 1
+}
+
+# One command a foreign widget is about to run: 0 lets it run; otherwise it is skipped
+# (blocked with the reason on stderr, or run in the sandbox instead).
+_vg_widget_command() {
+  local _vg_nested=1
+  _vg_eval --final "$1"
+  case $_vg_verdict in
+    run)
+      [[ -n $_vg_notice ]] && printf '%s\n' "$_vg_notice" >&2
+      return 0
+      ;;
+    sandbox)
+      _vg_store "$1" "$_vg_notice"
+      __vg_reroute "$_vg_id"
+      ;;
+    *) printf '%s\n' "$_vg_notice" >&2 ;;
+  esac
   return 1
 }
 

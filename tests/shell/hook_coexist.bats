@@ -159,3 +159,23 @@ add-zsh-hook precmd t_pc'
   has "as=1 hl=1"
   has "al=user:"
 }
+
+@test "coexist bash: an atuin-style widget that runs the picked line with eval is judged too" {
+  hook_install bash "source '$SRC/tests/shell/coexist/atuin_like.bash'"
+  printf '%s\n' 'rm -f ~/canary' >"$HOME/.atuin_pick"
+  drive bash <<'S'
+keys \x18a
+send echo after=$?
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ -f "$HOME/canary" ]
+  has "vectra-guard"
+  # An ordinary picked line still runs, with its output.
+  printf '%s\n' 'echo picked-$((20+22))' >"$HOME/.atuin_pick"
+  drive bash <<'S'
+keys \x18a
+send echo done
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has "picked-42"
+}
