@@ -233,32 +233,17 @@ _vg_debug() {
   else
     text=$BASH_COMMAND
   fi
-  _vg_eval --final "$text"
-  case $_vg_verdict in
-    run)
-      [[ -n $_vg_notice ]] && printf '%s\n' "$_vg_notice" >&2
-      return 0
-      ;;
-    sandbox)
-      _vg_store "$text" "$_vg_notice"
-      __vg_reroute "$_vg_id"
-      _vg_abort_status=$?
-      ;;
-    *)
-      printf '%s\n' "$_vg_notice" >&2
-      _vg_abort_status=126
-      ;;
-  esac
+  _vg_carry_out "$text" && return 0
   # Abort the rest of the line, as ^C would (bash sets $? to 130; _vg_restatus, first in
   # PROMPT_COMMAND, puts the real status back before any prompt hook or the prompt sees it).
   kill -INT $$
   return 1
 }
 
-# One command a foreign widget is about to run: 0 lets it run; otherwise it is skipped
-# (blocked with the reason on stderr, or run in the sandbox instead).
-_vg_widget_command() {
-  local _vg_nested=1
+# Judge TEXT and carry the verdict out: 0 = let it run (a notice may be printed);
+# 1 = it must not run on the host: it was blocked (reason on stderr) or has just run in
+# the sandbox; _vg_abort_status holds the status the user should see.
+_vg_carry_out() {
   _vg_eval --final "$1"
   case $_vg_verdict in
     run)
@@ -268,10 +253,22 @@ _vg_widget_command() {
     sandbox)
       _vg_store "$1" "$_vg_notice"
       __vg_reroute "$_vg_id"
+      _vg_abort_status=$?
       ;;
-    *) printf '%s\n' "$_vg_notice" >&2 ;;
+    *)
+      printf '%s\n' "$_vg_notice" >&2
+      _vg_abort_status=126
+      ;;
   esac
   return 1
+}
+
+# One command a foreign widget is about to run: 0 lets it run; otherwise it is skipped
+# (blocked with the reason on stderr, or run in the sandbox instead).
+_vg_widget_command() {
+  # No ^C follows here, so the status is not carried to the prompt.
+  local _vg_nested=1 _vg_abort_status=''
+  _vg_carry_out "$1"
 }
 
 # First in PROMPT_COMMAND: after a line we aborted with SIGINT, $? becomes what the line
