@@ -84,16 +84,25 @@ std::vector<std::string> bwrap_argv(const SandboxSpec& spec, const BwrapOptions&
   return a;
 }
 
-std::string find_init_binary() {
+std::string find_init_binary(Report& report) {
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return "";
-  self[n] = 0;
-  std::string dir(self);
-  dir.erase(dir.rfind('/'));
-  for (std::string candidate : {dir + "/vg-init", dir + "/../libexec/vectra-guard/vg-init"})
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  if (n > 0) {
+    self[n] = 0;
+    std::string dir(self);
+    dir.erase(dir.rfind('/'));
+    for (std::string candidate : {dir + "/vg-init", dir + "/../libexec/vectra-guard/vg-init"})
+      if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  report.error = "the sandbox helper vg-init is missing next to vectra-guard; reinstall vectra-guard";
   return "";
+}
+
+void report_workspace_and_network(const SandboxSpec& spec, Report& report) {
+  report.enforced.push_back("workspace " + spec.workspace + " read-write");
+  report.enforced.push_back("network " + std::string(to_string(spec.network)) +
+                            (spec.network == NetworkMode::Full ? " (host network)"
+                                                               : " (empty namespace, loopback only)"));
 }
 
 bool BwrapRunner::prepare(SandboxSpec& spec, Report& report) {
@@ -111,16 +120,10 @@ bool BwrapRunner::prepare(SandboxSpec& spec, Report& report) {
     }
   }
   if (spec.root == RootFs::ReadOnly) report.enforced.push_back("root filesystem read-only");
-  report.enforced.push_back("workspace " + spec.workspace + " read-write");
-  report.enforced.push_back("network " + std::string(to_string(spec.network)) +
-                            (spec.network == NetworkMode::Full ? " (host network)"
-                                                               : " (empty namespace, loopback only)"));
+  report_workspace_and_network(spec, report);
 
-  init_path_ = find_init_binary();
-  if (init_path_.empty()) {
-    report.error = "the sandbox helper vg-init is missing next to vectra-guard; reinstall vectra-guard";
-    return false;
-  }
+  init_path_ = find_init_binary(report);
+  if (init_path_.empty()) return false;
   seccomp_fd_ = seccomp_bpf_memfd(spec.seccomp, report.error);
   if (seccomp_fd_ < 0) return false;
   report.enforced.push_back(spec.seccomp.profile_path.empty()

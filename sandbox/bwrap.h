@@ -50,7 +50,11 @@ class BwrapRunner : public Runner {
   std::string init_path_;
 };
 
-// vg-init next to our own executable (or in ../libexec/vectra-guard), "" if missing.
-std::string find_init_binary();
+// vg-init next to our own executable (or in ../libexec/vectra-guard); "" with
+// report.error set when it is missing.
+std::string find_init_binary(Report& report);
+
+// The report lines every namespace-based runner gives: workspace and network.
+void report_workspace_and_network(const SandboxSpec& spec, Report& report);
 
 }  // namespace vg::sandbox

@@ -124,15 +124,9 @@ bool NamespaceRunner::prepare(SandboxSpec& spec, Report& report) {
   } else {
     report.enforced.push_back("root filesystem read-only");
   }
-  report.enforced.push_back("workspace " + spec.workspace + " read-write");
-  report.enforced.push_back("network " + std::string(to_string(spec.network)) +
-                            (spec.network == NetworkMode::Full ? " (host network)"
-                                                               : " (empty namespace, loopback only)"));
-  init_path_ = find_init_binary();
-  if (init_path_.empty()) {
-    report.error = "the sandbox helper vg-init is missing next to vectra-guard; reinstall vectra-guard";
-    return false;
-  }
+  report_workspace_and_network(spec, report);
+  init_path_ = find_init_binary(report);
+  if (init_path_.empty()) return false;
   int memfd = seccomp_bpf_memfd(spec.seccomp, report.error);
   if (memfd < 0) return false;
   bool ok = ns::read_bpf(memfd, seccomp_, report.error);
