@@ -119,6 +119,25 @@ std::string setting(const Config& c, const std::string& key) {
   if (key == "sandbox.allow_unix_sockets") return b(c.allow_unix_sockets);
   if (key == "sandbox.log_output") return b(c.log_output);
   if (key == "sandbox.seccomp_profile") return c.seccomp_profile;
+  if (key == "sandbox.keep_changes") return b(c.keep_changes);
+  if (key == "sandbox.network_allow") return join(c.network_allow);
+  if (key == "sandbox.network_deny") return join(c.network_deny);
+  if (key == "sandbox.allow_localhost_ports") {
+    std::vector<std::string> v;
+    for (int p : c.allow_localhost_ports) v.push_back(std::to_string(p));
+    return join(v);
+  }
+  if (key == "sandbox.resolve") return join(c.resolve);
+  if (key == "sandbox.enable_cache") return c.enable_cache ? b(*c.enable_cache) : "default";
+  if (key == "sandbox.cache_dirs") {
+    std::vector<std::string> v;
+    for (const BindMount& m : c.cache_dirs) v.push_back(m.source + ":" + m.target);
+    return join(v);
+  }
+  if (key == "sandbox.image") return c.image;
+  if (key == "sandbox.engine_path") return c.engine_path;
+  if (key == "sandbox.reuse") return b(c.reuse);
+  if (key == "sandbox.reuse_idle") return std::to_string(c.reuse_idle_seconds);
   if (key == "guard.level") return std::string(to_string(c.guard_level));
   if (key == "agent.allow_disable") return b(c.agent_allow_disable);
   if (key == "policies.allow") return join(c.allow);
@@ -137,7 +156,9 @@ bool looser(const std::string& key, const std::string& before, const std::string
     if (key == "sandbox.security_level")
       return parse_security_level(v) ? -static_cast<int>(*parse_security_level(v)) : -9;
     if (key == "guard.level") return parse_guard_level(v) ? -static_cast<int>(*parse_guard_level(v)) : -9;
-    if (key == "sandbox.allow_unix_sockets" || key == "agent.allow_disable") return v == "true";
+    if (key == "sandbox.allow_unix_sockets" || key == "agent.allow_disable" || key == "sandbox.reuse")
+      return v == "true";
+    if (key == "sandbox.enable_cache") return v == "true" ? 1 : v == "default" ? 0 : -1;
     if (key == "sandbox.log_output") return v == "false";
     return 0;
   };

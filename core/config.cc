@@ -341,6 +341,132 @@ void set_seccomp_profile(Setting& s) {
   s.cfg.seccomp_profile = expand_path(s.value, s.file);
 }
 
+void set_keep_changes(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  // Kept changes land under $VG_HOME, never on the host tree: not a loosening.
+  s.cfg.keep_changes = *v;
+}
+
+// A host pattern for the proxy: name, *.suffix or @ecosystem, each with an optional :port.
+bool valid_host_pattern(const std::string& p) {
+  std::string host = p;
+  auto colon = p.rfind(':');
+  if (colon != std::string::npos) {
+    std::string port = p.substr(colon + 1);
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 ||
+        std::stoi(port) > 65535)
+      return false;
+    host = p.substr(0, colon);
+  }
+  if (host.empty()) return false;
+  if (host[0] == '@') host = host.substr(1);
+  else if (host.rfind("*.", 0) == 0) host = host.substr(2);
+  if (host.empty()) return false;
+  for (char c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+bool set_host_list(Setting& s, std::vector<std::string>& into) {
+  std::vector<std::string> items = split_list(s.value);
+  for (std::string& i : items) {
+    for (char& c : i) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!valid_host_pattern(i)) {
+      s.expected = "host names, *.suffix wildcards or @ecosystem aliases, each with an optional :port";
+      return false;
+    }
+  }
+  into.insert(into.end(), items.begin(), items.end());
+  return true;
+}
+
+void add_network_allow(Setting& s) {
+  std::vector<std::string> scratch;
+  if (s.tighten_only) {
+    if (set_host_list(s, scratch)) s.ignored = "network allow entries";
+    return;
+  }
+  set_host_list(s, s.cfg.network_allow);
+}
+
+void add_network_deny(Setting& s) { set_host_list(s, s.cfg.network_deny); }
+
+void set_allow_localhost_ports(Setting& s) {
+  std::vector<int> ports;
+  for (const std::string& p : split_list(s.value)) {
+    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(p) < 1 || std::stoi(p) > 65535)
+      return void(s.expected = "port numbers between 1 and 65535");
+    ports.push_back(std::stoi(p));
+  }
+  if (s.tighten_only) return void(s.ignored = "host loopback ports");
+  s.cfg.allow_localhost_ports.insert(s.cfg.allow_localhost_ports.end(), ports.begin(), ports.end());
+}
+
+void add_resolve(Setting& s) {
+  std::vector<std::string> items = split_list(s.value);
+  for (const std::string& i : items) {
+    auto colon = i.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == i.size() ||
+        !valid_host_pattern(i.substr(0, colon)) || i[0] == '@' || i[0] == '*')
+      return void(s.expected = "name:address pairs such as mirror.internal:10.0.0.5");
+  }
+  // A project must not point a trusted name at an address of its choosing.
+  if (s.tighten_only) return void(s.ignored = "resolve entries");
+  s.cfg.resolve.insert(s.cfg.resolve.end(), items.begin(), items.end());
+}
+
+void set_enable_cache(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  if (s.tighten_only && *v) return void(s.ignored = "turning package caches on");
+  s.cfg.enable_cache = *v;
+}
+
+void add_cache_dirs(Setting& s) {
+  std::vector<BindMount> mounts;
+  for (const std::string& spec : split_list(s.value)) {
+    auto m = parse_bind_mount(spec, s.file);
+    if (!m || spec.ends_with(":ro") || spec.ends_with(":rw"))
+      return void(s.expected = "absolute paths as path or host:container");
+    m->writable = true;
+    mounts.push_back(*m);
+  }
+  if (s.tighten_only) return void(s.ignored = "extra cache directories");
+  s.cfg.cache_dirs.insert(s.cfg.cache_dirs.end(), mounts.begin(), mounts.end());
+}
+
+void set_image(Setting& s) {
+  if (s.value.empty() || s.value.find_first_of(" \t") != std::string::npos)
+    return void(s.expected = "an image reference such as debian:12");
+  // A pinned toolchain image is a project's choice; the isolation around it is not.
+  s.cfg.image = s.value;
+}
+
+void set_engine_path(Setting& s) {
+  if (s.value.empty()) return void(s.expected = "a path to the docker or podman binary");
+  if (s.tighten_only) return void(s.ignored = "a container engine binary");
+  s.cfg.engine_path = expand_path(s.value, s.file);
+}
+
+void set_reuse(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  // A warm container carries state from one command to the next.
+  if (s.tighten_only && *v) return void(s.ignored = "reusing containers");
+  s.cfg.reuse = *v;
+}
+
+void set_reuse_idle(Setting& s) {
+  auto v = parse_duration(s.value);
+  if (!v || *v == 0) return void(s.expected = "a duration such as 600, 10m or 1h");
+  if (s.tighten_only && *v > s.cfg.reuse_idle_seconds) return void(s.ignored = "a longer idle time");
+  s.cfg.reuse_idle_seconds = *v;
+}
+
 void set_guard_level(Setting& s) {
   auto v = parse_guard_level(s.value);
   if (!v) return void(s.expected = "low, medium, high or paranoid");
@@ -383,6 +509,17 @@ constexpr Key kKeys[] = {
     {"sandbox", "allow_unix_sockets", set_allow_unix_sockets},
     {"sandbox", "log_output", set_log_output},
     {"sandbox", "seccomp_profile", set_seccomp_profile},
+    {"sandbox", "keep_changes", set_keep_changes},
+    {"sandbox", "network_allow", add_network_allow},
+    {"sandbox", "network_deny", add_network_deny},
+    {"sandbox", "allow_localhost_ports", set_allow_localhost_ports},
+    {"sandbox", "resolve", add_resolve},
+    {"sandbox", "enable_cache", set_enable_cache},
+    {"sandbox", "cache_dirs", add_cache_dirs},
+    {"sandbox", "image", set_image},
+    {"sandbox", "engine_path", set_engine_path},
+    {"sandbox", "reuse", set_reuse},
+    {"sandbox", "reuse_idle", set_reuse_idle},
     {"guard", "level", set_guard_level},
     {"agent", "allow_disable", set_agent_allow_disable},
     {"policies", "allow", add_allow},

@@ -31,6 +31,20 @@ struct Config {
   bool allow_unix_sockets = false;
   bool log_output = false;
   std::string seccomp_profile;                 // Docker-format JSON file; empty = built-in
+  bool keep_changes = false;                   // keep the overlay's upper layer under $VG_HOME
+  // network_mode = restricted: what the proxy admits.
+  std::vector<std::string> network_allow;      // "name", "*.suffix", "name:port", "@npm"
+  std::vector<std::string> network_deny;       // same forms; deny wins
+  std::vector<int> allow_localhost_ports;      // host loopback ports reachable from inside
+  std::vector<std::string> resolve;            // "name:address" (trusted, like curl --resolve)
+  // Package caches mounted read-write into the sandbox.
+  std::optional<bool> enable_cache;            // unset: on, except paranoid
+  std::vector<BindMount> cache_dirs;           // extra caches: path or host:container
+  // Container runtimes (docker / podman).
+  std::string image;                           // empty: the runner's default
+  std::string engine_path;                     // docker/podman binary; empty: found on PATH
+  bool reuse = false;                          // keep one warm container per workspace+profile
+  int reuse_idle_seconds = 600;                // stop a warm container idle this long
   // [guard]
   GuardLevel guard_level = GuardLevel::Medium;
   // [agent]

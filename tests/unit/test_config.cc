@@ -567,3 +567,69 @@ Test(config_agent, workspace_cannot_let_agents_disable_the_guard) {
   cr_assert_not(c.agent_allow_disable);
   cr_assert(c.warnings.empty());
 }
+
+// ---- network allow-listing, caches and container keys -------------------------------------
+
+Test(config, network_lists_parsed_and_lowercased) {
+  Config c;
+  apply_config_text(c,
+                    "[sandbox]\nnetwork_allow = @npm, GitHub.com *.githubusercontent.com:443\n"
+                    "network_deny = gist.github.com\nallow_localhost_ports = 5432 6379\n"
+                    "resolve = mirror.test:127.0.0.5\n",
+                    "/etc/vg/config.ini", false);
+  cr_assert_eq(c.network_allow.size(), 3u);
+  cr_assert(c.network_allow[1] == "github.com");
+  cr_assert(c.network_allow[2] == "*.githubusercontent.com:443");
+  cr_assert(c.network_deny.size() == 1 && c.network_deny[0] == "gist.github.com");
+  cr_assert(c.allow_localhost_ports.size() == 2 && c.allow_localhost_ports[1] == 6379);
+  cr_assert(c.resolve.size() == 1 && c.resolve[0] == "mirror.test:127.0.0.5");
+}
+
+Test(config, bad_network_values_rejected) {
+  const char* bad[] = {"[sandbox]\nnetwork_allow = exa mple.com:99999\n",
+                       "[sandbox]\nnetwork_allow = http://example.com/\n",
+                       "[sandbox]\nallow_localhost_ports = 0\n",
+                       "[sandbox]\nallow_localhost_ports = ssh\n",
+                       "[sandbox]\nresolve = example.com\n",
+                       "[sandbox]\ncache_dirs = relative:/x:rw\n",
+                       "[sandbox]\nreuse_idle = 0\n"};
+  for (const char* text : bad) {
+    Config c;
+    bool threw = false;
+    try {
+      apply_config_text(c, text, "/etc/vg/config.ini", false);
+    } catch (const ConfigError&) {
+      threw = true;
+    }
+    cr_assert(threw, "accepted: %s", text);
+  }
+}
+
+Test(config, caches_and_containers) {
+  Config c;
+  cr_assert(!c.enable_cache.has_value());
+  apply_config_text(c,
+                    "[sandbox]\nenable_cache = false\ncache_dirs = ~/.npm, /opt/shared-cache:/cache\n"
+                    "image = debian:12\nreuse = true\nreuse_idle = 5m\nkeep_changes = true\n",
+                    "/etc/vg/config.ini", false);
+  cr_assert(c.enable_cache.has_value() && !*c.enable_cache);
+  cr_assert_eq(c.cache_dirs.size(), 2u);
+  cr_assert(c.cache_dirs[1].source == "/opt/shared-cache" && c.cache_dirs[1].target == "/cache");
+  cr_assert(c.cache_dirs[0].writable && c.cache_dirs[0].source == c.cache_dirs[0].target);
+  cr_assert(c.image == "debian:12" && c.reuse && c.reuse_idle_seconds == 300 && c.keep_changes);
+}
+
+Test(config_tighten, network_and_cache_loosening_ignored) {
+  Config c = tighten("[sandbox]\nnetwork_allow = example.org\n",
+                     "[sandbox]\nnetwork_allow = evil.test\nnetwork_deny = example.org\n"
+                     "allow_localhost_ports = 22\nresolve = example.org:127.0.0.1\n"
+                     "enable_cache = true\ncache_dirs = /tmp/x\nreuse = true\nengine_path = /tmp/docker\n");
+  cr_assert(c.network_allow.size() == 1 && c.network_allow[0] == "example.org");
+  cr_assert(c.network_deny.size() == 1);
+  cr_assert(c.allow_localhost_ports.empty() && c.resolve.empty() && c.cache_dirs.empty());
+  cr_assert(!c.enable_cache.has_value() && !c.reuse && c.engine_path.empty());
+  cr_assert_eq(c.warnings.size(), 7u);
+  c = tighten("", "[sandbox]\nenable_cache = false\nimage = debian:12\n");
+  cr_assert(c.enable_cache.has_value() && !*c.enable_cache && c.image == "debian:12");
+  cr_assert(c.warnings.empty());
+}
