@@ -367,6 +367,7 @@ int cmd_exec(const Global& g, const Args& args) {
     ev.runtime = report.runtime.empty() ? "none" : report.runtime;
     ev.security_level = report.level;
     ev.network = report.network;
+    ev.caches = report.caches;
   } else {
     sandbox::HostRun host;
     host.argv = argv;

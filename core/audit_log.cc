@@ -110,6 +110,7 @@ std::string audit_event_to_json(const AuditEvent& ev) {
   if (!ev.answer.empty()) j["answer"] = ev.answer;
   if (!ev.security_level.empty()) j["security_level"] = ev.security_level;
   if (!ev.network.empty()) j["network"] = ev.network;
+  if (!ev.caches.empty()) j["caches"] = ev.caches;
   if (ev.has_output) {
     j["output"] = ev.output;
     j["output_truncated"] = ev.output_truncated;
@@ -151,6 +152,9 @@ bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* 
     ev.runtime = text_field(j, "runtime");
     ev.security_level = text_field(j, "security_level");
     ev.network = text_field(j, "network");
+    if (auto it = j.find("caches"); it != j.end() && it->is_array())
+      for (const json& c : *it)
+        if (c.is_string()) ev.caches.push_back(c.get<std::string>());
     if (auto it = j.find("exit_code"); it != j.end() && it->is_null())
       ev.exit_code = -1;  // not observed
     else

@@ -4,7 +4,8 @@
 namespace vg::sandbox {
 
 std::string notice_line(const Report& r) {
-  std::string line = "📦 Running in sandbox (" + r.runtime + ", " + r.level + ").";
+  std::string line = "📦 Running in sandbox (" + r.runtime + ", " + r.level +
+                     (r.caches.empty() ? ")." : ", cached).");
   // "restricted (not yet available: no network)": say what the command really gets.
   if (r.network.find("not yet available") != std::string::npos)
     line += " Network: " + r.network + ".";
@@ -17,6 +18,7 @@ std::string details_text(const Report& r) {
   if (r.network.find("not yet available") == std::string::npos) out += "   Network: " + r.network + "\n";
   for (const std::string& e : r.enforced) out += "   Enforced: " + e + "\n";
   for (const std::string& n : r.not_enforced) out += "   Not enforced: " + n + "\n";
+  for (const std::string& c : r.caches) out += "   Cache: " + c + " (read-write)\n";
   return out;
 }
 

@@ -19,6 +19,7 @@ int run(const Request& req, const Config& config, Report& report) {
   SandboxSpec spec;
   if (!build_spec(req, config, host, spec, report.error)) return 125;
   report.network = describe_network(spec.network_requested, spec.network);
+  report.caches = spec.caches;
   if (!runner->prepare(spec, report)) return 125;
 
   if (req.before_start) req.before_start(report);

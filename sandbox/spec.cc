@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "sandbox/caches.h"
 #include "sandbox/env.h"
 #include "sandbox/mounts.h"
 #include "sandbox/network.h"
@@ -131,6 +132,27 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
     }
     fs.bind_mounts.push_back(m);
   }
+  // Package caches, read-write at the same path (or at the container path of a
+  // host:container entry). They go in before the hidden paths, so a credential file
+  // inside or next to a cache (~/.gem/credentials, ~/.m2/settings.xml) stays hidden.
+  for (const CacheDir& c : select_caches(config, spec.level, host.environ, host.homes, host.state_dir)) {
+    if (access(c.target.c_str(), F_OK) != 0 && !inside(c.target, "/tmp")) {
+      error = "the cache directory target " + c.target +
+              " does not exist on this machine; create it or choose an existing path in cache_dirs";
+      return false;
+    }
+    fs.bind_mounts.push_back({c.path, c.target, true});
+    spec.caches.push_back(c.tool + " " + c.path + (c.target == c.path ? "" : " -> " + c.target));
+    // The variable that pointed the tool at this cache, so it finds it inside too.
+    for (const std::string& e : c.env) {
+      std::string name = e.substr(0, e.find('=') + 1);
+      if (std::none_of(spec.env.begin(), spec.env.end(),
+                       [&](const std::string& x) { return x.rfind(name, 0) == 0; }))
+        spec.env.push_back(e);
+    }
+  }
+  for (const std::string& home : host.homes)
+    for (const std::string& p : cache_secret_paths(host.environ, home)) fs.extra_hidden.push_back(p);
   // The ssh agent would sign for the sandbox as if it were the user.
   for (const std::string& e : host.environ)
     if (e.rfind("SSH_AUTH_SOCK=", 0) == 0 && e.size() > 14) fs.extra_hidden.push_back(e.substr(14));

@@ -64,6 +64,7 @@ struct SandboxSpec {
   uid_t uid = 0;                   // the invoking user: files written land as theirs
   gid_t gid = 0;
   bool interactive = false;        // keep the terminal session (sandbox shell)
+  std::vector<std::string> caches; // package caches mounted read-write ("npm /home/u/.npm")
 };
 
 // What the spec builder reads from the host, gathered once (tests fill it by hand).
