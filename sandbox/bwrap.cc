@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sandbox/network.h"
 #include "sandbox/seccomp.h"
 #include "sandbox/supervise.h"
 
@@ -77,6 +78,10 @@ std::vector<std::string> bwrap_argv(const SandboxSpec& spec, const BwrapOptions&
   // Our init runs from the descriptor: it need not be visible inside the sandbox.
   a.push_back("/proc/self/fd/" + std::to_string(o.fds.init));
   add(a, {"--ready-fd", std::to_string(o.fds.ready)});
+  if (o.proxy) {
+    std::vector<std::string> p = init_proxy_args(o.fds.proxy, o.forward_ports);
+    a.insert(a.end(), p.begin(), p.end());
+  }
   if (spec.timeout_seconds > 0) add(a, {"--timeout", std::to_string(spec.timeout_seconds)});
   if (spec.interactive) a.push_back("--interactive");
   a.push_back("--");
@@ -100,9 +105,24 @@ std::string find_init_binary(Report& report) {
 
 void report_workspace_and_network(const SandboxSpec& spec, Report& report) {
   report.enforced.push_back("workspace " + spec.workspace + " read-write");
+  if (spec.network == NetworkMode::Restricted) return;  // start_restricted_network says more
   report.enforced.push_back("network " + std::string(to_string(spec.network)) +
                             (spec.network == NetworkMode::Full ? " (host network)"
                                                                : " (empty namespace, loopback only)"));
+}
+
+std::vector<std::string> init_proxy_args(int fd, const std::vector<int>& forward_ports) {
+  std::vector<std::string> a = {"--proxy-fd", std::to_string(fd), "--proxy-port", std::to_string(kSandboxProxyPort)};
+  for (int p : forward_ports) add(a, {"--forward-port", std::to_string(p)});
+  return a;
+}
+
+bool start_restricted_network(SandboxSpec& spec, ProxyProcess& proxy, Report& report) {
+  if (!proxy.start(spec.net_policy, false, report.error)) return false;
+  set_proxy_env(spec.env, proxy.port());
+  report.enforced.push_back(restricted_network_line(spec.net_policy, "empty namespace; vg-init bridges 127.0.0.1:" +
+                                                                         std::to_string(proxy.port()) + " to vg-proxy"));
+  return true;
 }
 
 bool BwrapRunner::prepare(SandboxSpec& spec, Report& report) {
@@ -124,6 +144,11 @@ bool BwrapRunner::prepare(SandboxSpec& spec, Report& report) {
 
   init_path_ = find_init_binary(report);
   if (init_path_.empty()) return false;
+  if (spec.network == NetworkMode::Restricted) {
+    if (!start_restricted_network(spec, proxy_, report)) return false;
+    options_.proxy = true;
+    options_.forward_ports = spec.net_policy.localhost_ports;
+  }
   seccomp_fd_ = seccomp_bpf_memfd(spec.seccomp, report.error);
   if (seccomp_fd_ < 0) return false;
   report.enforced.push_back(spec.seccomp.profile_path.empty()
@@ -157,6 +182,10 @@ int BwrapRunner::run(const SandboxSpec& spec, Report& report) {
   l.argv = bwrap_argv(spec, options_);
   l.env = spec.env;
   l.pass_fds = {seccomp_fd_, info[1], init_fd, ready[1]};  // = BwrapFds order
+  if (options_.proxy) {
+    l.pass_fds.push_back(proxy_.sandbox_fd());  // fd 7
+    proxy_.forget_sandbox_fd();
+  }
   l.cgroups = &cgroups_;
   l.rlimits = rlimits_;
   l.interactive = spec.interactive;
@@ -165,6 +194,7 @@ int BwrapRunner::run(const SandboxSpec& spec, Report& report) {
   seccomp_fd_ = -1;  // launch_and_wait closes the passed fds
   LaunchResult r = launch_and_wait(l, report.error);
   cgroups_.close_fds();
+  report.network_blocked = proxy_.finish();
   if (!report.error.empty()) return 125;
   if (!r.started) {
     report.error = "bubblewrap could not set up the sandbox (its message is above); "

@@ -7,6 +7,7 @@
 
 #include "sandbox/cgroup.h"
 #include "sandbox/probe.h"
+#include "sandbox/proxy_host.h"
 #include "sandbox/rlimits.h"
 #include "sandbox/runner.h"
 
@@ -18,6 +19,7 @@ struct BwrapFds {
   int info = 4;     // bwrap writes {"child-pid": N} (--info-fd)
   int init = 5;     // vg-init itself, executed as /proc/self/fd/5
   int ready = 6;    // vg-init writes one byte here once it runs
+  int proxy = 7;    // restricted network: vg-init's socket to vg-proxy
 };
 
 struct BwrapOptions {
@@ -25,6 +27,8 @@ struct BwrapOptions {
   bool overlay = false;                 // this bwrap has --overlay-src/--tmp-overlay
   std::vector<std::string> root_dirs;   // top-level host dirs to overlay (writable root)
   BwrapFds fds;
+  bool proxy = false;                   // restricted: vg-init bridges to vg-proxy
+  std::vector<int> forward_ports;       // allow_localhost_ports, bridged too
 };
 
 // The complete argv (argv[0] = bwrap_path). Pure: tests call it directly.
@@ -48,6 +52,7 @@ class BwrapRunner : public Runner {
   RlimitPlan rlimits_;
   int seccomp_fd_ = -1;
   std::string init_path_;
+  ProxyProcess proxy_;
 };
 
 // vg-init next to our own executable (or in ../libexec/vectra-guard); "" with
@@ -56,5 +61,12 @@ std::string find_init_binary(Report& report);
 
 // The report lines every namespace-based runner gives: workspace and network.
 void report_workspace_and_network(const SandboxSpec& spec, Report& report);
+
+// For the restricted network: start vg-proxy (bridged through vg-init), point the
+// command's environment at it and report it. False: report.error says why.
+bool start_restricted_network(SandboxSpec& spec, ProxyProcess& proxy, Report& report);
+
+// vg-init's options for the bridge: --proxy-fd FD --proxy-port P --forward-port X...
+std::vector<std::string> init_proxy_args(int fd, const std::vector<int>& forward_ports);
 
 }  // namespace vg::sandbox

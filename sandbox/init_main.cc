@@ -2,15 +2,33 @@
 // signals on, enforces the timeout on the whole tree and exits with the command's
 // status as a shell reports it. Static and small: it starts on every sandboxed command.
 //
-//   vg-init [--ready-fd N] [--timeout SECONDS] [--interactive] -- PROGRAM [ARGS...]
+//   vg-init [--ready-fd N] [--timeout SECONDS] [--interactive]
+//           [--proxy-fd N | --proxy-socket PATH] [--proxy-port P] [--forward-port X]...
+//           -- PROGRAM [ARGS...]
+//
+// The restricted network's bridge: with --proxy-fd (a connected unix SOCK_SEQPACKET
+// socket to vg-proxy, inherited) or --proxy-socket (connected once at start, for
+// container engines that cannot pass descriptors), init listens on 127.0.0.1:P and on
+// each --forward-port inside the sandbox's own network namespace, and hands every
+// accepted TCP connection to vg-proxy over that socket (SCM_RIGHTS, tagged with the port
+// it arrived on). No unix socket is created per connection, and the command inherits
+// neither the control socket nor the listeners.
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <initializer_list>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,6 +60,67 @@ void drop_privileges() {
   if (syscall(SYS_capset, &header, none) != 0) fail("cannot drop capabilities");
 }
 
+// The bridge to vg-proxy: listening sockets on the sandbox's loopback.
+struct Bridge {
+  int control = -1;
+  int ports[64];
+  int listeners[64];
+  int count = 0;
+};
+
+void bridge_listen(Bridge& b, int port) {
+  if (b.count >= 64) fail("too many ports to forward");
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) fail("cannot create the network proxy's listening socket");
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a = {};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<struct sockaddr*>(&a), sizeof a) != 0 || listen(fd, 256) != 0) {
+    char what[96];
+    snprintf(what, sizeof what, "cannot listen on 127.0.0.1:%d for the network proxy (%s)", port, strerror(errno));
+    fail(what);
+  }
+  b.ports[b.count] = port;
+  b.listeners[b.count++] = fd;
+}
+
+// Hand each pending connection on listener k to the proxy; the proxy owns it from here.
+void bridge_accept(const Bridge& b, int k) {
+  for (;;) {
+    int c = accept4(b.listeners[k], nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    uint16_t tag = static_cast<uint16_t>(b.ports[k]);
+    struct iovec iov = {&tag, sizeof tag};
+    alignas(struct cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))] = {};
+    struct msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf;
+    msg.msg_controllen = sizeof cbuf;
+    struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &c, sizeof c);
+    while (sendmsg(b.control, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
+    close(c);  // sent or not (proxy gone: the client sees the connection close)
+  }
+}
+
+int connect_proxy_socket(const char* path) {
+  int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  struct sockaddr_un a = {};
+  a.sun_family = AF_UNIX;
+  if (fd < 0 || strlen(path) >= sizeof a.sun_path) fail("cannot reach the network proxy's socket");
+  strcpy(a.sun_path, path);
+  if (connect(fd, reinterpret_cast<struct sockaddr*>(&a), sizeof a) != 0) fail("cannot connect to the network proxy's socket");
+  return fd;
+}
+
 int shell_status(int wstatus) {
   if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
   if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
@@ -54,12 +133,24 @@ int main(int argc, char** argv) {
   int ready_fd = -1;
   long timeout = 0;
   bool interactive = false;
+  int proxy_fd = -1, proxy_port = 0;
+  const char* proxy_socket = nullptr;
+  int forward[64];
+  int forwards = 0;
   int i = 1;
   for (; i < argc; ++i) {
     if (!strcmp(argv[i], "--ready-fd") && i + 1 < argc) {
       ready_fd = atoi(argv[++i]);
     } else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
       timeout = atol(argv[++i]);
+    } else if (!strcmp(argv[i], "--proxy-fd") && i + 1 < argc) {
+      proxy_fd = atoi(argv[++i]);
+    } else if (!strcmp(argv[i], "--proxy-socket") && i + 1 < argc) {
+      proxy_socket = argv[++i];
+    } else if (!strcmp(argv[i], "--proxy-port") && i + 1 < argc) {
+      proxy_port = atoi(argv[++i]);
+    } else if (!strcmp(argv[i], "--forward-port") && i + 1 < argc && forwards < 63) {
+      forward[forwards++] = atoi(argv[++i]);
     } else if (!strcmp(argv[i], "--interactive")) {
       interactive = true;
     } else if (!strcmp(argv[i], "--")) {
@@ -80,8 +171,20 @@ int main(int argc, char** argv) {
   if (ready_fd >= 0) {
     if (write(ready_fd, "R", 1) != 1) fail("cannot report readiness");
   }
-  // Nothing of the host's but stdin/stdout/stderr goes further in.
-  syscall(SYS_close_range, 3, ~0U, 0);
+  Bridge bridge;
+  if (proxy_socket) proxy_fd = connect_proxy_socket(proxy_socket);
+  // Nothing of the host's but stdin/stdout/stderr (and the proxy's socket, which init
+  // keeps to itself) goes further in.
+  if (proxy_fd >= 3) {
+    if (proxy_fd > 3) syscall(SYS_close_range, 3, proxy_fd - 1, 0);
+    syscall(SYS_close_range, proxy_fd + 1, ~0U, 0);
+    if (fcntl(proxy_fd, F_SETFD, FD_CLOEXEC) != 0) fail("the network proxy's descriptor is not open");
+    bridge.control = proxy_fd;
+    if (proxy_port > 0) bridge_listen(bridge, proxy_port);
+    for (int k = 0; k < forwards; ++k) bridge_listen(bridge, forward[k]);
+  } else {
+    syscall(SYS_close_range, 3, ~0U, 0);
+  }
 
   sigset_t set, old_mask;
   sigemptyset(&set);
@@ -131,9 +234,25 @@ int main(int argc, char** argv) {
   if (timeout > 0) alarm(static_cast<unsigned>(timeout));
 
   bool timed_out = false;
+  int sfd = bridge.count > 0 ? signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK) : -1;
+  if (bridge.count > 0 && sfd < 0) fail("cannot watch signals");
   for (;;) {
-    siginfo_t si;
-    int sig = sigwaitinfo(&set, &si);
+    int sig;
+    if (sfd >= 0) {
+      // Signals and new connections in one wait.
+      struct pollfd p[65];
+      p[0] = {sfd, POLLIN, 0};
+      for (int k = 0; k < bridge.count; ++k) p[k + 1] = {bridge.listeners[k], POLLIN, 0};
+      if (poll(p, static_cast<nfds_t>(bridge.count + 1), -1) < 0) continue;
+      for (int k = 0; k < bridge.count; ++k)
+        if (p[k + 1].revents) bridge_accept(bridge, k);
+      struct signalfd_siginfo ssi;
+      if (read(sfd, &ssi, sizeof ssi) != sizeof ssi) continue;
+      sig = static_cast<int>(ssi.ssi_signo);
+    } else {
+      siginfo_t si;
+      sig = sigwaitinfo(&set, &si);
+    }
     if (sig < 0) continue;
     if (sig == SIGCHLD) {
       int wstatus;

@@ -36,6 +36,7 @@ struct ChildContext {
   char* const* envp;
   const sigset_t* old_mask;
   int sync_read, sync_write, err_read, err_write, init_fd;
+  int proxy_fd;  // restricted: vg-init's socket to vg-proxy (-1 otherwise)
   bool new_net, interactive;
 };
 
@@ -82,6 +83,7 @@ struct ChildContext {
   if (int e = ns::load_seccomp(*c.seccomp)) child_fail(fd, "load the seccomp filter", e);
   // Only stdin, stdout and stderr go further; the error pipe closes at exec.
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (c.proxy_fd >= 0 && fcntl(c.proxy_fd, F_SETFD, 0) != 0) child_fail(fd, "keep the network proxy's socket", errno);
   sigprocmask(SIG_SETMASK, c.old_mask, nullptr);
   syscall(SYS_execveat, c.init_fd, "", c.argv, c.envp, AT_EMPTY_PATH);
   child_fail(fd, "start vg-init", errno);
@@ -127,6 +129,7 @@ bool NamespaceRunner::prepare(SandboxSpec& spec, Report& report) {
   report_workspace_and_network(spec, report);
   init_path_ = find_init_binary(report);
   if (init_path_.empty()) return false;
+  if (spec.network == NetworkMode::Restricted && !start_restricted_network(spec, proxy_, report)) return false;
   int memfd = seccomp_bpf_memfd(spec.seccomp, report.error);
   if (memfd < 0) return false;
   bool ok = ns::read_bpf(memfd, seccomp_, report.error);
@@ -149,6 +152,11 @@ bool NamespaceRunner::prepare(SandboxSpec& spec, Report& report) {
 
   plan_ = ns::plan_mounts(spec, overlay_dirs);
   init_argv_ = init_argv(spec);
+  if (proxy_.running()) {
+    // vg-init keeps the descriptor's number: the child inherits it as it is.
+    std::vector<std::string> p = init_proxy_args(proxy_.sandbox_fd(), spec.net_policy.localhost_ports);
+    init_argv_.insert(init_argv_.begin() + 1, p.begin(), p.end());
+  }
   return true;
 }
 
@@ -172,8 +180,8 @@ int NamespaceRunner::run(const SandboxSpec& spec, Report& report) {
   int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 
   const bool new_net = spec.network != NetworkMode::Full;
-  ChildContext ctx{&plan_,  &rlimits_, &seccomp_, argv.data(), envp.data(), &old_mask, sync[0],
-                   sync[1], err[0],    err[1],    init_fd,     new_net,     spec.interactive};
+  ChildContext ctx{&plan_,  &rlimits_, &seccomp_, argv.data(), envp.data(), &old_mask, sync[0], sync[1],
+                   err[0],  err[1],    init_fd,   proxy_.sandbox_fd(), new_net, spec.interactive};
   unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
   if (new_net) flags |= CLONE_NEWNET;
   // fork(2) semantics (own copy of memory, same stack position) plus the namespaces.
@@ -183,6 +191,7 @@ int NamespaceRunner::run(const SandboxSpec& spec, Report& report) {
   close(sync[0]);
   close(err[1]);
   close(init_fd);
+  proxy_.finish_handover();  // the child has its copy: vg-proxy sees the end when vg-init exits
 
   auto finish = [&](int status) {
     close(sync[1]);
@@ -190,6 +199,7 @@ int NamespaceRunner::run(const SandboxSpec& spec, Report& report) {
     if (sfd >= 0) close(sfd);
     sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     cgroups_.close_fds();
+    report.network_blocked = proxy_.finish();
     return status;
   };
   if (pid < 0 || sfd < 0) {

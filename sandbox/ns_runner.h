@@ -14,6 +14,7 @@
 
 #include "sandbox/cgroup.h"
 #include "sandbox/ns_setup.h"
+#include "sandbox/proxy_host.h"
 #include "sandbox/rlimits.h"
 #include "sandbox/runner.h"
 
@@ -32,6 +33,7 @@ class NamespaceRunner : public Runner {
   std::vector<sock_filter> seccomp_;
   std::string init_path_;
   std::vector<std::string> init_argv_;
+  ProxyProcess proxy_;
 };
 
 // The vg-init command line for a spec (argv[0] "vg-init"). Pure: tests call it.

@@ -19,6 +19,12 @@ int run(const Request& req, const Config& config, Report& report) {
   SandboxSpec spec;
   if (!build_spec(req, config, host, spec, report.error)) return 125;
   report.network = describe_network(spec.network_requested, spec.network);
+  if (spec.network == NetworkMode::Restricted) {
+    std::vector<std::string> warnings;
+    spec.net_policy = restricted_policy(config, warnings);
+    for (const std::string& w : warnings) std::fprintf(stderr, "vectra-guard: network: %s.\n", w.c_str());
+    report.network = describe_restricted(spec.net_policy);
+  }
   report.caches = spec.caches;
   if (!runner->prepare(spec, report)) return 125;
 

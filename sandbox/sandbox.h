@@ -36,6 +36,7 @@ struct Report {
   std::vector<std::string> enforced;      // limits really applied, e.g. "memory 1 GiB (cgroup v2)"
   std::vector<std::string> not_enforced;  // limits that could not be applied here, and why
   std::vector<std::string> caches;        // package caches mounted read-write ("npm /home/u/.npm")
+  std::vector<std::string> network_blocked;  // restricted: refused "host:port (reason)"
   std::string error;                      // set when the sandbox could not be started
 };
 

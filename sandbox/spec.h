@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "sandbox/net_policy.h"
 #include "sandbox/sandbox.h"
 
 namespace vg::sandbox {
@@ -58,6 +59,7 @@ struct SandboxSpec {
   SecurityLevel level = SecurityLevel::Balanced;
   NetworkMode network = NetworkMode::None;      // what the runner must build
   NetworkMode network_requested = NetworkMode::None;
+  NetPolicy net_policy;            // restricted: what vg-proxy admits
   Limits limits;
   SeccompPolicy seccomp;
   int timeout_seconds = 0;         // 0 = none

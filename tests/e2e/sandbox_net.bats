@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Network modes: none (empty namespace, loopback up), full (host network), restricted
-# (not available yet: built as none and said so).
+# (empty namespace plus the allow-listing proxy: tests/e2e/sandbox_proxy.bats).
 bats_require_minimum_version 1.5.0
 load sandbox_common
 
@@ -35,10 +35,10 @@ import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/inde
   [ "$output" = served ]
 }
 
-@test "restricted is built as none and the notice says so" {
-  run --separate-stderr sbx --network restricted -- bash -c "$(probe_port)"
+@test "restricted: the host loopback is unreachable directly (only the proxy is; sandbox_proxy.bats)" {
+  run --separate-stderr sbx --verbose --network restricted -- bash -c "$(probe_port)"
   [ "$output" = unreachable ]
-  [[ $stderr == *"restricted (not yet available: no network)"* ]]
+  [[ $stderr == *"Network: restricted (proxy: "* ]]
 }
 
 @test "paranoid has no network by default, permissive has the host's" {

@@ -1,0 +1,158 @@
+#include "sandbox/proxy_host.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "sandbox/child_status.h"
+
+extern char** environ;
+
+namespace vg::sandbox {
+
+std::string find_proxy_binary(std::string& error) {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = 0;
+    std::string dir(self);
+    dir.erase(dir.rfind('/'));
+    for (std::string candidate : {dir + "/vg-proxy", dir + "/../libexec/vectra-guard/vg-proxy"})
+      if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  error = "the network proxy vg-proxy is missing next to vectra-guard; reinstall vectra-guard, "
+          "or pass --network none";
+  return "";
+}
+
+void set_proxy_env(std::vector<std::string>& env, int port) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  const std::vector<std::pair<std::string, std::string>> vars = {
+      {"HTTP_PROXY", url}, {"HTTPS_PROXY", url}, {"ALL_PROXY", url},
+      {"http_proxy", url}, {"https_proxy", url}, {"all_proxy", url},
+      {"NO_PROXY", ""}, {"no_proxy", ""},
+      // Tools that read settings of their own rather than (or before) the variables.
+      {"npm_config_proxy", url}, {"npm_config_https_proxy", url}, {"npm_config_noproxy", ""},
+      {"YARN_HTTP_PROXY", url}, {"YARN_HTTPS_PROXY", url},
+      {"PIP_PROXY", url}, {"CARGO_HTTP_PROXY", url},
+      {"GIT_CONFIG_COUNT", "2"}, {"GIT_CONFIG_KEY_0", "http.proxy"}, {"GIT_CONFIG_VALUE_0", url},
+      {"GIT_CONFIG_KEY_1", "https.proxy"}, {"GIT_CONFIG_VALUE_1", url},
+  };
+  std::erase_if(env, [&](const std::string& e) {
+    if (e.rfind("GIT_CONFIG_KEY_", 0) == 0 || e.rfind("GIT_CONFIG_VALUE_", 0) == 0) return true;
+    for (const auto& [name, value] : vars)
+      if (e.size() > name.size() && e[name.size()] == '=' && e.compare(0, name.size(), name) == 0) return true;
+    return false;
+  });
+  for (const auto& [name, value] : vars) env.push_back(name + "=" + value);
+}
+
+ProxyProcess::~ProxyProcess() { finish(); }
+
+void ProxyProcess::finish_handover() {
+  if (sandbox_fd_ >= 0) close(sandbox_fd_);
+  sandbox_fd_ = -1;
+}
+
+bool ProxyProcess::start(const NetPolicy& policy, bool on_host_loopback, std::string& error) {
+  const std::string path = find_proxy_binary(error);
+  if (path.empty()) return false;
+  int serve_fd = -1;  // the end vg-proxy serves: its control socket or its listener
+  if (on_host_loopback) {
+    serve_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (serve_fd < 0 || bind(serve_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(serve_fd, 256) != 0 ||
+        getsockname(serve_fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      error = std::string("cannot open the network proxy's port on 127.0.0.1 (") + strerror(errno) + ")";
+      if (serve_fd >= 0) close(serve_fd);
+      return false;
+    }
+    port_ = ntohs(a.sin_port);
+  } else {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+      error = std::string("cannot create the network proxy's socket (") + strerror(errno) + ")";
+      return false;
+    }
+    sandbox_fd_ = pair[0];
+    serve_fd = pair[1];
+    port_ = kSandboxProxyPort;
+  }
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) {
+    error = std::string("cannot start the network proxy (") + strerror(errno) + ")";
+    close(serve_fd);
+    return false;
+  }
+  std::vector<std::string> args = {"vg-proxy", on_host_loopback ? "--listen-fd" : "--control-fd", "3",
+                                   "--report-fd", "4", "--proxy-port", std::to_string(port_),
+                                   "--parent", std::to_string(getpid()), "--policy", net_policy_to_json(policy)};
+  std::vector<char*> argv = c_strings(args);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, serve_fd, 3);
+  posix_spawn_file_actions_adddup2(&fa, report[1], 4);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 5);
+  int rc = posix_spawn(&pid_, path.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(serve_fd);
+  close(report[1]);
+  if (rc != 0) {
+    pid_ = -1;
+    close(report[0]);
+    error = std::string("cannot start the network proxy ") + path + " (" + strerror(rc) + ")";
+    return false;
+  }
+  report_fd_ = report[0];
+  return true;
+}
+
+std::vector<std::string> ProxyProcess::finish() {
+  std::vector<std::string> blocked;
+  if (sandbox_fd_ >= 0) close(sandbox_fd_);
+  sandbox_fd_ = -1;
+  if (pid_ > 0) {
+    // Every refusal was written before its 403 went out, so nothing is lost.
+    kill(pid_, SIGKILL);
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+  if (report_fd_ >= 0) {
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(report_fd_, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+      if (n > 0) text.append(buf, static_cast<size_t>(n));
+    close(report_fd_);
+    report_fd_ = -1;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) break;
+      auto j = nlohmann::json::parse(text.substr(pos, end - pos), nullptr, false);
+      pos = end + 1;
+      if (j.is_discarded() || !j.is_object()) continue;
+      std::string host = j.value("host", "");
+      if (host.find(':') != std::string::npos) host = "[" + host + "]";
+      blocked.push_back(host + ":" + std::to_string(j.value("port", 0)) + " (" + j.value("reason", "") + ")");
+    }
+  }
+  return blocked;
+}
+
+}  // namespace vg::sandbox
