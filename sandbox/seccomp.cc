@@ -98,44 +98,84 @@ bool add_rules(scmp_filter_ctx ctx, const SeccompPolicy& policy, std::string& er
 
 }  // namespace
 
-int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error) {
-  FilterPtr ctx(nullptr, seccomp_release);
-  if (!policy.profile_path.empty()) {
-    ctx.reset(load_docker_seccomp_profile(policy.profile_path, error));
-    if (!ctx) return -1;
-  } else {
-    ctx.reset(seccomp_init(SCMP_ACT_ALLOW));
-    if (!ctx) {
-      error = "cannot build the seccomp filter (libseccomp could not start one)";
-      return -1;
-    }
-    // 32-bit (i386) and x32 programs run on x86_64 kernels too: the same rules apply to
-    // them, translated by libseccomp, instead of leaving those entry points open.
-    if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
-      for (uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
-        int rc = seccomp_arch_add(ctx.get(), arch);
-        if (rc < 0 && rc != -EEXIST) {
-          error = std::string("cannot build the seccomp filter (adding an architecture: ") +
-                  strerror(-rc) + ")";
-          return -1;
-        }
+namespace {
+
+// The built-in filter for `policy` as a libseccomp context, or null with `error` set.
+scmp_filter_ctx builtin_filter(const SeccompPolicy& policy, std::string& error) {
+  FilterPtr ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
+  if (!ctx) {
+    error = "cannot build the seccomp filter (libseccomp could not start one)";
+    return nullptr;
+  }
+  // 32-bit (i386) and x32 programs run on x86_64 kernels too: the same rules apply to
+  // them, translated by libseccomp, instead of leaving those entry points open.
+  if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+    for (uint32_t arch : {SCMP_ARCH_X86, SCMP_ARCH_X32}) {
+      int rc = seccomp_arch_add(ctx.get(), arch);
+      if (rc < 0 && rc != -EEXIST) {
+        error = std::string("cannot build the seccomp filter (adding an architecture: ") +
+                strerror(-rc) + ")";
+        return nullptr;
       }
     }
-    if (!add_rules(ctx.get(), policy, error)) return -1;
   }
+  if (!add_rules(ctx.get(), policy, error)) return nullptr;
+  return ctx.release();
+}
+
+int sealed_memfd(std::string& error) {
   int fd = memfd_create("vg-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (fd < 0) {
+  if (fd < 0)
     error = std::string("cannot build the seccomp filter (memfd_create: ") + strerror(errno) + ")";
-    return -1;
-  }
-  int rc = seccomp_export_bpf(ctx.get(), fd);
-  if (rc < 0 || lseek(fd, 0, SEEK_SET) != 0) {
-    error = std::string("cannot export the seccomp filter (") + strerror(rc < 0 ? -rc : errno) + ")";
+  return fd;
+}
+
+int rewind_and_seal(int fd, std::string& error) {
+  if (lseek(fd, 0, SEEK_SET) != 0) {
+    error = std::string("cannot export the seccomp filter (") + strerror(errno) + ")";
     close(fd);
     return -1;
   }
   fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
   return fd;
+}
+
+}  // namespace
+
+bool export_builtin_bpf(const SeccompPolicy& policy, int fd, std::string& error) {
+  FilterPtr ctx(builtin_filter(policy, error), seccomp_release);
+  if (!ctx) return false;
+  int rc = seccomp_export_bpf(ctx.get(), fd);
+  if (rc < 0) error = std::string("cannot export the seccomp filter (") + strerror(-rc) + ")";
+  return rc >= 0;
+}
+
+int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error) {
+  int fd = -1;
+  if (policy.profile_path.empty()) {
+    // The built-in filter never changes between runs: use the copy made at build time
+    // (compiling it costs a few ms on every sandbox start), when it is for this machine.
+    std::string_view bpf = precompiled_builtin_bpf(policy.allow_unix_sockets, seccomp_arch_native());
+    if ((fd = sealed_memfd(error)) < 0) return -1;
+    bool ok = bpf.empty() ? export_builtin_bpf(policy, fd, error)
+                          : write(fd, bpf.data(), bpf.size()) == static_cast<ssize_t>(bpf.size());
+    if (!ok) {
+      if (error.empty()) error = std::string("cannot write the seccomp filter (") + strerror(errno) + ")";
+      close(fd);
+      return -1;
+    }
+    return rewind_and_seal(fd, error);
+  }
+  FilterPtr ctx(load_docker_seccomp_profile(policy.profile_path, error), seccomp_release);
+  if (!ctx) return -1;
+  if ((fd = sealed_memfd(error)) < 0) return -1;
+  int rc = seccomp_export_bpf(ctx.get(), fd);
+  if (rc < 0) {
+    error = std::string("cannot export the seccomp filter (") + strerror(-rc) + ")";
+    close(fd);
+    return -1;
+  }
+  return rewind_and_seal(fd, error);
 }
 
 }  // namespace vg::sandbox

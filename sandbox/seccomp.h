@@ -3,7 +3,9 @@
 // whose flags the filter can inspect); programs see an error, not a kill.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sandbox/spec.h"
@@ -16,5 +18,13 @@ const std::vector<std::string>& denied_syscalls();
 // Build the filter for `policy` and write it as classic BPF into a memfd, rewound
 // to offset 0 and sealed. Returns the fd (close-on-exec), or -1 with `error` set.
 int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error);
+
+// Compile the built-in filter (no profile_path) with libseccomp and write its BPF to fd.
+bool export_builtin_bpf(const SeccompPolicy& policy, int fd, std::string& error);
+
+// The built-in filter's BPF as compiled at build time by vg-gen-seccomp, for the given
+// unix-socket choice; empty when the build made none for `native_arch` (a libseccomp
+// SCMP_ARCH_* value), e.g. a cross build: then it is compiled at run time.
+std::string_view precompiled_builtin_bpf(bool allow_unix_sockets, std::uint32_t native_arch);
 
 }  // namespace vg::sandbox

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -173,4 +175,25 @@ Test(docker_profile, profile_replaces_builtin_and_is_enforced) {
   cr_assert_eq(in_filtered_child(fd, [] { return syscall(SYS_getppid) == -1 && errno == EACCES ? 0 : 1; }), 0);
   unlink(path);
   close(fd);
+}
+
+// The copy compiled at build time must be exactly what libseccomp compiles now: a rule
+// added to seccomp.cc without a rebuild of the copy would otherwise be silently missing.
+Test(seccomp, precompiled_builtin_matches_a_fresh_compile) {
+  for (bool allow_unix : {false, true}) {
+    std::string_view pre = vg::sandbox::precompiled_builtin_bpf(allow_unix, seccomp_arch_native());
+    cr_assert(!pre.empty(), "the build made no precompiled filter for this architecture");
+    int fd = memfd_create("t", 0);
+    std::string error;
+    cr_assert(vg::sandbox::export_builtin_bpf({allow_unix, ""}, fd, error), "%s", error.c_str());
+    lseek(fd, 0, SEEK_SET);
+    std::string fresh;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) fresh.append(buf, static_cast<size_t>(n));
+    close(fd);
+    cr_assert(fresh == pre, "precompiled filter (%zu bytes) differs from a fresh compile (%zu bytes)",
+              pre.size(), fresh.size());
+  }
+  cr_assert(vg::sandbox::precompiled_builtin_bpf(false, seccomp_arch_native() + 1).empty());
 }
