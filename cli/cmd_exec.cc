@@ -368,6 +368,7 @@ int cmd_exec(const Global& g, const Args& args) {
     ev.security_level = report.level;
     ev.network = report.network;
     ev.caches = report.caches;
+    ev.network_blocked = report.network_blocked;
   } else {
     sandbox::HostRun host;
     host.argv = argv;

@@ -41,6 +41,7 @@ struct AuditEvent {
   std::string security_level;  // sandbox runs: "balanced", ...; "" otherwise
   std::string network;         // sandbox runs: "none", "full", ...; "" otherwise
   std::vector<std::string> caches;  // sandbox runs: package caches mounted ("npm /home/u/.npm")
+  std::vector<std::string> network_blocked;  // restricted network: refused "host:port (reason)"
   int exit_code = 0;           // kExitNotObserved (-1): it ran elsewhere; written as null
   long long duration_ms = 0;   // wall time of the command itself
   bool has_output = false;     // output was captured (log_output = true)

@@ -37,6 +37,7 @@ user_vg() {
   mkdir -p "$1/bin"
   cp "$VG_BIN/vectra-guard" "$1/bin/"
   [[ -x $VG_BIN/vg-init ]] && cp "$VG_BIN/vg-init" "$1/bin/"
+  [[ -x $VG_BIN/vg-proxy ]] && cp "$VG_BIN/vg-proxy" "$1/bin/"
   chmod -R a+rX "$1/bin"
   echo "$1/bin/vectra-guard"
 }

@@ -58,7 +58,7 @@ for suite in "${suites[@]}"; do
 done
 
 # The sandbox suites once more against the namespace runtime.
-for suite in "$work"/e2e/sandbox_{cli,fs,net,process}.bats; do
+for suite in "$work"/e2e/sandbox_{cli,fs,net,process,proxy}.bats; do
   name="$(basename "$suite") (namespace)"
   echo "# as $user: $name"
   if ! runuser -u "$user" -- env -i \

@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# The restricted network: vg-proxy on the host, bridged by vg-init into the sandbox's
+# empty network namespace. A loopback test world: an HTTP server on 127.0.0.2 and an
+# HTTPS server (self-signed certificate, made here) on 127.0.0.3, reached under test
+# names that `resolve` maps to them; a host service on 127.0.0.1 for
+# allow_localhost_ports. Runs for bubblewrap and (VG_TEST_RUNTIME=namespace) our own
+# runtime, as root and as an ordinary user (nonroot.sh).
+bats_require_minimum_version 1.5.0
+load sandbox_common
+
+setup() {
+  sandbox_setup
+  for tool in curl openssl; do
+    command -v $tool >/dev/null || { echo "$tool is required (scripts/test.sh installs it)" >&2; return 1; }
+  done
+  BASE=$(test_port)
+  PH=$BASE PS=$((BASE + 1)) PL=$((BASE + 2))
+  mkdir -p "$ROOT/www" "$ROOT/local"
+  echo plain-ok >"$ROOT/www/index.html"
+  echo local-ok >"$ROOT/local/index.html"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=secure.test \
+    -addext subjectAltName=DNS:secure.test -keyout "$ROOT/key.pem" -out "$ROOT/cert.pem" 2>/dev/null
+  chmod a+r "$ROOT/cert.pem"
+  WORLD=$BATS_TEST_DIRNAME/proxy_world.py
+  "$PY" "$WORLD" 127.0.0.2 "$PH" "$ROOT/www" >"$ROOT/http.out" 2>&1 &
+  HTTP_PID=$!
+  "$PY" "$WORLD" 127.0.0.3 "$PS" "$ROOT/www" "$ROOT/cert.pem" "$ROOT/key.pem" >"$ROOT/https.out" 2>&1 &
+  HTTPS_PID=$!
+  "$PY" "$WORLD" 127.0.0.1 "$PL" "$ROOT/local" >"$ROOT/local.out" 2>&1 &
+  LISTENER_PID=$!
+  for f in http https local; do wait_for_ready "$ROOT/$f.out"; done
+  mkdir -p "$XDG_CONFIG_HOME/vectra-guard"
+  {
+    printf '[sandbox]\n'
+    [[ -n ${VG_TEST_RUNTIME:-} ]] && printf 'runtime = %s\n' "$VG_TEST_RUNTIME"
+    printf 'network_allow = plain.test:%s, secure.test:%s, denied.test:%s, localhost:%s, 169.254.169.254\n' \
+      "$PH" "$PS" "$PH" "$PH"
+    printf 'network_deny = denied.test\n'
+    printf 'resolve = plain.test:127.0.0.2, secure.test:127.0.0.3, denied.test:127.0.0.2\n'
+    printf 'allow_localhost_ports = %s\n' "$PL"
+  } >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+}
+
+teardown() {
+  [[ -n ${HTTP_PID:-} ]] && kill "$HTTP_PID" 2>/dev/null
+  [[ -n ${HTTPS_PID:-} ]] && kill "$HTTPS_PID" 2>/dev/null
+  sandbox_teardown
+}
+
+wait_for_ready() {
+  for _ in $(seq 100); do
+    grep -q ready "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "test server did not start: $(cat "$1")" >&2
+  return 1
+}
+
+# curl inside the sandbox: body on stdout, then the HTTP code on its own line.
+in_curl() { sbx --network restricted -- curl -sS -w '\n%{http_code}\n' "$@"; }
+
+@test "an allowed name is reachable over plain HTTP through the proxy" {
+  run --separate-stderr in_curl "http://plain.test:$PH/index.html"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = plain-ok ]
+  [ "${lines[1]}" = 200 ]
+}
+
+@test "an allowed name is reachable over HTTPS (CONNECT), the certificate checked end to end" {
+  run --separate-stderr in_curl --cacert "$ROOT/cert.pem" "https://secure.test:$PS/index.html"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = plain-ok ]
+  # Without trusting the test's certificate TLS fails: the proxy does not terminate TLS.
+  run --separate-stderr in_curl "https://secure.test:$PS/index.html"
+  [ "$status" -eq 60 ]
+}
+
+@test "a name not in network_allow is refused: 403, one stderr line" {
+  run --separate-stderr in_curl "http://other.test:$PH/"
+  [ "${lines[-1]}" = 403 ]
+  [[ $stderr == *"vectra-guard: network: blocked other.test:$PH (not in network_allow)"* ]]
+  run --separate-stderr in_curl "https://other.test/"
+  [ "$status" -ne 0 ]
+  [[ $stderr == *"vectra-guard: network: blocked other.test:443 (not in network_allow)"* ]]
+}
+
+@test "network_deny wins over network_allow" {
+  run --separate-stderr in_curl "http://denied.test:$PH/"
+  [ "${lines[-1]}" = 403 ]
+  [[ $stderr == *"blocked denied.test:$PH (denied by network_deny)"* ]]
+}
+
+@test "a raw IP destination is refused" {
+  run --separate-stderr in_curl "http://127.0.0.2:$PH/"
+  [ "${lines[-1]}" = 403 ]
+  [[ $stderr == *"blocked 127.0.0.2:$PH (raw IP address not in network_allow)"* ]]
+}
+
+@test "the cloud metadata address is refused even when network_allow names it" {
+  run --separate-stderr in_curl "http://169.254.169.254/latest/meta-data/"
+  [ "${lines[-1]}" = 403 ]
+  [[ $stderr == *"blocked 169.254.169.254:80 (is a cloud metadata address)"* ]]
+}
+
+@test "an allowed name that resolves to loopback (no resolve entry) is refused" {
+  run --separate-stderr in_curl "http://localhost:$PH/"
+  [ "${lines[-1]}" = 403 ]
+  [[ $stderr == *"blocked localhost:$PH (resolves to a loopback address)"* ]]
+}
+
+@test "a direct connection that skips the proxy fails" {
+  run --separate-stderr sbx --network restricted -- curl -sS --noproxy '*' --max-time 5 "http://127.0.0.2:$PH/"
+  [ "$status" -eq 7 ]
+  run --separate-stderr sbx --network restricted -- bash -c "exec 3<>/dev/tcp/127.0.0.3/$PS && echo REACHED || echo unreachable"
+  [ "$output" = unreachable ]
+  # Only loopback exists inside.
+  run --separate-stderr sbx --network restricted -- sh -c "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
+  [ "$output" = lo ]
+}
+
+@test "allow_localhost_ports: the host's port is reachable directly and through the proxy" {
+  run --separate-stderr sbx --network restricted -- curl -sS --noproxy '*' "http://127.0.0.1:$PL/index.html"
+  [ "$status" -eq 0 ]
+  [ "$output" = local-ok ]
+  run --separate-stderr in_curl "http://localhost:$PL/index.html"
+  [ "${lines[0]}" = local-ok ]
+  # Another host loopback port stays closed.
+  run --separate-stderr in_curl "http://localhost:$((PL + 7))/"
+  [ "${lines[-1]}" = 403 ]
+}
+
+@test "the command cannot reach a unix socket: the bridge gives it none and it cannot make one" {
+  run --separate-stderr sbx --network restricted -- "$PY" -c "
+import os, socket
+fds = [f for f in os.listdir('/proc/self/fd') if int(f) > 2]
+print('fds', len(fds) - 1)   # the listing's own descriptor
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); print('unix created')
+except PermissionError:
+    print('unix denied')"
+  [ "${lines[0]}" = "fds 0" ]
+  [ "${lines[1]}" = "unix denied" ]
+}
+
+@test "the proxy variables point at the bridge; --verbose names the allowed hosts" {
+  run --separate-stderr sbx --verbose --network restricted -- sh -c 'echo "$HTTPS_PROXY $http_proxy $npm_config_https_proxy $PIP_PROXY $CARGO_HTTP_PROXY [$NO_PROXY]"; git config --get http.proxy'
+  [ "${lines[0]}" = "http://127.0.0.1:3128 http://127.0.0.1:3128 http://127.0.0.1:3128 http://127.0.0.1:3128 http://127.0.0.1:3128 []" ]
+  [ "${lines[1]}" = "http://127.0.0.1:3128" ]
+  [[ $stderr == *"Network: restricted (proxy: 5 allowed hosts)"* ]]
+  [[ $stderr == *"host loopback ports $PL"* ]]
+}
+
+@test "blocked destinations are in the audit record" {
+  export VG_SESSION=proxy-e2e
+  run --separate-stderr "$VG" exec --sandbox --network restricted -- curl -s -o /dev/null "http://other.test:$PH/"
+  log=$VG_HOME/sessions/proxy-e2e.jsonl
+  [ -f "$log" ]
+  run "$PY" -c "
+import json, sys
+e = json.loads(open('$log').read().splitlines()[-1])
+print(e['network']); print(e['network_blocked'])"
+  [[ ${lines[0]} == "restricted (proxy: 5 allowed hosts)" ]]
+  [[ ${lines[1]} == "['other.test:$PH (not in network_allow)']" ]]
+}
+
+@test "a large download streams through the proxy intact" {
+  head -c $((8 * 1024 * 1024)) /dev/urandom >"$ROOT/www/big.bin"
+  want=$(sha256sum <"$ROOT/www/big.bin" | cut -d' ' -f1)
+  run --separate-stderr sbx --network restricted -- sh -c "curl -sS http://plain.test:$PH/big.bin | sha256sum"
+  [ "$status" -eq 0 ]
+  [ "${output%% *}" = "$want" ]
+}
