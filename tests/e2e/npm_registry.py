@@ -5,18 +5,23 @@ usage: npm_registry.py DIR PORTFILE LOG
 DIR holds <name>.json (the package document, with "@TARBALL_BASE@" where the tarball
 URL goes) and <name>-<version>.tgz. The chosen port is written to PORTFILE; each request
 path is appended to LOG, so a test can tell what reached the network.
+VG_REGISTRY_DELAY_MS (default 0) delays every answer, like a registry far away.
 """
 import http.server
 import os
 import sys
+import time
 
 root, portfile, log = sys.argv[1], sys.argv[2], sys.argv[3]
+delay = int(os.environ.get("VG_REGISTRY_DELAY_MS", "0")) / 1000.0
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         with open(log, "a", encoding="utf-8") as f:
             f.write(self.path + "\n")
+        if delay:
+            time.sleep(delay)
         path = self.path.split("?", 1)[0].lstrip("/").replace("%2f", "/").replace("%2F", "/")
         if "/-/" in path:  # <name>/-/<name>-<version>.tgz
             file = os.path.join(root, os.path.basename(path))
