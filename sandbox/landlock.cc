@@ -23,6 +23,7 @@
 #include <map>
 #include <sstream>
 
+#include "sandbox/network.h"
 #include "sandbox/ns_setup.h"
 #include "sandbox/seccomp.h"
 
@@ -50,6 +51,13 @@ struct RulesetAttr {
   std::uint64_t handled_access_net;
   std::uint64_t scoped;
 };
+
+// struct landlock_net_port_attr and LANDLOCK_RULE_NET_PORT (ABI 4).
+struct NetPortAttr {
+  std::uint64_t allowed_access;
+  std::uint64_t port;
+};
+constexpr int kRuleNetPort = 2;
 
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
 
@@ -200,7 +208,9 @@ LandlockRunner::~LandlockRunner() {
 bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
   if (spec.network != NetworkMode::Full && abi_ < 4) {
     report.error = "Landlock ABI " + std::to_string(abi_) +
-                   " cannot cut the network (TCP rules need ABI 4, Linux 6.7); pass --network full to "
+                   (spec.network == NetworkMode::Restricted ? " cannot hold the network to the proxy"
+                                                            : " cannot cut the network") +
+                   " (TCP rules need ABI 4, Linux 6.7); pass --network full to "
                    "accept the host's network, or use a host where user namespaces work";
     return false;
   }
@@ -226,6 +236,18 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
     report.not_enforced.push_back("signal isolation: Landlock ABI < 6 lets the command signal your other processes");
   if (spec.network == NetworkMode::Full) {
     report.enforced.push_back("network full (host network)");
+  } else if (spec.network == NetworkMode::Restricted) {
+    // No network namespace to put a bridge in: vg-proxy listens on the host's loopback
+    // and Landlock lets TCP connect only to its port (and allow_localhost_ports).
+    if (!proxy_.start(spec.net_policy, true, report.error)) return false;
+    set_proxy_env(spec.env, proxy_.port());
+    std::string ports = std::to_string(proxy_.port());
+    for (int p : spec.net_policy.localhost_ports) ports += ", " + std::to_string(p);
+    report.enforced.push_back(restricted_network_line(
+        spec.net_policy, "Landlock: TCP connect only to port " + ports + ", vg-proxy on 127.0.0.1:" +
+                             std::to_string(proxy_.port()) + "; TCP bind denied"));
+    report.not_enforced.push_back("network namespace: Landlock rules name ports, not addresses, so TCP port " + ports +
+                                  " is reachable on any host, and UDP and ICMP still reach the host's network");
   } else {
     report.enforced.push_back("network none: TCP connect and bind denied (Landlock)");
     report.not_enforced.push_back("network namespace: UDP and ICMP still reach the host's network");
@@ -257,6 +279,17 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
     return false;
   }
   fcntl(ruleset_fd_, F_SETFD, FD_CLOEXEC);
+  if (spec.network == NetworkMode::Restricted) {
+    std::vector<int> ports = spec.net_policy.localhost_ports;
+    ports.insert(ports.begin(), proxy_.port());
+    for (int port : ports) {
+      NetPortAttr np = {kNetConnectTcp, static_cast<std::uint64_t>(port)};
+      if (syscall(SYS_landlock_add_rule, ruleset_fd_, kRuleNetPort, &np, 0) != 0) {
+        report.error = "cannot add the Landlock rule for TCP port " + std::to_string(port) + " (" + strerror(errno) + ")";
+        return false;
+      }
+    }
+  }
   for (const LandlockRule& r : landlock_rules(landlock_wanted(spec, tmpdir_, abi_))) {
     int fd = open(r.path.c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) continue;  // gone since we looked: nothing to grant
@@ -413,6 +446,7 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
   // whose end would take it).
   if (group) kill(-pid, SIGKILL);
   for (const std::string& e : cgroups_.events()) std::fprintf(stderr, "📦 Sandbox: %s.\n", e.c_str());
+  report.network_blocked = proxy_.finish();
   return finish(timed_out ? 124 : shell_status(wstatus));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sandbox/cgroup.h"
+#include "sandbox/proxy_host.h"
 #include "sandbox/rlimits.h"
 #include "sandbox/runner.h"
 
@@ -62,6 +63,7 @@ class LandlockRunner : public Runner {
   CgroupLimits cgroups_;
   RlimitPlan rlimits_;
   std::vector<unsigned char> seccomp_;  // sock_filter array
+  ProxyProcess proxy_;                  // restricted: vg-proxy on a host loopback port
 };
 
 }  // namespace vg::sandbox
