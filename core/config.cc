@@ -422,7 +422,12 @@ void add_resolve(Setting& s) {
 void set_enable_cache(Setting& s) {
   auto v = parse_bool(s.value);
   if (!v) return void(s.expected = "true or false");
-  if (s.tighten_only && *v) return void(s.ignored = "turning package caches on");
+  if (s.tighten_only && *v) {
+    // Already on where this file is read (set, or the default below paranoid): nothing
+    // to loosen, and leaving it unset keeps a later paranoid level turning them off.
+    if (s.cfg.enable_cache.value_or(s.cfg.security_level != SecurityLevel::Paranoid)) return;
+    return void(s.ignored = "turning package caches on");
+  }
   s.cfg.enable_cache = *v;
 }
 

@@ -11,11 +11,11 @@ teardown() { cli_teardown; }
 expected() {
   case $1 in
     developer) printf '%s\n' 'sandbox.mode = auto' 'sandbox.security_level = permissive' \
-      'sandbox.network_mode = full' 'guard.level = low' 'agent.allow_disable = false' ;;
+      'sandbox.network_mode = full' 'sandbox.enable_cache = true' 'guard.level = low' 'agent.allow_disable = false' ;;
     ci-cd) printf '%s\n' 'sandbox.mode = risky' 'sandbox.security_level = balanced' \
-      'sandbox.network_mode = restricted' 'guard.level = high' 'agent.allow_disable = false' ;;
+      'sandbox.network_mode = restricted' 'sandbox.enable_cache = true' 'guard.level = high' 'agent.allow_disable = false' ;;
     production) printf '%s\n' 'sandbox.mode = always' 'sandbox.security_level = paranoid' \
-      'sandbox.network_mode = none' 'sandbox.allow_unix_sockets = false' \
+      'sandbox.network_mode = none' 'sandbox.enable_cache = false' 'sandbox.allow_unix_sockets = false' \
       'sandbox.log_output = true' 'guard.level = paranoid' 'agent.allow_disable = false' ;;
   esac
 }
@@ -104,7 +104,7 @@ decision() {
   [[ $stderr != *loosens* ]]
   run --separate-stderr "$VG" init --preset developer --force
   [ "$status" -eq 0 ]
-  [[ $stderr == *"this loosens protection here: sandbox.mode always -> auto, sandbox.security_level paranoid -> permissive, sandbox.network_mode none -> full, guard.level paranoid -> low."* ]]
+  [[ $stderr == *"this loosens protection here: sandbox.mode always -> auto, sandbox.security_level paranoid -> permissive, sandbox.network_mode none -> full, sandbox.enable_cache false -> true, guard.level paranoid -> low."* ]]
   run --separate-stderr "$VG" init --preset ci-cd --force
   [ "$status" -eq 0 ]
   [[ $stderr == *"loosens protection here: sandbox.mode auto -> risky."* ]]

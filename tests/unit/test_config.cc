@@ -620,15 +620,20 @@ Test(config, caches_and_containers) {
 }
 
 Test(config_tighten, network_and_cache_loosening_ignored) {
-  Config c = tighten("[sandbox]\nnetwork_allow = example.org\n",
+  Config c = tighten("[sandbox]\nnetwork_allow = example.org\nenable_cache = false\n",
                      "[sandbox]\nnetwork_allow = evil.test\nnetwork_deny = example.org\n"
                      "allow_localhost_ports = 22\nresolve = example.org:127.0.0.1\n"
                      "enable_cache = true\ncache_dirs = /tmp/x\nreuse = true\nengine_path = /tmp/docker\n");
   cr_assert(c.network_allow.size() == 1 && c.network_allow[0] == "example.org");
   cr_assert(c.network_deny.size() == 1);
   cr_assert(c.allow_localhost_ports.empty() && c.resolve.empty() && c.cache_dirs.empty());
-  cr_assert(!c.enable_cache.has_value() && !c.reuse && c.engine_path.empty());
+  cr_assert(c.enable_cache == false && !c.reuse && c.engine_path.empty());
   cr_assert_eq(c.warnings.size(), 7u);
+  // Caches already on (the default below paranoid): true in the workspace changes nothing.
+  c = tighten("", "[sandbox]\nenable_cache = true\n");
+  cr_assert(!c.enable_cache.has_value() && c.warnings.empty());
+  c = tighten("[sandbox]\nsecurity_level = paranoid\n", "[sandbox]\nenable_cache = true\n");
+  cr_assert(!c.enable_cache.has_value() && c.warnings.size() == 1u);
   c = tighten("", "[sandbox]\nenable_cache = false\nimage = debian:12\n");
   cr_assert(c.enable_cache.has_value() && !*c.enable_cache && c.image == "debian:12");
   cr_assert(c.warnings.empty());
