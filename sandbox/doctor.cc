@@ -19,9 +19,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
+#include "core/config.h"
+#include "sandbox/container_runner.h"
 #include "sandbox/probe.h"
 
 #ifndef SYS_landlock_create_ruleset
@@ -186,8 +189,33 @@ DoctorInputs gather_doctor_inputs(const std::string& state_dir) {
 
   probe_cgroups(in);
   in.overlay_known = slurp("/proc/filesystems").find("\toverlay\n") != std::string::npos;
-  in.docker_path = on_path("docker");
-  in.podman_path = on_path("podman");
+  // The container settings from the usual config layers (a broken config: defaults).
+  ContainerSettings settings;
+  try {
+    char cwd[4096];
+    settings = container_settings(load_config(default_config_paths(getcwd(cwd, sizeof cwd) ? cwd : "/")));
+  } catch (const std::exception&) {
+  }
+  const std::string image = settings.image.empty() ? kDefaultContainerImage : settings.image;
+  auto probe = [&](Engine engine, std::string& path, DoctorInputs::Engine& out) {
+    std::string ignored;
+    const std::string name(to_string(engine));
+    const bool configured = !settings.engine_path.empty() && settings.engine_path.find(name) != std::string::npos;
+    path = configured ? find_engine(engine, settings.engine_path, ignored) : on_path(name.c_str());
+    if (path.empty()) return;
+    ContainerFacts f = probe_container_engine(engine, path, image);
+    out.answers = !f.version.empty();
+    out.version = f.version;
+    out.rootless = f.rootless;
+    out.cgroup_manager = f.cgroup_manager;
+    out.cgroup_version = f.cgroup_version;
+    out.image = f.image;
+    out.image_present = f.image_present;
+    out.container_starts = f.container_starts;
+    out.error = f.start_error;
+  };
+  probe(Engine::Docker, in.docker_path, in.docker);
+  probe(Engine::Podman, in.podman_path, in.podman);
   return in;
 }
 
@@ -302,13 +330,43 @@ std::vector<DoctorCheck> doctor_checks(const DoctorInputs& in) {
   else
     out.push_back({"overlayfs", "warn", "overlayfs present, untested without user namespaces", ""});
 
-  // Container CLIs: optional.
-  for (const auto& [name, path] : {std::pair<std::string, std::string>{"docker", in.docker_path}, {"podman", in.podman_path}}) {
-    if (path.empty())
+  // Container engines: optional.
+  const std::pair<const std::string*, const DoctorInputs::Engine*> engines[] = {{&in.docker_path, &in.docker},
+                                                                                {&in.podman_path, &in.podman}};
+  for (int k = 0; k < 2; ++k) {
+    const std::string name = k == 0 ? "docker" : "podman";
+    const std::string& path = *engines[k].first;
+    const DoctorInputs::Engine& e = *engines[k].second;
+    if (path.empty()) {
       out.push_back({name, "warn", name + " is not installed (optional)",
                      "`vectra-guard sandbox deps install --" + name + "` installs it"});
-    else
-      out.push_back({name, "warn", name + " at " + path + "; vectra-guard has no " + name + " runner yet", ""});
+      continue;
+    }
+    if (!e.answers) {
+      out.push_back({name, "warn", name + " at " + path + " does not answer" + (e.error.empty() ? "" : ": " + e.error),
+                     name == "docker" ? "start the docker daemon, or join the docker group"
+                                      : "run `podman info` to see what is wrong with its set-up"});
+      continue;
+    }
+    std::string detail = fmt::format("{} {} at {}, {}, cgroup manager {}{}", name, e.version, path,
+                                     e.rootless ? "rootless" : "rootful",
+                                     e.cgroup_manager.empty() ? "?" : e.cgroup_manager,
+                                     e.cgroup_version.empty() ? "" : " (cgroup " + e.cgroup_version + ")");
+    if (!e.image_present) {
+      out.push_back({name, "warn", detail + "; image " + e.image + " is not present locally, no test container tried",
+                     "`" + name + " pull " + e.image + "` (vectra-guard never pulls), or set image in [sandbox]"});
+    } else if (!e.container_starts) {
+      out.push_back({name, "fail", detail + "; a test container from " + e.image + " does not start" +
+                                       (e.error.empty() ? "" : ": " + e.error),
+                     "run `" + name + " run --rm " + e.image + " true` to see the engine's full message"});
+    } else {
+      std::string caveat = e.rootless && e.cgroup_version == "v1"
+                               ? "; memory, cpu and pids limits cannot be set (rootless on cgroup v1)"
+                               : "";
+      out.push_back({name, caveat.empty() ? "ok" : "warn",
+                     detail + "; a test container from " + e.image + " starts" + caveat,
+                     caveat.empty() ? "" : "run as root or on a cgroup v2 host for container limits"});
+    }
   }
   return out;
 }
@@ -318,6 +376,8 @@ std::vector<std::string> working_runtimes(const DoctorInputs& in) {
   if (!in.seccomp_filter) return out;
   if (in.bwrap_works) out.push_back("bubblewrap");
   if (in.userns_works) out.push_back("namespace");
+  if (in.docker.container_starts) out.push_back("docker");
+  if (in.podman.container_starts) out.push_back("podman");
   if (in.landlock_abi > 0) out.push_back("landlock");
   return out;
 }

@@ -39,6 +39,20 @@ struct DoctorInputs {
   bool overlay_userns = false;
   // Container CLIs on PATH.
   std::string docker_path, podman_path;
+  // What each installed engine says about itself (`info`), and whether a test container
+  // starts from the configured image; only tried when the image is present locally.
+  struct Engine {
+    bool answers = false;          // `info` worked
+    std::string version;
+    bool rootless = false;
+    std::string cgroup_manager;    // "cgroupfs", "systemd"
+    std::string cgroup_version;    // "v1", "v2"
+    std::string image;
+    bool image_present = false;
+    bool container_starts = false;
+    std::string error;             // the engine's first stderr line when something failed
+  };
+  Engine docker, podman;
 };
 
 // Whether this user can create the namespaces the namespace runner needs (one fork).
@@ -56,8 +70,8 @@ struct DoctorCheck {
 
 std::vector<DoctorCheck> doctor_checks(const DoctorInputs& in);
 
-// The runtimes that work here, in `runtime = auto` order: bubblewrap, namespace,
-// landlock (docker and podman runners do not exist yet).
+// The runtimes that work here, in `runtime = auto` order on a developer machine:
+// bubblewrap, namespace, docker, podman, landlock.
 std::vector<std::string> working_runtimes(const DoctorInputs& in);
 
 // Why user namespaces fail, naming the setting; "" if none of the known ones is set.

@@ -5,6 +5,7 @@
 //   vg-init [--ready-fd N] [--timeout SECONDS] [--interactive]
 //           [--proxy-fd N | --proxy-socket PATH] [--proxy-port P] [--forward-port X]...
 //           -- PROGRAM [ARGS...]
+//   vg-init --idle-exit SECONDS   (a reused container's PID 1: see idle_keeper)
 //
 // The restricted network's bridge: with --proxy-fd (a connected unix SOCK_SEQPACKET
 // socket to vg-proxy, inherited) or --proxy-socket (connected once at start, for
@@ -31,6 +32,8 @@
 #include <initializer_list>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace {
@@ -127,9 +130,39 @@ int shell_status(int wstatus) {
   return 125;
 }
 
+// A reused (warm) container's PID 1: commands arrive by `docker/podman exec`; it reaps
+// what they leave behind and exits (stopping the container) once no other process has
+// run in it for `idle` seconds, or at SIGTERM/SIGINT.
+[[noreturn]] void idle_keeper(long idle) {
+  drop_privileges();
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  struct timespec now, last;
+  clock_gettime(CLOCK_MONOTONIC, &last);
+  for (;;) {
+    struct timespec tick = {1, 0};
+    int sig = sigtimedwait(&set, nullptr, &tick);
+    if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) _exit(0);
+    while (waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+    bool busy = false;
+    if (DIR* d = opendir("/proc")) {
+      while (dirent* e = readdir(d))
+        if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && strcmp(e->d_name, "1") != 0) busy = true;
+      closedir(d);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (busy) last = now;
+    else if (now.tv_sec - last.tv_sec >= idle) _exit(0);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && !strcmp(argv[1], "--idle-exit")) idle_keeper(atol(argv[2]));
   int ready_fd = -1;
   long timeout = 0;
   bool interactive = false;

@@ -12,7 +12,7 @@ int run(const Request& req, const Config& config, Report& report) {
   const HostView host = current_host();
   report.level = std::string(to_string(req.level.value_or(config.security_level)));
   const std::string runtime = req.runtime.empty() ? config.runtime : req.runtime;
-  std::unique_ptr<Runner> runner = select_runner(runtime, host.state_dir, report.error);
+  std::unique_ptr<Runner> runner = select_runner(runtime, host.state_dir, config, report.error);
   if (!runner) return 125;
   report.runtime = std::string(runner->name());
 

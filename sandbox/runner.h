@@ -30,5 +30,8 @@ class Runner {
 // set to one actionable sentence. `state_dir` holds the probe cache.
 std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::string& state_dir,
                                       std::string& error);
+// The same with the config's container settings (image, engine_path, reuse).
+std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::string& state_dir,
+                                      const Config& config, std::string& error);
 
 }  // namespace vg::sandbox

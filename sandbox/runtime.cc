@@ -1,18 +1,24 @@
 // Runtime selection: a name from the config or --runtime to a working runner.
 // `auto` takes the first that works here, in DESIGN.md's order for a developer machine
 // (bubblewrap, then our namespace runtime) and, where user namespaces do not work at
-// all, the Landlock mode; docker/podman runners do not exist yet. When none works it
-// fails closed with bubblewrap's one-line reason.
+// all, the Landlock mode. Containers (docker, then podman) come after the namespace
+// runtime on a developer machine and first in CI (the CI environment variable is set,
+// as every CI service does) when the config names an image; a container runtime counts
+// as working when its engine is installed and the image is present locally. When none
+// works it fails closed with bubblewrap's one-line reason.
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "sandbox/bwrap.h"
+#include "sandbox/container_runner.h"
 #include "sandbox/doctor.h"
 #include "sandbox/landlock.h"
 #include "sandbox/ns_runner.h"
@@ -51,15 +57,44 @@ bool userns_usable_cached(const std::string& state_dir) {
   return true;
 }
 
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && *ci && std::strcmp(ci, "false") != 0 && std::strcmp(ci, "0") != 0;
+}
+
+// The first container engine that is installed and has the image locally, or nullptr.
+std::unique_ptr<Runner> working_container(const Config& config, const std::string& state_dir) {
+  const ContainerSettings settings = container_settings(config);
+  const std::string image = settings.image.empty() ? kDefaultContainerImage : settings.image;
+  for (Engine engine : {Engine::Docker, Engine::Podman}) {
+    std::string ignored;
+    // engine_path names one engine binary: only for the engine it is.
+    std::string path = settings.engine_path.empty() || settings.engine_path.find(to_string(engine)) != std::string::npos
+                           ? find_engine(engine, settings.engine_path, ignored)
+                           : "";
+    if (!path.empty() && container_image_present(path, engine, image))
+      return std::make_unique<ContainerRunner>(engine, path, settings, state_dir);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::string& state_dir,
                                       std::string& error) {
+  return select_runner(runtime, state_dir, Config{}, error);
+}
+
+std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::string& state_dir,
+                                      const Config& config, std::string& error) {
+  if (runtime == "auto" && in_ci() && !config.image.empty())
+    if (auto container = working_container(config, state_dir)) return container;
   if (runtime == "auto" || runtime == "bubblewrap" || runtime == "bwrap") {
     BwrapProbe probe = probe_bubblewrap(state_dir);
     if (probe.ok) return std::make_unique<BwrapRunner>(std::move(probe));
     if (runtime == "auto") {
       if (userns_usable_cached(state_dir)) return std::make_unique<NamespaceRunner>();
+      if (auto container = working_container(config, state_dir)) return container;
       if (int abi = landlock_abi(); abi > 0) return std::make_unique<LandlockRunner>(abi);
       error = probe.error + "; no other runtime works either (see 'vectra-guard sandbox doctor')";
       return nullptr;
@@ -76,10 +111,13 @@ std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::str
     return nullptr;
   }
   if (runtime == "docker" || runtime == "podman") {
-    error = "the " + runtime + " runtime is not available yet; use --runtime bubblewrap (or auto)";
-    return nullptr;
+    const Engine engine = runtime == "docker" ? Engine::Docker : Engine::Podman;
+    const ContainerSettings settings = container_settings(config);
+    std::string path = find_engine(engine, settings.engine_path, error);
+    if (path.empty()) return nullptr;
+    return std::make_unique<ContainerRunner>(engine, path, settings, state_dir);
   }
-  error = "unknown sandbox runtime '" + runtime + "'; choose auto, bubblewrap, namespace or landlock";
+  error = "unknown sandbox runtime '" + runtime + "'; choose auto, bubblewrap, namespace, landlock, docker or podman";
   return nullptr;
 }
 

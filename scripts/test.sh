@@ -19,6 +19,7 @@ packages=(
   curl openssl  # the restricted network's tests: an HTTPS server with a self-signed certificate
   man-db  # man -l renders the generated vectra-guard.1
   login  # newgrp (setuid): the exec shim's setuid test as a non-root user
+  podman runc uidmap busybox-static  # container runner tests (image built from busybox)
 )
 # The exec shim tests run a package.json script; nodejs from other sources bundles npm.
 command -v npm >/dev/null || packages+=(npm)

@@ -1,0 +1,269 @@
+#!/usr/bin/env bats
+# The podman runner with real containers: the same isolation and transparency properties
+# as the other runners (filesystem view, secrets, env, capabilities, seccomp, network),
+# exit codes, signals, timeout, cleanup (leak test), warm containers, missing image.
+#
+# Nothing is pulled: the test image is built here from Debian's busybox-static and
+# imported as localhost/vg-test:1. This machine's podman needs runc, cgroupfs and explicit
+# ulimits: the suite writes its own containers.conf for that (CONTAINERS_CONF); the
+# product's defaults stay standard. Runs as root and, through nonroot.sh, rootless.
+bats_require_minimum_version 1.5.0
+load sandbox_common
+
+IMAGE=localhost/vg-test:1
+
+setup_file() {
+  if ! command -v podman >/dev/null || ! command -v busybox >/dev/null; then
+    echo "podman and busybox-static are required (scripts/test.sh installs them)" >&2
+    return 1
+  fi
+  export CONTAINERS_CONF=$BATS_FILE_TMPDIR/containers.conf
+  cat >"$CONTAINERS_CONF" <<'EOF'
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+EOF
+  if [[ $(id -u) != 0 && -z ${XDG_RUNTIME_DIR:-} ]]; then
+    export XDG_RUNTIME_DIR=/tmp/vg-podman-run-$(id -u)
+    mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+  fi
+  if ! podman image exists "$IMAGE"; then
+    local rootfs=$BATS_FILE_TMPDIR/rootfs
+    mkdir -p "$rootfs"/{bin,etc,tmp,proc,dev,sys}
+    cp "$(command -v busybox)" "$rootfs/bin/busybox"
+    for applet in $("$rootfs/bin/busybox" --list); do
+      [[ $applet == busybox ]] || ln -s busybox "$rootfs/bin/$applet"
+    done
+    echo "root:x:0:0:root:/root:/bin/sh" >"$rootfs/etc/passwd"
+    tar -C "$rootfs" -cf "$BATS_FILE_TMPDIR/rootfs.tar" .
+    podman import --change 'ENV IMAGE_SECRET=from-image' "$BATS_FILE_TMPDIR/rootfs.tar" "$IMAGE" >/dev/null
+  fi
+}
+
+setup() {
+  sandbox_setup
+  mkdir -p "$XDG_CONFIG_HOME/vectra-guard"
+  printf '[sandbox]\nruntime = podman\nimage = %s\n' "$IMAGE" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+}
+
+teardown() {
+  sandbox_teardown
+}
+
+# Containers of ours (label vectra-guard=1), one name a line.
+ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
+
+@test "runs in a podman container; stdout byte-identical, the notice on stderr" {
+  printf 'a\0b\nno newline' >"$WS/in.bin"
+  run --separate-stderr sbx -- cat in.bin
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(cat "$WS/in.bin")" ]
+  [[ $stderr == *podman* ]]
+  run sbx -- sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+  [[ $output == *"/.vectra-guard-init"*"--"* ]]
+}
+
+@test "stdin is piped through" {
+  run sh -c "printf 'line1\nline2\n' | '$VG' sandbox run -- wc -l 2>/dev/null"
+  [ "$status" -eq 0 ]
+  [ "$(echo $output)" = 2 ]
+}
+
+@test "exit codes: the command's, 128+signal, 127 for a missing command" {
+  run sbx -- sh -c 'exit 7'
+  [ "$status" -eq 7 ]
+  run sbx -- sh -c 'kill -SEGV $$'
+  [ "$status" -eq 139 ]
+  run -127 sbx -- no-such-command-here
+  [ "$status" -eq 127 ]
+}
+
+@test "workspace writes land, owned by the invoking user; the rest is discarded" {
+  run sbx -- sh -c 'mkdir -p out && echo built > out/result.txt && touch /etc/vg-probe && id -u'
+  [ "$status" -eq 0 ]
+  [ "$(cat "$WS/out/result.txt")" = built ]
+  [ "$(stat -c %u "$WS/out/result.txt")" = "$(id -u)" ]
+  [ "$(stat -c %g "$WS/out/result.txt")" = "$(id -g)" ]
+  [[ $output == *"$(id -u)"* ]]
+  run sbx -- sh -c 'test -e /etc/vg-probe'
+  [ "$status" -ne 0 ]
+  [ ! -e /etc/vg-probe ]
+}
+
+@test "read-only levels: the root is read-only, /tmp is writable" {
+  run sbx --security-level strict -- sh -c 'touch /etc/vg-probe'
+  [ "$status" -ne 0 ]
+  run sbx --security-level strict -- sh -c 'echo x > /tmp/t && cat /tmp/t && echo ok > in-ws && cat in-ws'
+  [ "$status" -eq 0 ]
+  [[ $output == *x*ok* ]]
+}
+
+@test "the host outside the workspace is not there; secrets inside it are hidden" {
+  run --separate-stderr sbx -- sh -c "cat '$VG_HOME/trust.json'; ls /var/tmp; cat /etc/shadow"
+  [[ $output != *trusted* ]]
+  cd "$HOME"
+  run --separate-stderr sbx -- sh -c "cat .ssh/id_ed25519 .aws/credentials .netrc .bash_history; touch made-in-home"
+  [[ $output != *ssh-secret* && $output != *aws-secret* && $output != *netrc-secret* && $output != *history-secret* ]]
+  [ -e "$HOME/made-in-home" ]
+}
+
+@test ".git/hooks and .git/config are read-only" {
+  run sbx -- sh -c 'echo "evil" > .git/hooks/pre-commit; echo x >> .git/config; touch .git/hooks/new'
+  [ "$status" -ne 0 ]
+  [ "$(cat "$WS/.git/hooks/pre-commit")" = "$(printf '#!/bin/sh\nexit 0')" ]
+  [ ! -e "$WS/.git/hooks/new" ]
+}
+
+@test "environment: the whitelist only; tokens and image defaults do not get in" {
+  GITHUB_TOKEN=ghp-secret-token AWS_SECRET_ACCESS_KEY=aws-secret-key run sbx -- env
+  [ "$status" -eq 0 ]
+  [[ $output != *ghp-secret-token* ]]
+  [[ $output != *aws-secret-key* ]]
+  [[ $output != *IMAGE_SECRET* ]]
+  [[ $output == *VG_SANDBOX=1* ]]
+  [[ $output == *"PWD=$WS"* ]]
+}
+
+@test "no capabilities, no_new_privs, seccomp filter; no new namespaces or mounts" {
+  run --separate-stderr sbx -- sh -c 'grep -E "^(Cap(Eff|Prm|Bnd|Amb)|NoNewPrivs|Seccomp|Seccomp_filters):" /proc/self/status'
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | grep ^Cap | awk '{print $2}' | sort -u)" = 0000000000000000 ]
+  [[ $output == *"NoNewPrivs:	1"* ]]
+  [[ $output == *"Seccomp:	2"* ]]
+  [[ $output == *"Seccomp_filters:	1"* ]]  # ours replaces the engine's default profile
+  run sbx -- unshare -U true
+  [ "$status" -ne 0 ]
+  run sbx -- sh -c 'mount -t tmpfs none "$PWD"'
+  [ "$status" -ne 0 ]
+}
+
+@test "network none has only loopback; full is the host's" {
+  run --separate-stderr sbx --network none -- cat /proc/net/dev
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tail -n +3 | awk -F: '{gsub(/ /,"",$1); print $1}' | sort | tr '\n' ' ')" = "lo " ]
+  run --separate-stderr sbx --network full -- cat /proc/net/dev
+  [ "$(echo "$output" | tail -n +3 | wc -l)" -eq "$(tail -n +3 /proc/net/dev | wc -l)" ]
+}
+
+@test "restricted network: only vg-proxy, through vg-init's bridge (podman passes its socket)" {
+  run --separate-stderr sbx --network restricted -- sh -c 'env | grep -c "^HTTPS_PROXY=http://127.0.0.1:3128$"; grep -c " 0100007F:0C38 00000000:0000 0A" /proc/net/tcp; wget -q -O- http://not-allowed.invalid/'
+  [[ $output == "1"*"1"* ]]
+  [ "$status" -ne 0 ]
+  [[ $stderr == *"blocked not-allowed.invalid:80"* ]]
+  run --separate-stderr sbx --network restricted -- cat /proc/net/dev
+  [ "$(echo "$output" | tail -n +3 | wc -l)" -eq 1 ]
+}
+
+@test "limits: memory and pids from the level, or reported as not enforced" {
+  run --separate-stderr sbx --verbose --security-level paranoid -- sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null; cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; true'
+  [ "$status" -eq 0 ]
+  if [[ $(id -u) == 0 ]]; then
+    [[ $stderr == *"memory 256 MiB (container cgroup)"* ]]
+    [[ $output == *268435456* ]]
+  elif [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]]; then
+    [[ $stderr == *"rootless podman cannot set them on a cgroup v1 host"* ]]
+  else
+    [[ $output == *268435456* ]]
+  fi
+}
+
+@test "timeout: exit 124, the container is gone" {
+  start=$SECONDS
+  run --separate-stderr sbx --timeout 2 -- sh -c 'sleep 60 & sleep 60'
+  [ "$status" -eq 124 ]
+  [ $((SECONDS - start)) -lt 20 ]
+  [[ $stderr == *timeout* ]]
+  [ -z "$(ours)" ]
+}
+
+@test "SIGTERM and SIGINT to vectra-guard reach the command" {
+  for sig in TERM INT; do
+    rm -f "$WS/up.txt" "$WS/got.txt"
+    # A background job of a non-interactive shell starts with SIGINT ignored: reset it.
+    env --default-signal=INT,TERM "$VG" sandbox run -- sh -c "trap 'echo got-$sig > got.txt; exit 7' $sig; echo up > up.txt; while :; do sleep 0.1; done" 2>/dev/null &
+    pid=$!
+    wait_for_path "$WS/up.txt"
+    kill -"$sig" "$pid"
+    status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 7 ]
+    [ "$(cat "$WS/got.txt")" = "got-$sig" ]
+  done
+  [ -z "$(ours)" ]
+}
+
+@test "a killed vectra-guard's container is removed by the next run" {
+  "$VG" sandbox run -- sh -c 'trap "" TERM; echo up > up.txt; while :; do sleep 0.1; done' 2>/dev/null &
+  pid=$!
+  wait_for_path "$WS/up.txt"
+  kill -KILL "$pid"
+  wait "$pid" || true
+  sleep 1
+  [ -n "$(ours)" ]
+  run sbx -- true
+  [ "$status" -eq 0 ]
+  [ -z "$(ours)" ]
+}
+
+@test "leak test: 50 runs, some killed and timed out, leave no container" {
+  for i in $(seq 1 40); do
+    sbx -- sh -c "exit $((i % 3))" >/dev/null 2>&1 || true
+  done
+  for i in 1 2 3 4 5; do
+    sbx --timeout 1 -- sleep 30 >/dev/null 2>&1 || true
+  done
+  for i in 1 2 3 4 5; do
+    rm -f "$WS/up.txt"
+    env --default-signal=INT "$VG" sandbox run -- sh -c 'echo up > up.txt; sleep 30' >/dev/null 2>&1 &
+    pid=$!
+    wait_for_path "$WS/up.txt"
+    if ((i % 2)); then kill -INT "$pid"; else kill -KILL "$pid"; fi
+    wait "$pid" || true
+  done
+  sbx -- true
+  [ -z "$(ours)" ]
+  [ -z "$(podman volume ls -q)" ]
+}
+
+@test "a missing image fails at once with one sentence, nothing is pulled" {
+  printf '[sandbox]\nruntime = podman\nimage = localhost/vg-no-such-image:0\n' >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  start=$SECONDS
+  run --separate-stderr sbx -- true
+  [ "$status" -eq 125 ]
+  [ $((SECONDS - start)) -lt 10 ]
+  [[ $stderr == *"localhost/vg-no-such-image:0 is not present locally"*"podman pull"* ]]
+  [ "$(echo "$stderr" | wc -l)" -eq 1 ]
+}
+
+@test "reuse = true: one warm container, commands run in it, it stops when idle" {
+  printf '[sandbox]\nruntime = podman\nimage = %s\nreuse = true\nreuse_idle = 3\n' "$IMAGE" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  run sbx -- sh -c 'echo first > first.txt; exit 3'
+  [ "$status" -eq 3 ]
+  warm=$(ours)
+  [[ $warm == vg-warm-* ]]
+  GITHUB_TOKEN=ghp-secret-token run sbx -- sh -c 'cat first.txt; env; id -u'
+  [ "$status" -eq 0 ]
+  [[ $output == *first* ]]
+  [[ $output != *ghp-secret-token* ]]
+  [[ $output == *"$(id -u)"* ]]
+  [ "$(ours)" = "$warm" ]
+  [ "$(stat -c %u "$WS/first.txt")" = "$(id -u)" ]
+  for _ in $(seq 30); do
+    [ -z "$(ours)" ] && break
+    sleep 0.5
+  done
+  [ -z "$(ours)" ]
+}
+
+@test "doctor reports the engine, rootless or not, cgroup manager and a test container" {
+  run "$VG" sandbox doctor
+  [[ $output == *podman* ]]
+  line=$(echo "$output" | grep -E '^(ok|warn|fail) +podman ')
+  [[ $line == ok* ]]
+  [[ $line == *"cgroupfs"* ]]
+  if [[ $(id -u) == 0 ]]; then [[ $line == *rootful* ]]; else [[ $line == *rootless* ]]; fi
+  [[ $line == *"test container from $IMAGE starts"* ]]
+}
