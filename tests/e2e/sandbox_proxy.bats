@@ -185,3 +185,13 @@ print(e['network']); print(e['network_blocked'])"
   [ "$status" -eq 0 ]
   [ "${output%% *}" = "$want" ]
 }
+
+@test "a missing vg-proxy fails closed with a sentence; --network none still runs" {
+  cp "$VG" "$VG_BIN/vg-init" "$ROOT/"
+  run --separate-stderr "$ROOT/vectra-guard" sandbox run --network restricted -- touch "$WS/ran"
+  [ "$status" -eq 125 ]
+  [[ $stderr == *"vg-proxy is missing next to vectra-guard"* ]]
+  [ ! -e "$WS/ran" ]
+  run --separate-stderr "$ROOT/vectra-guard" sandbox run --network none -- touch "$WS/ran"
+  [ "$status" -eq 0 ]
+}

@@ -154,7 +154,7 @@ Test(spec, level_defaults_applied) {
   cr_assert_eq(s.level, SecurityLevel::Strict);
   cr_assert_eq(s.root, RootFs::ReadOnly);
   cr_assert_eq(s.network_requested, NetworkMode::Restricted);
-  cr_assert_eq(s.network, NetworkMode::None);
+  cr_assert_eq(s.network, NetworkMode::Restricted);
   cr_assert_eq(s.limits.memory_bytes, 512 * kMiB);
 }
 
