@@ -120,8 +120,10 @@ long long mtime_of(const std::string& path) {
   return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
-// Run argv with `env`, stdin and stderr on /dev/null; its stdout, or false when it
-// could not run, failed or took longer than timeout_ms.
+// Run argv with `env` in "/", stdin and stderr on /dev/null; its stdout, or false when
+// it could not run, failed or took longer than timeout_ms. Never in the workspace: a
+// project could plant files a tool picks up from its working directory (python's
+// sys.path, go.mod's toolchain line).
 bool capture(const std::vector<std::string>& argv, const std::vector<std::string>& env, int timeout_ms,
              std::string& out) {
   int pipefd[2];
@@ -131,6 +133,7 @@ bool capture(const std::vector<std::string>& argv, const std::vector<std::string
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addchdir_np(&fa, "/");
   std::vector<char*> a, e;
   for (const std::string& s : argv) a.push_back(const_cast<char*>(s.c_str()));
   a.push_back(nullptr);
@@ -240,8 +243,11 @@ bool ask_tool(const RegistryInputs& in, AnswerCache& cache, const std::string& k
   if (cache.get(key, lines)) return true;
   std::vector<std::string> argv = {bin};
   argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> env = in.environ;
+  std::erase_if(env, [](const std::string& e) { return e.rfind("GOTOOLCHAIN=", 0) == 0; });
+  env.push_back("GOTOOLCHAIN=local");  // go env must not fetch and run another toolchain
   std::string out;
-  if (!capture(argv, in.environ, in.ask_timeout_ms, out)) return false;
+  if (!capture(argv, env, in.ask_timeout_ms, out)) return false;
   lines.clear();
   std::istringstream ss(out);
   for (std::string l; std::getline(ss, l);)
@@ -410,8 +416,9 @@ bool pypi_hosts(const RegistryInputs& in, AnswerCache& cache, Found& f, std::str
   // pip's own default index and the separate host its files are served from, as the
   // installed pip defines them; keyed on python3 and pip's module file.
   std::vector<std::string> lines;
+  // -I: isolated, so neither the working directory nor PYTHON* variables add modules.
   const std::vector<std::string> script = {
-      "-c",
+      "-I", "-c",
       "import pip\nfrom pip._internal.models.index import PyPI\n"
       "print(PyPI.url)\nprint(PyPI.file_storage_domain)\nprint(pip.__file__)\n"};
   auto module_file = [](const std::vector<std::string>& l) {

@@ -227,6 +227,11 @@ Test(go, asks_go_env_when_unset) {
   World w;
   w.tool("go", "https://asked-proxy.test,direct sum.test");
   cr_assert_eq(w.hosts("@go"), (V{"asked-proxy.test", "sum.test"}));
+  // The tool runs in "/" (not the workspace) with GOTOOLCHAIN=local.
+  World where;
+  where.in.environ.push_back("GOTOOLCHAIN=auto");
+  where.tool("go", "\"https://$(test \"$(pwd)\" = / && echo root)proxy.test\" \"sum-$GOTOOLCHAIN.test\"");
+  cr_assert_eq(where.hosts("go"), (V{"rootproxy.test", "sum-local.test"}));
   World off;
   off.in.environ.push_back("GOPROXY=direct");
   off.in.environ.push_back("GOSUMDB=off");
