@@ -263,7 +263,9 @@ std::string net_policy_to_json(const NetPolicy& p) {
                       {"deny", rules(p.deny)},
                       {"localhost_ports", p.localhost_ports},
                       {"resolve", p.resolve},
-                      {"self_addresses", p.self_addresses}};
+                      {"self_addresses", p.self_addresses},
+                      {"default_aliases", p.default_aliases},
+                      {"allow_was_empty", p.allow_was_empty}};
   return j.dump();
 }
 
@@ -284,6 +286,8 @@ bool net_policy_from_json(std::string_view text, NetPolicy& out, std::string& er
     out.localhost_ports = j.at("localhost_ports").get<std::vector<int>>();
     out.resolve = j.at("resolve").get<std::map<std::string, std::vector<std::string>>>();
     out.self_addresses = j.value("self_addresses", std::vector<std::string>{});
+    out.default_aliases = j.value("default_aliases", std::vector<std::string>{});
+    out.allow_was_empty = j.value("allow_was_empty", false);
   } catch (const nlohmann::json::exception& e) {
     error = std::string("the network policy given to vg-proxy is incomplete (") + e.what() + ")";
     return false;

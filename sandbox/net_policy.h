@@ -35,7 +35,10 @@ struct NetPolicy {
   std::vector<int> localhost_ports;                          // host 127.0.0.1/::1 ports
   std::map<std::string, std::vector<std::string>> resolve;   // name -> trusted addresses
   std::vector<std::string> self_addresses;                   // the host's interface addresses
-  std::vector<std::string> default_aliases;                  // "@npm", ... when allow came from the default
+  // network_allow was not given: these aliases, expanded by vg-proxy at its first
+  // connection (or by build_net_policy when passed to it).
+  std::vector<std::string> default_aliases;
+  bool allow_was_empty = false;
 };
 
 // One `name[:port]` / `*.suffix[:port]` entry; false when it is not one (aliases must be

@@ -2,12 +2,7 @@
 
 #include "sandbox/profile.h"
 
-// The @ecosystem aliases come from sandbox/registries.h (the package caches' half of
-// the issue); a build without it admits no alias and says so.
-#if __has_include("sandbox/registries.h")
 #include "sandbox/registries.h"
-#define VG_HAVE_REGISTRIES 1
-#endif
 
 namespace vg::sandbox {
 
@@ -33,20 +28,7 @@ const std::vector<std::string>& default_network_aliases() {
 namespace {
 
 std::vector<std::string> expand_alias(std::string_view alias, std::string& error) {
-#ifdef VG_HAVE_REGISTRIES
   return registry_hosts(alias, error);
-#else
-  (void)alias;
-  error = "this build of vectra-guard cannot look up package registries";
-  return {};
-#endif
-}
-
-// For the default list a missing package manager is normal, not worth a warning.
-std::vector<std::string> expand_quietly(std::string_view alias, std::string& error) {
-  std::vector<std::string> hosts = expand_alias(alias, error);
-  error.clear();
-  return hosts;
 }
 
 }  // namespace
@@ -56,36 +38,36 @@ NetPolicy restricted_policy(const Config& config, std::vector<std::string>& warn
     return build_net_policy(config.network_allow, config.network_deny, config.allow_localhost_ports,
                             config.resolve, {}, expand_alias, warnings);
   // The default: the registries of the package managers found here, nothing else.
-  std::vector<std::string> found, ignored;
-  for (const std::string& alias : default_network_aliases()) {
-    std::string error;
-    if (!expand_quietly(alias, error).empty()) found.push_back(alias);
-  }
-  NetPolicy p = build_net_policy({}, config.network_deny, config.allow_localhost_ports, config.resolve, found,
-                                 expand_alias, ignored);
-  p.default_aliases = found;
-  warnings.insert(warnings.end(), ignored.begin(), ignored.end());
+  // Looking them up may ask the tools (seconds, on a cold cache), so vg-proxy does it at
+  // the first connection: a command that never uses the network never waits for it.
+  NetPolicy p = build_net_policy({}, config.network_deny, config.allow_localhost_ports, config.resolve, {},
+                                 expand_alias, warnings);
+  p.default_aliases = default_network_aliases();
+  p.allow_was_empty = true;
   return p;
 }
 
 std::string describe_restricted(const NetPolicy& policy) {
+  if (policy.allow_was_empty) return "restricted (proxy: the package registries configured here)";
   size_t n = allowed_host_count(policy);
   return "restricted (proxy: " + std::to_string(n) + (n == 1 ? " allowed host)" : " allowed hosts)");
 }
 
 std::string restricted_network_line(const NetPolicy& p, const std::string& how) {
-  std::string line = "network restricted (" + how + "): HTTP and HTTPS to " + std::to_string(p.allow.size()) +
-                     (p.allow.size() == 1 ? " allowed host" : " allowed hosts") + " through vg-proxy";
+  std::string line = "network restricted (" + how + "): HTTP and HTTPS only through vg-proxy, to ";
+  if (p.allow_was_empty)
+    line += "the registries of the package managers configured here";
+  else
+    line += std::to_string(p.allow.size()) + (p.allow.size() == 1 ? " allowed host" : " allowed hosts");
   if (!p.localhost_ports.empty()) {
     line += "; host loopback ports";
     for (int port : p.localhost_ports) line += " " + std::to_string(port);
   }
-  if (!p.default_aliases.empty()) {
-    line += "; network_allow is empty, so the default: the registries of";
+  if (p.allow_was_empty) {
+    line += "; network_allow is empty, so the default: the hosts";
     for (const std::string& a : p.default_aliases) line += " " + a;
-    line += " (found here)";
-  } else if (p.allow.empty()) {
-    line += "; network_allow is empty and no package manager's registry was found here, so nothing is admitted";
+    line += " stand for on this machine (read from their configuration at the first connection; a package "
+            "manager not set up here admits nothing)";
   }
   return line;
 }

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "sandbox/net_policy.h"
+#include "sandbox/registries.h"
 
 using vg::sandbox::NetDecision;
 using vg::sandbox::NetPolicy;
@@ -52,6 +53,16 @@ int g_proxy_port = 0;
 int g_report_fd = -1;
 std::mutex g_log_mutex;
 std::set<std::string> g_logged;
+std::once_flag g_defaults_once;
+
+// network_allow was empty: the hosts of the package managers configured here, looked up
+// once, at the first connection (reading their configuration may ask the tools).
+void expand_default_aliases() {
+  std::vector<std::string> warnings;
+  NetPolicy d = vg::sandbox::build_net_policy({}, {}, {}, {}, g_policy.default_aliases, vg::sandbox::registry_hosts,
+                                              warnings);
+  g_policy.allow.insert(g_policy.allow.end(), d.allow.begin(), d.allow.end());
+}
 
 constexpr size_t kMaxHead = 64 * 1024;
 constexpr int kHeadTimeoutMs = 30000;
@@ -202,6 +213,7 @@ int connect_to(const std::string& address, int port, std::string& why) {
 
 // Decide, resolve, check each address, connect. -1 with the response already sent.
 int open_upstream(int client, const std::string& host, int port) {
+  if (!g_policy.default_aliases.empty()) std::call_once(g_defaults_once, expand_default_aliases);
   NetDecision d = vg::sandbox::decide_name(g_policy, host, port);
   if (!d.allowed) {
     log_blocked(host, port, d.reason);

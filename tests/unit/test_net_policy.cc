@@ -180,6 +180,8 @@ Test(net_policy, default_aliases_only_without_allow) {
 Test(net_policy, json_round_trip) {
   NetPolicy p = policy({"a.test", "*.b.test:8443", "203.0.113.9"}, {"c.a.test"}, {5432, 6379}, {"m.test:10.0.0.5"});
   p.self_addresses = {"198.51.100.1"};
+  p.default_aliases = {"@fake"};
+  p.allow_was_empty = true;
   NetPolicy q;
   std::string error;
   cr_assert(net_policy_from_json(net_policy_to_json(p), q, error), "%s", error.c_str());
@@ -190,6 +192,8 @@ Test(net_policy, json_round_trip) {
   cr_assert_eq(q.localhost_ports.size(), 2u);
   cr_assert_eq(q.resolve.at("m.test")[0], std::string("10.0.0.5"));
   cr_assert_eq(q.self_addresses[0], std::string("198.51.100.1"));
+  cr_assert_eq(q.default_aliases.size(), 1u);
+  cr_assert(q.allow_was_empty);
   cr_assert_not(net_policy_from_json("{\"allow\": 3}", q, error));
   cr_assert_not(net_policy_from_json("not json", q, error));
 }
