@@ -128,7 +128,7 @@ constexpr HelpText kHelp[] = {
      "  --runtime R          auto (the config's choice), bubblewrap, namespace (our own, no\n"
      "                       external binary) or landlock (no namespaces: see doctor)\n"
      "  --security-level L   permissive, balanced, strict or paranoid\n"
-     "  --network N          none, restricted or full (restricted behaves as none for now)\n"
+     "  --network N          none, restricted (allow-listed proxy) or full\n"
      "  --timeout SECONDS    kill the command and everything it started after SECONDS\n"
      "  -v, --verbose        list which limits were enforced and which were not\n"
      "  -h, --help           this text\n"
