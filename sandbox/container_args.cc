@@ -88,7 +88,9 @@ bool add_container_flags(Argv& a, const SandboxSpec& spec, const ContainerOption
         break;
       case MountKind::Tmpfs:
         if (!mountable(m.target, error)) return false;
-        add(a, {"--tmpfs", m.target + ":rw,exec,nosuid,nodev,mode=1777"});
+        // Podman copies the image's directory (its mode too) onto a tmpfs unless told not to.
+        add(a, {"--tmpfs", m.target + ":rw,exec,nosuid,nodev,mode=1777" +
+                               std::string(o.engine == Engine::Podman ? ",notmpcopyup" : "")});
         break;
       case MountKind::RwBind:
       case MountKind::RoBind:

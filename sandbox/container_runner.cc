@@ -135,12 +135,25 @@ std::string trim(std::string s) {
 
 std::string markers_dir(const std::string& state_dir) { return state_dir + "/containers"; }
 
-// Stop (SIGKILL at once: podman would wait 10 s for SIGTERM first) and remove.
-void remove_container(const std::string& engine_path, const std::string& name) {
+bool container_exists(const std::string& engine_path, const std::string& name) {
   if (engine_path.find("podman") != std::string::npos)
-    capture({engine_path, "--log-level=error", "rm", "-f", "-t", "0", name}, nullptr);
-  else
-    capture({engine_path, "rm", "-f", name}, nullptr);
+    return capture({engine_path, "--log-level=error", "container", "exists", name}, nullptr) == 0;
+  return capture({engine_path, "container", "inspect", "--format", "{{.Id}}", name}, nullptr) == 0;
+}
+
+// Stop (SIGKILL at once: podman would wait 10 s for SIGTERM first) and remove; wait
+// (up to ~10 s) until it is really gone, since an engine already removing it answers
+// with an error while it finishes.
+void remove_container(const std::string& engine_path, const std::string& name) {
+  const bool podman = engine_path.find("podman") != std::string::npos;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    if (podman)
+      capture({engine_path, "--log-level=error", "rm", "-f", "-t", "0", name}, nullptr);
+    else
+      capture({engine_path, "rm", "-f", name}, nullptr);
+    if (!container_exists(engine_path, name)) return;
+    usleep(200 * 1000);
+  }
 }
 
 bool stdin_is_null() {

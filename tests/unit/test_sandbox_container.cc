@@ -130,7 +130,8 @@ Test(container_argv, workspace_binds_and_caches_at_their_own_paths) {
     cr_assert(has_seq(a, {"--mount", "type=bind,source=/home/u/.npm,destination=/home/u/.npm"}), "cache rw");
     cr_assert(has_seq(a, {"--mount", "type=bind,source=/w/proj/.git/hooks,destination=/w/proj/.git/hooks,readonly"}));
     cr_assert(has_seq(a, {"--workdir", "/w/proj/sub"}));
-    cr_assert(has_seq(a, {"--tmpfs", "/tmp:rw,exec,nosuid,nodev,mode=1777"}));
+    cr_assert(has_seq(a, {"--tmpfs", e == Engine::Podman ? "/tmp:rw,exec,nosuid,nodev,mode=1777,notmpcopyup"
+                                                         : "/tmp:rw,exec,nosuid,nodev,mode=1777"}));
   }
 }
 
