@@ -391,10 +391,9 @@ bool ContainerRunner::prepare(SandboxSpec& spec, Report& report) {
     capture({o.engine_path, "info", "--format", "{{.SecurityOptions}}"}, &out);
     o.rootless = out.find("rootless") != std::string::npos;
   }
-  if (!container_image_present(o.engine_path, o.engine, o.image)) {
-    report.error = "the image " + o.image + " is not present locally for " + engine +
-                   " (vectra-guard never pulls); fetch it once with '" + engine + " pull " + o.image +
-                   "', or set image in [sandbox] to a local image";
+  // A warm container checks when it has to start one (a running one proves the image).
+  if (!settings_.reuse && !container_image_present(o.engine_path, o.engine, o.image)) {
+    report.error = missing_image_error();
     return false;
   }
   o.init_path = find_init_binary(report);
@@ -487,30 +486,63 @@ int ContainerRunner::run_once(const SandboxSpec& spec, Report& report) {
 
 int ContainerRunner::run_warm(const SandboxSpec& spec, Report& report) {
   options_.name = warm_container_name(spec, options_);
-  std::string out;
-  int rc = capture({options_.engine_path, "container", "inspect", "--format", "{{.State.Running}}", options_.name}, &out);
-  if (rc != 0 || trim(out) != "true") {
-    if (rc == 0) remove_container(options_.engine_path, options_.name);  // stopped, not yet removed
+  // Used within the last (idle - 5) s: its keeper is certainly still there, and the
+  // engine call that checks (~0.2 s) is skipped.
+  const std::string dir = state_dir_ + "/warm-containers";
+  const std::string marker = dir + "/" + options_.name;
+  struct stat st;
+  const bool fresh = stat(marker.c_str(), &st) == 0 &&
+                     st.st_mtime + settings_.reuse_idle_seconds - 5 > time(nullptr);
+  auto running = [&] {
+    std::string out;
+    return capture({options_.engine_path, "container", "inspect", "--format", "{{.State.Running}}", options_.name},
+                   &out) == 0 && trim(out) == "true";
+  };
+  auto exec = [&] {
+    ClientResult r = run_client(container_exec_argv(spec, options_), options_.stdin_tty, spec.timeout_seconds,
+                                options_.engine_path, options_.name, take_proxy_fd(), report.error);
+    return r.status;
+  };
+  auto touch = [&] {
+    mkdir(dir.c_str(), 0700);
+    std::ofstream(marker) << options_.name << '\n';
+  };
+  if (fresh) {
+    int status = exec();
+    // 125 from the engine when the container went away after all (stopped by hand).
+    if (status != 125 || !report.error.empty() || running()) {
+      if (options_.proxy) report.network_blocked = proxy_.finish();
+      touch();
+      return report.error.empty() ? status : 125;
+    }
+  }
+  if (!running()) {
+    remove_container(options_.engine_path, options_.name);  // stopped, not yet removed
+    if (!container_image_present(options_.engine_path, options_.engine, options_.image)) {
+      report.error = missing_image_error();
+      return 125;
+    }
     std::vector<std::string> argv = container_warm_argv(spec, options_, report.error);
     if (argv.empty()) return 125;
     std::string err;
-    if (capture(argv, nullptr, &err) != 0) {
-      // Another vectra-guard may have just started the same one.
-      out.clear();
-      if (capture({options_.engine_path, "container", "inspect", "--format", "{{.State.Running}}", options_.name},
-                  &out) != 0 ||
-          trim(out) != "true") {
-        report.error = "could not start the warm container (" + (err.empty() ? std::string("no reason given") : err) +
-                       "); run 'vectra-guard sandbox doctor'";
-        return 125;
-      }
+    // Another vectra-guard may have just started the same one.
+    if (capture(argv, nullptr, &err) != 0 && !running()) {
+      report.error = "could not start the warm container (" + (err.empty() ? std::string("no reason given") : err) +
+                     "); run 'vectra-guard sandbox doctor'";
+      return 125;
     }
   }
-  ClientResult r = run_client(container_exec_argv(spec, options_), options_.stdin_tty, spec.timeout_seconds,
-                              options_.engine_path, options_.name, take_proxy_fd(), report.error);
+  int status = exec();
   if (options_.proxy) report.network_blocked = proxy_.finish();
-  if (!report.error.empty()) return 125;
-  return r.status;
+  touch();
+  return report.error.empty() ? status : 125;
+}
+
+std::string ContainerRunner::missing_image_error() const {
+  const std::string engine(to_string(options_.engine));
+  return "the image " + options_.image + " is not present locally for " + engine +
+         " (vectra-guard never pulls); fetch it once with '" + engine + " pull " + options_.image +
+         "', or set image in [sandbox] to a local image";
 }
 
 }  // namespace vg::sandbox

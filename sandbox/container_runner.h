@@ -57,7 +57,8 @@ class ContainerRunner : public Runner {
  private:
   int run_once(const SandboxSpec& spec, Report& report);
   int run_warm(const SandboxSpec& spec, Report& report);
-  int take_proxy_fd();  // the proxy's end for vg-init (handed to the client), or -1
+  int take_proxy_fd();
+  std::string missing_image_error() const;  // the proxy's end for vg-init (handed to the client), or -1
 
   ContainerOptions options_;
   ContainerSettings settings_;
