@@ -387,8 +387,13 @@ bool ContainerRunner::prepare(SandboxSpec& spec, Report& report) {
   if (o.engine == Engine::Podman) {
     o.rootless = geteuid() != 0;
   } else {
-    std::string out;
-    capture({o.engine_path, "info", "--format", "{{.SecurityOptions}}"}, &out);
+    std::string out, err;
+    if (capture({o.engine_path, "info", "--format", "{{.SecurityOptions}}"}, &out, &err) != 0) {
+      report.error = "docker at " + o.engine_path + " does not answer (" +
+                     (err.empty() ? std::string("no reason given") : err) +
+                     "); start the docker daemon, or use --runtime podman or bubblewrap";
+      return false;
+    }
     o.rootless = out.find("rootless") != std::string::npos;
   }
   // A warm container checks when it has to start one (a running one proves the image).

@@ -53,10 +53,10 @@ teardown() { sandbox_teardown; }
   [[ $stderr == *"2 GiB"* ]]
 }
 
-@test "unknown and not-yet-available runtimes fail closed" {
-  run --separate-stderr sbx --runtime docker -- touch ran
+@test "unknown runtimes and an engine that is not there fail closed" {
+  run --separate-stderr env PATH=/usr/bin:/bin "$VG" sandbox run --runtime docker -- touch ran
   [ "$status" -eq 125 ]
-  [[ $stderr == *"not available yet"* ]]
+  [[ $stderr == *"docker"* && ( $stderr == *"not installed"* || $stderr == *"does not answer"* ) ]]
   run --separate-stderr sbx --runtime firecracker -- touch ran
   [ "$status" -eq 125 ]
   [[ $stderr == *"unknown sandbox runtime"* ]]
