@@ -125,19 +125,24 @@ std::vector<std::string> ProxyProcess::finish() {
   std::vector<std::string> blocked;
   if (sandbox_fd_ >= 0) close(sandbox_fd_);
   sandbox_fd_ = -1;
-  if (pid_ > 0) {
-    // Every refusal was written before its 403 went out, so nothing is lost.
-    kill(pid_, SIGKILL);
-    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = -1;
-  }
+  // Every refusal was written before its 403 went out, and the sandbox has ended: what
+  // the pipe holds now is all there is. Read it without waiting for vg-proxy to go.
+  std::string text;
   if (report_fd_ >= 0) {
-    std::string text;
+    fcntl(report_fd_, F_SETFL, O_NONBLOCK);
     char buf[4096];
     ssize_t n;
     while ((n = read(report_fd_, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
       if (n > 0) text.append(buf, static_cast<size_t>(n));
+  }
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    // Reaped now if already gone; else by whoever inherits it when we exit (a killed
+    // process holds nothing but its pid). No wait on the way out of every run.
+    waitpid(pid_, nullptr, WNOHANG);
+    pid_ = -1;
+  }
+  if (report_fd_ >= 0) {
     close(report_fd_);
     report_fd_ = -1;
     size_t pos = 0;

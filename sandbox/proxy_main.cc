@@ -57,6 +57,10 @@ std::once_flag g_defaults_once;
 
 // network_allow was empty: the hosts of the package managers configured here, looked up
 // once, at the first connection (reading their configuration may ask the tools).
+void expand_default_aliases();
+std::once_flag g_self_once;
+std::vector<std::string> own_addresses();
+
 void expand_default_aliases() {
   std::vector<std::string> warnings;
   NetPolicy d = vg::sandbox::build_net_policy({}, {}, {}, {}, g_policy.default_aliases, vg::sandbox::registry_hosts,
@@ -208,11 +212,17 @@ int connect_to(const std::string& address, int port, std::string& why) {
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // the relay blocks in splice(2)
   return fd;
 }
 
 // Decide, resolve, check each address, connect. -1 with the response already sent.
 int open_upstream(int client, const std::string& host, int port) {
+  // The host's own addresses and the default registries: looked up at the first
+  // connection, so that a run that makes none does not pay for them.
+  std::call_once(g_self_once, [] {
+    for (const std::string& a : own_addresses()) g_policy.self_addresses.push_back(a);
+  });
   if (!g_policy.default_aliases.empty()) std::call_once(g_defaults_once, expand_default_aliases);
   NetDecision d = vg::sandbox::decide_name(g_policy, host, port);
   if (!d.allowed) {
@@ -261,67 +271,51 @@ int open_upstream(int client, const std::string& host, int port) {
   return -1;
 }
 
-// Copy both ways with splice(2) through a pipe per direction until both ends are done.
-void relay(int a, int b) {
-  struct Dir {
-    int from, to;
-    int pipe[2] = {-1, -1};
-    size_t queued = 0;
-    bool eof = false, done = false;
-  } dirs[2] = {{a, b}, {b, a}};
-  for (Dir& d : dirs) {
-    if (pipe2(d.pipe, O_CLOEXEC | O_NONBLOCK) != 0) goto out;
-    fcntl(d.pipe[1], F_SETPIPE_SZ, kPipeSize);  // best effort: the default is 64 KiB
+// One direction: splice(2) from `from` through a pipe into `to` (no copy to user space),
+// blocking, until `from` ends; then pass the half-close on.
+void pump(int from, int to) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) {
+    shutdown(from, SHUT_RDWR);
+    shutdown(to, SHUT_RDWR);
+    return;
   }
-  fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK);
-  fcntl(b, F_SETFL, fcntl(b, F_GETFL) | O_NONBLOCK);
+  fcntl(p[1], F_SETPIPE_SZ, kPipeSize);  // best effort: the default is 64 KiB
+  bool failed = false;
   for (;;) {
-    if (dirs[0].done && dirs[1].done) break;
-    pollfd p[4];
-    int idx[4];
-    int n = 0;
-    for (int i = 0; i < 2; ++i) {
-      Dir& d = dirs[i];
-      if (d.done) continue;
-      if (!d.eof && d.queued < static_cast<size_t>(kPipeSize)) {
-        p[n] = {d.from, POLLIN, 0};
-        idx[n++] = i * 2;
-      }
-      if (d.queued > 0) {
-        p[n] = {d.to, POLLOUT, 0};
-        idx[n++] = i * 2 + 1;
-      }
-    }
-    if (n == 0) break;
-    if (poll(p, static_cast<nfds_t>(n), -1) < 0) {
-      if (errno == EINTR) continue;
+    ssize_t got = splice(from, nullptr, p[1], nullptr, kPipeSize, SPLICE_F_MOVE | SPLICE_F_MORE);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      failed = got < 0;
       break;
     }
-    bool failed = false;
-    for (int k = 0; k < n && !failed; ++k) {
-      if (!p[k].revents) continue;
-      Dir& d = dirs[idx[k] / 2];
-      if (idx[k] % 2 == 0) {
-        ssize_t got = splice(d.from, nullptr, d.pipe[1], nullptr, kPipeSize, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-        if (got > 0) d.queued += static_cast<size_t>(got);
-        else if (got == 0) d.eof = true;
-        else if (errno != EAGAIN && errno != EINTR) failed = true;
-      } else {
-        ssize_t put = splice(d.pipe[0], nullptr, d.to, nullptr, d.queued, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-        if (put > 0) d.queued -= static_cast<size_t>(put);
-        else if (put < 0 && errno != EAGAIN && errno != EINTR) failed = true;
+    while (got > 0) {
+      ssize_t put = splice(p[0], nullptr, to, nullptr, static_cast<size_t>(got), SPLICE_F_MOVE | SPLICE_F_MORE);
+      if (put < 0 && errno == EINTR) continue;
+      if (put <= 0) {
+        failed = true;
+        break;
       }
-      if (d.eof && d.queued == 0 && !d.done) {
-        shutdown(d.to, SHUT_WR);  // pass the half-close on
-        d.done = true;
-      }
+      got -= put;
     }
     if (failed) break;
   }
-out:
-  for (Dir& d : dirs)
-    for (int fd : d.pipe)
-      if (fd >= 0) close(fd);
+  close(p[0]);
+  close(p[1]);
+  if (failed) {
+    // A reset on one side ends both: wake the other direction too.
+    shutdown(from, SHUT_RDWR);
+    shutdown(to, SHUT_RDWR);
+  } else {
+    shutdown(to, SHUT_WR);
+  }
+}
+
+// Both directions at once: the client's on a thread of its own, the server's here.
+void relay(int client, int upstream) {
+  std::thread up(pump, client, upstream);
+  pump(upstream, client);
+  up.join();
 }
 
 bool header_is(const std::string& line, const char* name) {
@@ -457,11 +451,13 @@ int main(int argc, char** argv) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (parent > 0 && getppid() != parent) return 0;
   signal(SIGPIPE, SIG_IGN);
+  // Out of the terminal's reach: a Ctrl-C or Ctrl-Z typed in `sandbox shell` is for the
+  // command, and must not stop the network under it.
+  setsid();
   if ((control_fd < 0) == (listen_fd < 0)) usage("give exactly one of --control-fd and --listen-fd");
   if (g_proxy_port <= 0) usage("--proxy-port is missing");
   std::string error;
   if (!vg::sandbox::net_policy_from_json(policy_json, g_policy, error)) usage(error.c_str());
-  for (const std::string& a : own_addresses()) g_policy.self_addresses.push_back(a);
   if (g_report_fd >= 0) fcntl(g_report_fd, F_SETFL, fcntl(g_report_fd, F_GETFL) | O_NONBLOCK);
 
   for (;;) {
