@@ -75,8 +75,14 @@ struct Splitter {
   std::vector<LandlockRule> out;
 
   bool needs_split(const std::string& n, std::uint64_t r) const {
-    for (const auto& [p, rights] : want)
-      if (under(p, n) && (r & ~rights)) return true;
+    for (const auto& [p, rights] : want) {
+      if (!under(p, n)) continue;
+      std::uint64_t missing = r & ~rights;
+      // Directory rights (list, make, remove) mean nothing on a file below.
+      struct stat st;
+      if (missing && lstat(p.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) missing &= kFileRights;
+      if (missing) return true;
+    }
     return false;
   }
 
@@ -178,9 +184,13 @@ std::vector<LandlockRule> landlock_wanted(const SandboxSpec& spec, const std::st
   for (const Mount& m : spec.mounts) {
     switch (m.kind) {
       case MountKind::Dev:
-        for (const char* node : {"null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts"})
+        // The host's /dev is all there is: list it, but open only the harmless nodes (the
+        // read right on "/" would otherwise let root read /dev/vda, the raw disk).
+        w.push_back({"/dev", LANDLOCK_ACCESS_FS_READ_DIR});
+        for (const char* node : {"null", "zero", "full", "random", "urandom", "tty", "ptmx"})
           w.push_back({"/dev/" + std::string(node), landlock_device_rights(abi)});
-        w.push_back({"/dev/shm", landlock_write_rights(abi)});
+        w.push_back({"/dev/pts", landlock_device_rights(abi) | LANDLOCK_ACCESS_FS_READ_DIR});
+        // /dev/shm would be the host's, holding other programs' shared memory: closed.
         break;
       case MountKind::RwBind: w.push_back({m.source, landlock_write_rights(abi)}); break;
       case MountKind::RoBind:
@@ -232,6 +242,8 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
   report.not_enforced.push_back("private /tmp: the host's /tmp is visible read-only; TMPDIR=" + tmpdir_ +
                                 " is the sandbox's own (removed afterwards)");
   report.not_enforced.push_back("PID namespace: host processes are visible in /proc (not signalable or traceable)");
+  report.not_enforced.push_back("minimal /dev: the host's /dev is listed, but only null, zero, full, random, "
+                                "urandom, tty and ptys open; /dev/shm (POSIX shared memory) is closed");
   if (abi_ < 6)
     report.not_enforced.push_back("signal isolation: Landlock ABI < 6 lets the command signal your other processes");
   if (spec.network == NetworkMode::Full) {
@@ -256,6 +268,16 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
     if (!landlock_unprotected(spec, m).empty())
       report.not_enforced.push_back(m.target + " read-only: Landlock cannot take write access away below the "
                                                "writable " + landlock_unprotected(spec, m) + ", so it is writable");
+  for (const Mount& rw : spec.mounts) {
+    if (rw.kind != MountKind::RwBind) continue;
+    bool hides_below = std::any_of(spec.mounts.begin(), spec.mounts.end(), [&](const Mount& h) {
+      return h.kind == MountKind::Hide && under(h.target, rw.source);
+    });
+    if (hides_below)
+      report.not_enforced.push_back(rw.source + " read-write: secrets below it are hidden, which Landlock can "
+                                    "only do by granting its entries one by one, so nothing new can be "
+                                    "created directly in " + rw.source);
+  }
   for (const Mount& m : spec.mounts)
     if ((m.kind == MountKind::RwBind || m.kind == MountKind::RoBind) && m.source != m.target)
       report.not_enforced.push_back("bind " + m.source + " at " + m.target +

@@ -57,18 +57,20 @@ for suite in "${suites[@]}"; do
   fi
 done
 
-# The sandbox suites once more against the namespace runtime.
+# The sandbox suites once more against the namespace runtime and the Landlock mode.
+for runtime in namespace landlock; do
 for suite in "$work"/e2e/sandbox_{cli,fs,net,process,proxy}.bats; do
-  name="$(basename "$suite") (namespace)"
+  name="$(basename "$suite") ($runtime)"
   echo "# as $user: $name"
   if ! runuser -u "$user" -- env -i \
       HOME="$user_home" USER="$user" LOGNAME="$user" SHELL=/bin/bash \
       PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 TERM="${TERM:-dumb}" \
-      VG_BIN="$work/build/bin" VG_BUILD_DIR="$work/build" VG_TEST_RUNTIME=namespace \
+      VG_BIN="$work/build/bin" VG_BUILD_DIR="$work/build" VG_TEST_RUNTIME=$runtime \
       VG_REQUIRE_ALL="${VG_REQUIRE_ALL:-}" \
       bats --tap "$suite"; then
     failed+=("$name")
   fi
+done
 done
 
 if ((${#failed[@]})); then

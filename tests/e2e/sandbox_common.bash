@@ -65,3 +65,11 @@ wait_for_path() {
 
 # A free-ish port from the test's pid, away from common services.
 test_port() { echo $((20000 + ($$ % 20000))); }
+
+# Landlock mode has no mount, PID or network namespace. Where a suite's property cannot
+# hold there, the runtime must say so: this checks `--verbose` declares it as not enforced.
+declares_not_enforced() {
+  local out
+  out=$("$VG" sandbox run --verbose "${@:2}" -- true 2>&1 >/dev/null) || { echo "$out" >&2; return 1; }
+  [[ $out == *"Not enforced: "*"$1"* ]] || { echo "--verbose does not declare '$1':" >&2; echo "$out" >&2; return 1; }
+}

@@ -69,6 +69,12 @@ teardown() {
   run sbx -- sh -c "kill -TERM $HOST_SLEEP; ls /proc/$HOST_SLEEP/; cat /proc/$HOST_SLEEP/environ"
   [ "$status" -ne 0 ]
   kill -0 "$HOST_SLEEP"
+  if [[ $SBX_RUNTIME == landlock ]]; then
+    # No PID namespace: host processes are listed (it says so), yet neither signalled
+    # (above) nor readable.
+    declares_not_enforced "PID namespace"
+    return
+  fi
   run sbx -- sh -c 'ps -e -o comm= 2>/dev/null || ls /proc'
   [[ $output != *sleep* ]]
 }

@@ -98,3 +98,25 @@ Test(landlock_rules, protected_paths_inside_the_workspace_are_reported_not_split
   cr_expect(!has("/w/.git/hooks"), "read-only below a writable path cannot be expressed");
   cr_expect(has("/data") && has("/w") && has("/root/.ssh") && has("/tmp/vg-landlock.x"));
 }
+
+// The host's /dev is all Landlock mode has: only the harmless nodes may be opened, never
+// a disk (root could read /dev/vda through the read right on "/").
+Test(landlock_rules, dev_lists_but_opens_only_harmless_nodes) {
+  SandboxSpec s;
+  s.mounts = {{MountKind::Dev, "", "/dev"}};
+  std::vector<LandlockRule> rules = landlock_rules(landlock_wanted(s, "", 4));
+  auto rights_of = [&](const std::string& p) -> long long {
+    for (const LandlockRule& r : rules)
+      if (r.path == p) return static_cast<long long>(r.rights);
+    return -1;
+  };
+  cr_expect(rights_of("/dev") == LANDLOCK_ACCESS_FS_READ_DIR, "/dev: listing only, got %lld", rights_of("/dev"));
+  cr_expect(rights_of("/dev/null") > 0 && (rights_of("/dev/null") & LANDLOCK_ACCESS_FS_WRITE_FILE));
+  for (const LandlockRule& r : rules) {
+    bool block_device = r.path.rfind("/dev/vd", 0) == 0 || r.path.rfind("/dev/sd", 0) == 0 ||
+                        r.path.rfind("/dev/nvme", 0) == 0;
+    cr_expect(!block_device || !(r.rights & LANDLOCK_ACCESS_FS_READ_FILE), "%s is readable", r.path.c_str());
+  }
+  cr_expect(std::any_of(rules.begin(), rules.end(), [](const LandlockRule& r) { return r.path == "/usr"; }),
+            "the rest of / keeps its read right");
+}
