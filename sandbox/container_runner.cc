@@ -183,11 +183,13 @@ std::string human_bytes(std::uint64_t b) {
 struct ClientResult {
   int status = 125;
   bool killed = false;     // the client itself died of a signal
+  bool signalled = false;  // we passed a signal on (Ctrl-C, kill): the container may outlive the client
   bool timed_out = false;
 };
 
 ClientResult run_client(const std::vector<std::string>& argv, bool tty, int timeout_seconds,
-                        const std::string& engine_path, const std::string& name, int pass_fd, std::string& error) {
+                        const std::string& engine_path, const std::string& name, int pass_fd, std::string& error,
+                        bool signal_container = false) {
   ClientResult r;
   sigset_t set, old_mask;
   sigemptyset(&set);
@@ -248,7 +250,12 @@ ClientResult run_client(const std::vector<std::string>& argv, bool tty, int time
       }
       // On a terminal the keyboard's signals already reached the client.
       if (tty && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
-      kill(pid, sig);
+      if (sig != SIGWINCH) r.signalled = true;
+      // `exec` does not pass signals into the container: its keeper (PID 1) does.
+      if (signal_container)
+        capture({engine_path, "kill", "--signal", std::to_string(sig), name}, nullptr);
+      else
+        kill(pid, sig);
     }
   }
   close(sfd);
@@ -257,6 +264,9 @@ ClientResult run_client(const std::vector<std::string>& argv, bool tty, int time
     r.status = 124;
     return r;
   }
+  const bool signalled = r.signalled;
+  r = ClientResult{};
+  r.signalled = signalled;
   r.killed = WIFSIGNALED(wstatus);
   r.status = shell_status(wstatus);
   return r;
@@ -428,6 +438,18 @@ bool ContainerRunner::prepare(SandboxSpec& spec, Report& report) {
     report.not_enforced.push_back("restricted network: docker cannot pass vg-proxy's socket into the container, "
                                   "so the command runs with no network; use podman or --runtime bubblewrap");
   }
+  if (spec.network == NetworkMode::Restricted && settings_.reuse) {
+    // Every command's vg-init bridges the proxy port in the container's one network
+    // namespace: two commands in one warm container would collide.
+    settings_.reuse = false;
+    for (std::string& line : report.enforced)
+      if (line.rfind("container from image ", 0) == 0) line.replace(line.find("warm container reused"), 21, "removed at exit");
+    report.not_enforced.push_back("reuse: a restricted network needs a fresh container per command, so none is kept warm");
+    if (!container_image_present(o.engine_path, o.engine, o.image)) {
+      report.error = missing_image_error();
+      return false;
+    }
+  }
   if (spec.network == NetworkMode::Restricted) {
     if (!start_restricted_network(spec, proxy_, report)) return false;
     o.proxy = true;
@@ -483,7 +505,8 @@ int ContainerRunner::run_once(const SandboxSpec& spec, Report& report) {
                               options_.name, take_proxy_fd(), report.error);
   if (options_.proxy) report.network_blocked = proxy_.finish();
   // --rm removed it when it ended normally; after a signal or an engine failure make sure.
-  if (r.killed || r.status == 125 || !report.error.empty()) remove_container(options_.engine_path, options_.name);
+  if (r.killed || r.signalled || r.status == 125 || !report.error.empty())
+    remove_container(options_.engine_path, options_.name);
   unlink(marker.c_str());
   if (!report.error.empty()) return 125;
   return r.status;
@@ -505,7 +528,7 @@ int ContainerRunner::run_warm(const SandboxSpec& spec, Report& report) {
   };
   auto exec = [&] {
     ClientResult r = run_client(container_exec_argv(spec, options_), options_.stdin_tty, spec.timeout_seconds,
-                                options_.engine_path, options_.name, take_proxy_fd(), report.error);
+                                options_.engine_path, options_.name, take_proxy_fd(), report.error, true);
     return r.status;
   };
   auto touch = [&] {
@@ -538,6 +561,12 @@ int ContainerRunner::run_warm(const SandboxSpec& spec, Report& report) {
     }
   }
   int status = exec();
+  // Its keeper reached the idle time between our check and the exec: start it again.
+  if (status == 125 && report.error.empty() && !running()) {
+    std::vector<std::string> argv = container_warm_argv(spec, options_, report.error);
+    remove_container(options_.engine_path, options_.name);
+    if (!argv.empty() && capture(argv, nullptr) == 0) status = exec();
+  }
   if (options_.proxy) report.network_blocked = proxy_.finish();
   touch();
   return report.error.empty() ? status : 125;

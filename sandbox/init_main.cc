@@ -132,19 +132,22 @@ int shell_status(int wstatus) {
 
 // A reused (warm) container's PID 1: commands arrive by `docker/podman exec`; it reaps
 // what they leave behind and exits (stopping the container) once no other process has
-// run in it for `idle` seconds, or at SIGTERM/SIGINT.
+// run in it for `idle` seconds. `exec` passes no signals on, so vectra-guard sends them
+// here (`kill --signal`) and this passes them to every process of the container (each
+// command's vg-init hands them to its command). SIGKILL (`rm -f`) stops it.
 [[noreturn]] void idle_keeper(long idle) {
   drop_privileges();
   sigset_t set;
   sigemptyset(&set);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
+  sigaddset(&set, SIGCHLD);
+  for (int s : kForwarded) sigaddset(&set, s);
   sigprocmask(SIG_BLOCK, &set, nullptr);
   struct timespec now, last;
   clock_gettime(CLOCK_MONOTONIC, &last);
   for (;;) {
     struct timespec tick = {1, 0};
     int sig = sigtimedwait(&set, nullptr, &tick);
-    if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) _exit(0);
+    if (sig > 0 && sig != SIGCHLD) kill(-1, sig);
     while (waitpid(-1, nullptr, WNOHANG) > 0) {
     }
     bool busy = false;

@@ -244,22 +244,42 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
 }
 
 @test "reuse = true: one warm container, commands run in it, it stops when idle" {
-  printf '[sandbox]\nruntime = podman\nimage = %s\nreuse = true\nreuse_idle = 3\n' "$IMAGE" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
-  run sbx -- sh -c 'echo first > first.txt; exit 3'
+  # (a restricted network gets a fresh container per command: see the next test)
+  printf '[sandbox]\nruntime = podman\nimage = %s\nreuse = true\nreuse_idle = 6\n' "$IMAGE" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  run sbx --network none -- sh -c 'echo first > first.txt; exit 3'
   [ "$status" -eq 3 ]
   warm=$(ours)
   [[ $warm == vg-warm-* ]]
-  GITHUB_TOKEN=ghp-secret-token run sbx -- sh -c 'cat first.txt; env; id -u'
+  GITHUB_TOKEN=ghp-secret-token run sbx --network none -- sh -c 'cat first.txt; env; id -u'
   [ "$status" -eq 0 ]
   [[ $output == *first* ]]
   [[ $output != *ghp-secret-token* ]]
   [[ $output == *"$(id -u)"* ]]
   [ "$(ours)" = "$warm" ]
   [ "$(stat -c %u "$WS/first.txt")" = "$(id -u)" ]
-  for _ in $(seq 30); do
+  # exec passes no signals: vectra-guard sends them to the keeper, which passes them on.
+  env --default-signal=INT,TERM "$VG" sandbox run --network none -- sh -c "trap 'echo got-term > got.txt; exit 7' TERM; echo up > up.txt; while :; do sleep 0.1; done" 2>/dev/null &
+  pid=$!
+  wait_for_path "$WS/up.txt"
+  kill -TERM "$pid"
+  status=0
+  wait "$pid" || status=$?
+  [ "$status" -eq 7 ]
+  [ "$(cat "$WS/got.txt")" = got-term ]
+  [ "$(ours)" = "$warm" ]
+  for _ in $(seq 40); do
     [ -z "$(ours)" ] && break
     sleep 0.5
   done
+  [ -z "$(ours)" ]
+}
+
+@test "reuse = true with a restricted network: a fresh container each time, said so" {
+  printf '[sandbox]\nruntime = podman\nimage = %s\nreuse = true\n' "$IMAGE" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  run --separate-stderr sbx --verbose --network restricted -- true
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"Not enforced: reuse: a restricted network needs a fresh container per command"* ]]
+  [[ $stderr == *"(podman, removed at exit)"* ]]
   [ -z "$(ours)" ]
 }
 
