@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "sandbox/network.h"
+#include "sandbox/changes.h"
 #include "sandbox/seccomp.h"
 #include "sandbox/supervise.h"
 
@@ -56,7 +57,13 @@ std::vector<std::string> bwrap_argv(const SandboxSpec& spec, const BwrapOptions&
   // top-level directory, so writes land in memory and vanish at exit.
   add(a, {"--ro-bind", "/", "/"});
   if (spec.root == RootFs::WritableDiscarded && o.overlay) {
-    for (const std::string& dir : o.root_dirs) add(a, {"--overlay-src", dir, "--tmp-overlay", dir});
+    for (const std::string& dir : o.root_dirs) {
+      if (std::find(o.kept_dirs.begin(), o.kept_dirs.end(), dir) != o.kept_dirs.end())
+        add(a, {"--overlay-src", dir, "--overlay", spec.changes_dir + "/upper" + dir,
+                spec.changes_dir + "/work" + dir, dir});
+      else
+        add(a, {"--overlay-src", dir, "--tmp-overlay", dir});
+    }
   }
   for (const Mount& m : spec.mounts) {
     switch (m.kind) {
@@ -131,9 +138,20 @@ bool BwrapRunner::prepare(SandboxSpec& spec, Report& report) {
   if (spec.root == RootFs::WritableDiscarded) {
     if (probe_.overlay) {
       options_.root_dirs = overlayable_root_dirs();
-      report.enforced.push_back("root filesystem writable, changes discarded (tmpfs overlay)");
+      if (!spec.changes_dir.empty()) {
+        KeptChanges k;
+        if (!prepare_kept_changes(spec.changes_dir, options_.root_dirs, k, report.error)) return false;
+        options_.kept_dirs = k.kept;
+        report.enforced.push_back("root filesystem writable, changes kept in " + spec.changes_dir + "/upper");
+        for (const std::string& d : k.discarded)
+          report.not_enforced.push_back("keeping changes under " + d + ": it holds " + spec.changes_dir +
+                                        " itself, so they are discarded there");
+      } else {
+        report.enforced.push_back("root filesystem writable, changes discarded (tmpfs overlay)");
+      }
     } else {
       spec.root = RootFs::ReadOnly;
+      spec.changes_dir.clear();
       report.not_enforced.push_back("writable root with changes discarded: bubblewrap " +
                                     probe_.version +
                                     " has no --overlay, so the root is read-only instead");

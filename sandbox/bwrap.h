@@ -26,6 +26,7 @@ struct BwrapOptions {
   std::string bwrap_path = "/usr/bin/bwrap";
   bool overlay = false;                 // this bwrap has --overlay-src/--tmp-overlay
   std::vector<std::string> root_dirs;   // top-level host dirs to overlay (writable root)
+  std::vector<std::string> kept_dirs;   // of those, the ones whose changes go to spec.changes_dir
   BwrapFds fds;
   bool proxy = false;                   // restricted: vg-init bridges to vg-proxy
   std::vector<int> forward_ports;       // allow_localhost_ports, bridged too

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -164,7 +165,8 @@ std::vector<std::string> dirs_with_submounts(const std::vector<std::string>& dir
   return out;
 }
 
-MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& overlay_dirs) {
+MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& overlay_dirs,
+                      const std::vector<std::string>& kept) {
   MountPlan p;
   p.cwd = spec.cwd;
   const std::string R = kNew, H = kOld;
@@ -177,8 +179,15 @@ MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& o
     for (const std::string& dir : overlay_dirs) {
       if (!overlay_safe(dir)) continue;
       std::string upper = "/overlay/upper" + dir, work = "/overlay/work" + dir;
-      add(p, {MountStep::MakeDir, upper, "", "", "", 0, 0755, false, "create an overlay layer"});
-      add(p, {MountStep::MakeDir, work, "", "", "", 0, 0755, false, "create an overlay layer"});
+      if (std::find(kept.begin(), kept.end(), dir) != kept.end()) {
+        // keep_changes: the layer is on the host's disk (made by the runner), reached
+        // through the host's root.
+        upper = H + spec.changes_dir + "/upper" + dir;
+        work = H + spec.changes_dir + "/work" + dir;
+      } else {
+        add(p, {MountStep::MakeDir, upper, "", "", "", 0, 0755, false, "create an overlay layer"});
+        add(p, {MountStep::MakeDir, work, "", "", "", 0, 0755, false, "create an overlay layer"});
+      }
       add(p, {MountStep::Mount, "", R + dir, "overlay",
               "lowerdir=" + H + dir + ",upperdir=" + upper + ",workdir=" + work + ",userxattr",
               MS_NOSUID | MS_NODEV, 0, false, "mount the writable overlay on " + dir});

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "sandbox/bwrap.h"
+#include "sandbox/changes.h"
 #include "sandbox/probe.h"
 #include "sandbox/seccomp.h"
 
@@ -109,6 +110,7 @@ bool NamespaceRunner::prepare(SandboxSpec& spec, Report& report) {
     // Only our own id is mapped inside: overlayfs cannot copy up the root-owned
     // directories above any path, so a write would fail anyway. Say so; read-only.
     spec.root = RootFs::ReadOnly;
+    spec.changes_dir.clear();
     report.not_enforced.push_back(
         "writable root with changes discarded: as a non-root user the host's system files belong to "
         "ids not mapped in the sandbox, so overlayfs cannot copy them up; the root is read-only instead");
@@ -119,7 +121,18 @@ bool NamespaceRunner::prepare(SandboxSpec& spec, Report& report) {
     std::erase_if(overlay_dirs, [&](const std::string& d) {
       return std::find(locked.begin(), locked.end(), d) != locked.end();
     });
-    report.enforced.push_back("root filesystem writable, changes discarded (overlayfs on a private tmpfs)");
+    if (!spec.changes_dir.empty()) {
+      KeptChanges k;
+      if (!prepare_kept_changes(spec.changes_dir, overlay_dirs, k, report.error)) return false;
+      kept_dirs_ = k.kept;
+      report.enforced.push_back("root filesystem writable, changes kept in " + spec.changes_dir +
+                                "/upper (overlayfs)");
+      for (const std::string& d : k.discarded)
+        report.not_enforced.push_back("keeping changes under " + d + ": it holds " + spec.changes_dir +
+                                      " itself, so they are discarded there");
+    } else {
+      report.enforced.push_back("root filesystem writable, changes discarded (overlayfs on a private tmpfs)");
+    }
     for (const std::string& d : locked)
       report.not_enforced.push_back("writable " + d + ": it has mounts below it, which overlayfs cannot "
                                     "take in a user namespace, so it stays read-only");
@@ -150,7 +163,7 @@ bool NamespaceRunner::prepare(SandboxSpec& spec, Report& report) {
   if (!by_cgroup("memory")) rlimits_ = plan_rlimits(spec.limits, report.enforced, report.not_enforced);
   plan_rlimit_floor(spec.limits, by_cgroup("pids"), rlimits_, report.enforced);
 
-  plan_ = ns::plan_mounts(spec, overlay_dirs);
+  plan_ = ns::plan_mounts(spec, overlay_dirs, kept_dirs_);
   init_argv_ = init_argv(spec);
   if (proxy_.running()) {
     // vg-init keeps the descriptor's number: the child inherits it as it is.

@@ -28,6 +28,7 @@ class NamespaceRunner : public Runner {
 
  private:
   ns::MountPlan plan_;
+  std::vector<std::string> kept_dirs_;  // keep_changes: overlay dirs with an on-disk upper layer
   CgroupLimits cgroups_;
   RlimitPlan rlimits_;
   std::vector<sock_filter> seccomp_;

@@ -52,7 +52,9 @@ struct MountPlan {
 // Translate the spec's filesystem view (root, overlays, spec.mounts in order) into steps.
 // `overlay_dirs`: the top-level directories that get a tmpfs-backed overlay when the
 // root is "writable, changes discarded" (empty: read-only root). Pure: tests call it.
-MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& overlay_dirs);
+// `kept`: overlay dirs whose upper layer lives on disk under spec.changes_dir (keep_changes).
+MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& overlay_dirs,
+                      const std::vector<std::string>& kept = {});
 
 // Of `dirs`, those with another mount below them: overlayfs cannot use them as a lower
 // layer inside a user namespace (their submounts are locked), so they stay read-only.

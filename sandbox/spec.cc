@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 
 #include "sandbox/caches.h"
 #include "sandbox/env.h"
@@ -16,6 +17,18 @@
 extern char** environ;
 
 namespace vg::sandbox {
+
+namespace {
+// "20261201-203512-4242": sortable, unique per run.
+std::string changes_id() {
+  char buf[32];
+  time_t now = time(nullptr);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return std::string(buf) + "-" + std::to_string(getpid());
+}
+}  // namespace
 
 std::string_view to_string(MountKind k) {
   switch (k) {
@@ -158,6 +171,8 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
     if (e.rfind("SSH_AUTH_SOCK=", 0) == 0 && e.size() > 14) fs.extra_hidden.push_back(e.substr(14));
   spec.root = profile.root;
   spec.mounts = filesystem_view(fs);
+  if (config.keep_changes && spec.root == RootFs::WritableDiscarded && !host.state_dir.empty())
+    spec.changes_dir = host.state_dir + "/changes/" + changes_id();
 
   spec.network_requested = requested_network(req.network, config.network_mode, spec.level);
   spec.network = effective_network(spec.network_requested);

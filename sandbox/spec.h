@@ -55,6 +55,9 @@ struct SandboxSpec {
   std::string workspace;
   std::vector<std::string> env;    // NAME=VALUE, already filtered
   RootFs root = RootFs::ReadOnly;
+  // keep_changes: the writable root's upper layers go to <changes_dir>/upper/<dir> (with
+  // <changes_dir>/work) instead of a tmpfs, for later review. Empty: discarded.
+  std::string changes_dir;
   std::vector<Mount> mounts;       // applied in order, after the root
   SecurityLevel level = SecurityLevel::Balanced;
   NetworkMode network = NetworkMode::None;      // what the runner must build

@@ -48,6 +48,33 @@ nsx() { "$VG" sandbox run --runtime namespace "$@"; }
   [ ! -e /usr/vg-ns-overlay-probe ]
 }
 
+@test "keep_changes: what the command wrote outside the workspace is kept under VG_HOME/changes, not on the host" {
+  printf '[sandbox]\nruntime = namespace\nkeep_changes = true\n' >"$ROOT/keep.ini"
+  if [[ $(id -u) != 0 ]]; then
+    # No writable root for an ordinary user (see above): nothing to keep, and it says so.
+    run --separate-stderr "$VG" --config "$ROOT/keep.ini" sandbox run --verbose --security-level balanced -- true
+    [ "$status" -eq 0 ]
+    [[ $stderr != *"changes kept"* ]]
+    [ ! -d "$VG_HOME/changes" ] || [ -z "$(ls "$VG_HOME/changes")" ]
+    return
+  fi
+  run --separate-stderr "$VG" --config "$ROOT/keep.ini" sandbox run --verbose --security-level balanced -- \
+    sh -c "echo kept > /usr/vg-ns-kept-$$ && echo ws > workspace-file"
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"changes kept in $VG_HOME/changes/"* ]]
+  [ ! -e /usr/vg-ns-kept-$$ ]
+  kept=$(ls "$VG_HOME"/changes/*/upper/usr/vg-ns-kept-$$)
+  [ "$(cat "$kept")" = kept ]
+  [ "$(stat -c %a "$(dirname "$(dirname "$(dirname "$kept")")")")" = 700 ]
+  # The workspace is a bind, not part of the overlay: written straight to the host.
+  [ "$(cat "$WS/workspace-file")" = ws ]
+  # Without keep_changes nothing is kept.
+  rm -rf "$VG_HOME/changes"
+  run --separate-stderr nsx --security-level balanced -- touch /usr/vg-ns-kept-$$
+  [ "$status" -eq 0 ]
+  [ ! -e "$VG_HOME/changes" ]
+}
+
 @test "the invoking user maps to itself; no other id is mapped; setgroups is denied" {
   run --separate-stderr nsx -- sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/setgroups'
   [ "$status" -eq 0 ]

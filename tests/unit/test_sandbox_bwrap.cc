@@ -210,3 +210,18 @@ Test(notice, details_list_both_kinds) {
   cr_assert(d.find("Enforced: memory 1 GiB (cgroup v1)\n") != std::string::npos);
   cr_assert(d.find("Not enforced: cpu 1.0: no cgroup\n") != std::string::npos);
 }
+
+Test(bwrap_argv, keep_changes_overlays_onto_the_changes_dir) {
+  SandboxSpec s = base_spec();
+  s.root = RootFs::WritableDiscarded;
+  s.changes_dir = "/s/changes/1";
+  BwrapOptions o;
+  o.overlay = true;
+  o.root_dirs = {"/usr", "/s"};
+  o.kept_dirs = {"/usr"};
+  Argv a = bwrap_argv(s, o);
+  cr_expect_lt(find_seq(a, {"--overlay-src", "/usr", "--overlay", "/s/changes/1/upper/usr",
+                            "/s/changes/1/work/usr", "/usr"}),
+               a.size());
+  cr_expect_lt(find_seq(a, {"--overlay-src", "/s", "--tmp-overlay", "/s"}), a.size());
+}

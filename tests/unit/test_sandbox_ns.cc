@@ -3,9 +3,14 @@
 // order) and the vg-init command line.
 #include <criterion/criterion.h>
 
+#include <sys/stat.h>
+#include <stdlib.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "sandbox/changes.h"
 #include "sandbox/ns_runner.h"
 #include "sandbox/ns_setup.h"
 
@@ -105,4 +110,36 @@ Test(ns_plan, dirs_with_submounts_are_found) {
   // /dev/pts (and /dev/shm) are mounts below /dev on any Linux host with a devpts.
   std::vector<std::string> locked = ns::dirs_with_submounts({"/dev", "/nonexistent-vg-dir"});
   cr_expect(locked == std::vector<std::string>{"/dev"});
+}
+
+Test(ns_plan, keep_changes_puts_kept_upper_layers_on_the_host_disk) {
+  SandboxSpec s = sample();
+  s.root = RootFs::WritableDiscarded;
+  s.changes_dir = "/home/u/.vectra-guard/changes/1";
+  ns::MountPlan p = ns::plan_mounts(s, {"/usr", "/home"}, {"/usr"});
+  long usr = find(p, MountStep::Mount, "/newroot/usr");
+  cr_assert(usr >= 0);
+  cr_expect_eq(p.steps[usr].d,
+               "lowerdir=/oldroot/usr,upperdir=/oldroot/home/u/.vectra-guard/changes/1/upper/usr,"
+               "workdir=/oldroot/home/u/.vectra-guard/changes/1/work/usr,userxattr");
+  cr_expect_eq(find(p, MountStep::MakeDir, "/overlay/upper/usr"), -1, "the kept layer is made by the runner");
+  long home = find(p, MountStep::Mount, "/newroot/home");
+  cr_assert(home >= 0);
+  cr_expect_eq(p.steps[home].d, "lowerdir=/oldroot/home,upperdir=/overlay/upper/home,workdir=/overlay/work/home,userxattr");
+}
+
+Test(kept_changes, layers_made_and_the_dir_holding_them_discarded) {
+  char tmpl[] = "/var/tmp/vg-kept-test.XXXXXX";
+  std::string top = mkdtemp(tmpl);
+  std::string changes = top + "/state/changes/1";
+  KeptChanges k;
+  std::string error;
+  cr_assert(prepare_kept_changes(changes, {"/usr", top}, k, error), "%s", error.c_str());
+  cr_expect(k.kept.size() == 1 && k.kept[0] == "/usr");
+  cr_expect(k.discarded.size() == 1 && k.discarded[0] == top);
+  struct stat st;
+  cr_expect(stat((changes + "/upper/usr").c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+  cr_expect(stat((changes + "/work/usr").c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+  cr_expect(stat(changes.c_str(), &st) == 0 && (st.st_mode & 0777) == 0700);
+  std::filesystem::remove_all(top);
 }
