@@ -279,7 +279,7 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   run --separate-stderr sbx --verbose --network restricted -- true
   [ "$status" -eq 0 ]
   [[ $stderr == *"Not enforced: reuse: a restricted network needs a fresh container per command"* ]]
-  [[ $stderr == *"(podman, removed at exit)"* ]]
+  [[ $stderr == *"container from image $IMAGE (podman"*"removed at exit)"* ]]
   [ -z "$(ours)" ]
 }
 
