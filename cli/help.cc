@@ -29,6 +29,7 @@ constexpr HelpText kHelp[] = {
      "  sandbox    run a command or an interactive shell in the sandbox\n"
      "  logs       list and show the audit log of evaluated commands\n"
      "  metrics    totals of what ran where, from the audit log\n"
+     "  audit      npm audit or pip-audit of a project, in the sandbox, by severity\n"
      "  trust      remember commands that may run on the host without asking\n"
      "  hook       the entry point of the shell hooks and agent adapters\n"
      "  agent      run an AI agent with every command it spawns guarded\n"
@@ -167,6 +168,21 @@ constexpr HelpText kHelp[] = {
      "  reset        count from now on ($VG_HOME/metrics.json holds the time)\n"
      "  --json       JSON instead of text\n"
      "  -h, --help   this text\n"},
+
+    {"audit",
+     "usage: vectra-guard audit npm [--path DIR] [--json]\n"
+     "       vectra-guard audit python [--path DIR] [--no-install] [--json]\n"
+     "\n"
+     "Runs the package manager's own audit of the project in DIR (default: .) inside the\n"
+     "sandbox with the restricted network: npm audit --json (needs package-lock.json), or\n"
+     "pip-audit -f json on requirements.txt, else pyproject.toml. Prints the findings by\n"
+     "severity (pip-audit reports none: 'unknown'). Exit 0: none; 2: findings; 1: error.\n"
+     "\n"
+     "  --path DIR     the project directory\n"
+     "  --no-install   never install pip-audit; without it, a missing pip-audit is installed\n"
+     "                 into ~/.cache/vectra-guard/tools, never into your environment\n"
+     "  --json         JSON instead of text\n"
+     "  -h, --help     this text\n"},
 
     {"trust",
      "usage: vectra-guard trust add 'COMMAND' [--note TEXT] [--duration 30m|12h|7d]\n"

@@ -21,6 +21,7 @@ constexpr Entry kCommands[] = {
     {"sandbox", cmd_sandbox},
     {"logs", cmd_logs},
     {"metrics", cmd_metrics},
+    {"audit", cmd_audit},
     {"trust", cmd_trust},
     {"hook", cmd_hook},
     {"agent", cmd_agent},

@@ -49,7 +49,7 @@ _vectra_guard() {
     return
   fi
 
-  local commands='explain validate exec sandbox logs metrics trust hook agent init help version'
+  local commands='explain validate exec sandbox logs metrics audit trust hook agent init help version'
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then
       words='--config --help --version'
@@ -79,6 +79,12 @@ _vectra_guard() {
         shell) words=$sandbox_opts ;;
         doctor) words='--json' ;;
         deps) words='install --dry-run --podman --docker' ;;
+      esac
+      ;;
+    audit)
+      case $sub in
+        '') words='npm python' ;;
+        *) words='--path --no-install --json' ;;
       esac
       ;;
     metrics)

@@ -86,6 +86,13 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n '__fish_seen_subcommand_from deps' -l podman -d 'Also podman'
         complete -c $c -n '__fish_seen_subcommand_from deps' -l docker -d 'Also docker'
 
+        # audit
+        complete -c $c -n '__vectra_guard_at' -a audit -d 'Audit npm or Python packages in the sandbox'
+        complete -c $c -n '__vectra_guard_at audit' -a npm -d 'npm audit of package-lock.json'
+        complete -c $c -n '__vectra_guard_at audit' -a python -d 'pip-audit of requirements.txt or pyproject.toml'
+        complete -c $c -n '__fish_seen_subcommand_from audit' -l path -r -d 'The project directory'
+        complete -c $c -n '__fish_seen_subcommand_from audit' -l no-install -d 'Never install pip-audit'
+        complete -c $c -n '__fish_seen_subcommand_from audit' -l json -d 'JSON instead of text'
         # metrics
         complete -c $c -n '__vectra_guard_at metrics' -a show -d 'The totals'
         complete -c $c -n '__vectra_guard_at metrics' -a reset -d 'Count from now on'
@@ -138,6 +145,6 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $n -l list -d 'The presets'
 
         # help
-        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox logs metrics trust hook agent init'
+        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox logs metrics audit trust hook agent init'
     end
 end
