@@ -12,6 +12,7 @@
 
 #include "sandbox/network.h"
 #include "sandbox/changes.h"
+#include "sandbox/child_status.h"
 #include "sandbox/seccomp.h"
 #include "sandbox/supervise.h"
 
@@ -97,15 +98,8 @@ std::vector<std::string> bwrap_argv(const SandboxSpec& spec, const BwrapOptions&
 }
 
 std::string find_init_binary(Report& report) {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    self[n] = 0;
-    std::string dir(self);
-    dir.erase(dir.rfind('/'));
-    for (std::string candidate : {dir + "/vg-init", dir + "/../libexec/vectra-guard/vg-init"})
-      if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
+  std::string path = helper_binary("vg-init");
+  if (!path.empty()) return path;
   report.error = "the sandbox helper vg-init is missing next to vectra-guard; reinstall vectra-guard";
   return "";
 }

@@ -1,12 +1,44 @@
 // Small pieces every runner shares around starting a process and waiting for it.
 #pragma once
 
+#include <limits.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
 
 namespace vg::sandbox {
+
+// The terminal and job-control signals a runner passes on to the sandbox.
+inline constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
+
+// Block the forwarded signals and SIGCHLD (saving the old mask in `old_mask`) and return
+// a non-blocking signalfd that delivers them, or -1.
+inline int forwarded_signals_fd(sigset_t* old_mask) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : kForwarded) sigaddset(&set, s);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, old_mask);
+  return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+// A helper program installed next to vectra-guard (bin/NAME, or libexec/vectra-guard/NAME
+// beside bin/), or "" when there is none.
+inline std::string helper_binary(const std::string& name) {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "";
+  self[n] = 0;
+  std::string dir(self);
+  dir.erase(dir.rfind('/'));
+  for (std::string candidate : {dir + "/" + name, dir + "/../libexec/vectra-guard/" + name})
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  return "";
+}
 
 // argv/envp for exec: pointers into `v`, NULL-terminated; `v` must outlive them.
 inline std::vector<char*> c_strings(const std::vector<std::string>& v) {

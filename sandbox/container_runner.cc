@@ -36,7 +36,6 @@ namespace vg::sandbox {
 
 namespace {
 
-constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
 // How long past the command's own timeout (enforced by vg-init inside) we wait before
 // removing the container from outside: covers an engine that hangs.
 constexpr int kTimeoutGraceSeconds = 10;
@@ -191,12 +190,8 @@ ClientResult run_client(const std::vector<std::string>& argv, bool tty, int time
                         const std::string& engine_path, const std::string& name, int pass_fd, std::string& error,
                         bool signal_container = false) {
   ClientResult r;
-  sigset_t set, old_mask;
-  sigemptyset(&set);
-  for (int s : kForwarded) sigaddset(&set, s);
-  sigaddset(&set, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &set, &old_mask);
-  int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  sigset_t old_mask;
+  int sfd = forwarded_signals_fd(&old_mask);
   std::vector<char*> args = c_strings(argv);
   const pid_t parent = getpid();
   pid_t pid = sfd < 0 ? -1 : fork();

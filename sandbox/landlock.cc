@@ -59,7 +59,6 @@ struct NetPortAttr {
 };
 constexpr int kRuleNetPort = 2;
 
-constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
 
 bool under(const std::string& path, const std::string& dir) {
   if (dir == "/") return path.size() > 1 && path[0] == '/';
@@ -367,12 +366,8 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
   std::vector<sock_filter> program(seccomp_.size() / sizeof(sock_filter));
   std::memcpy(program.data(), seccomp_.data(), seccomp_.size());
 
-  sigset_t set, old_mask;
-  sigemptyset(&set);
-  for (int s : kForwarded) sigaddset(&set, s);
-  sigaddset(&set, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &set, &old_mask);
-  int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  sigset_t old_mask;
+  int sfd = forwarded_signals_fd(&old_mask);
   int err[2];
   if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0) {
     report.error = std::string("cannot start the sandbox (") + strerror(errno) + ")";

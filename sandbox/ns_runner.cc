@@ -26,7 +26,6 @@ namespace vg::sandbox {
 
 namespace {
 
-constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
 
 // Everything the child reads, prepared by the parent.
 struct ChildContext {
@@ -185,12 +184,8 @@ int NamespaceRunner::run(const SandboxSpec& spec, Report& report) {
   if (pipe2(err, O_CLOEXEC) != 0) return sys_error("pipe");
   std::vector<char*> argv = c_strings(init_argv_), envp = c_strings(spec.env);
 
-  sigset_t set, old_mask;
-  sigemptyset(&set);
-  for (int s : kForwarded) sigaddset(&set, s);
-  sigaddset(&set, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &set, &old_mask);
-  int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  sigset_t old_mask;
+  int sfd = forwarded_signals_fd(&old_mask);
 
   const bool new_net = spec.network != NetworkMode::Full;
   ChildContext ctx{&plan_,  &rlimits_, &seccomp_, argv.data(), envp.data(), &old_mask, sync[0], sync[1],

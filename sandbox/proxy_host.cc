@@ -20,15 +20,8 @@ extern char** environ;
 namespace vg::sandbox {
 
 std::string find_proxy_binary(std::string& error) {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    self[n] = 0;
-    std::string dir(self);
-    dir.erase(dir.rfind('/'));
-    for (std::string candidate : {dir + "/vg-proxy", dir + "/../libexec/vectra-guard/vg-proxy"})
-      if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
+  std::string path = helper_binary("vg-proxy");
+  if (!path.empty()) return path;
   error = "the network proxy vg-proxy is missing next to vectra-guard; reinstall vectra-guard, "
           "or pass --network none";
   return "";

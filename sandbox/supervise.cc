@@ -18,7 +18,6 @@ namespace vg::sandbox {
 
 namespace {
 
-constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
 
 void child_fail(const char* what) {
   const char* msg = "vectra-guard: cannot start the sandbox: ";
@@ -70,12 +69,8 @@ LaunchResult launch_and_wait(const Launch& l, std::string& error) {
   LaunchResult result;
   std::vector<char*> argv = c_strings(l.argv), envp = c_strings(l.env);
 
-  sigset_t set, old_mask;
-  sigemptyset(&set);
-  for (int s : kForwarded) sigaddset(&set, s);
-  sigaddset(&set, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &set, &old_mask);
-  int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  sigset_t old_mask;
+  int sfd = forwarded_signals_fd(&old_mask);
 
   // vfork semantics on a stack of its own: no copy of our page tables (the CLI is a
   // big process), and we resume only once the child has exec'd or failed.
