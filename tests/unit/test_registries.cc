@@ -14,28 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/scratch_dir.h"
 #include "sandbox/registries.h"
 
 using namespace vg::sandbox;
 
 namespace {
 
-std::string scratch() {
-  char tmpl[] = "/tmp/vg-reg-test.XXXXXX";
-  char* d = mkdtemp(tmpl);
-  cr_assert_not_null(d);
-  char buf[PATH_MAX];
-  cr_assert_not_null(realpath(d, buf));
-  return buf;
-}
-
-void mkdirs(const std::string& p) {
-  for (size_t i = 1; i <= p.size(); ++i)
-    if (i == p.size() || p[i] == '/') mkdir(p.substr(0, i).c_str(), 0755);
-}
 
 void write(const std::string& path, const std::string& text, mode_t mode = 0644) {
-  mkdirs(path.substr(0, path.rfind('/')));
+  make_dirs(path.substr(0, path.rfind('/')));
   std::ofstream o(path);
   o << text;
   o.close();
@@ -56,14 +44,14 @@ void set_mtime(const std::string& path, time_t t) {
 }
 
 struct World {
-  std::string root = scratch();
+  std::string root = scratch_dir("reg");
   std::string home = root + "/home";
   std::string ws = root + "/home/proj/sub";
   std::string bin = root + "/bin";  // the only PATH entry: no real tool is found
   RegistryInputs in;
   World() {
-    mkdirs(ws);
-    mkdirs(bin);
+    make_dirs(ws);
+    make_dirs(bin);
     in.home = home;
     in.cwd = ws;
     in.state_dir = root + "/state";

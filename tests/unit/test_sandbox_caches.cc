@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/scratch_dir.h"
 #include "sandbox/caches.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/spec.h"
@@ -21,19 +22,6 @@ using namespace vg::sandbox;
 
 namespace {
 
-std::string scratch() {
-  char tmpl[] = "/tmp/vg-cache-test.XXXXXX";
-  char* d = mkdtemp(tmpl);
-  cr_assert_not_null(d);
-  char buf[PATH_MAX];
-  cr_assert_not_null(realpath(d, buf));
-  return buf;
-}
-
-void mkdirs(const std::string& p) {
-  for (size_t i = 1; i <= p.size(); ++i)
-    if (i == p.size() || p[i] == '/') mkdir(p.substr(0, i).c_str(), 0755);
-}
 
 void touch(const std::string& p) { close(open(p.c_str(), O_CREAT | O_WRONLY, 0644)); }
 
@@ -197,12 +185,12 @@ Test(safety, refuses_root_system_home_and_state) {
 }
 
 Test(select, only_existing_directories_canonical) {
-  std::string root = scratch();
+  std::string root = scratch_dir("cache");
   std::string home = root + "/home";
-  mkdirs(home + "/.npm");
-  mkdirs(home + "/.cache/pip");
-  mkdirs(root + "/real-m2-repo");
-  mkdirs(home + "/.m2");
+  make_dirs(home + "/.npm");
+  make_dirs(home + "/.cache/pip");
+  make_dirs(root + "/real-m2-repo");
+  make_dirs(home + "/.m2");
   cr_assert_eq(symlink((root + "/real-m2-repo").c_str(), (home + "/.m2/repository").c_str()), 0);
   touch(home + "/.cargo");  // a file, not a directory: not a cache
   Config cfg;
@@ -215,8 +203,8 @@ Test(select, only_existing_directories_canonical) {
 }
 
 Test(select, off_and_paranoid_mount_nothing) {
-  std::string root = scratch();
-  mkdirs(root + "/home/.npm");
+  std::string root = scratch_dir("cache");
+  make_dirs(root + "/home/.npm");
   Config cfg;
   cfg.cache_dirs.push_back({root + "/home/.npm", root + "/home/.npm", true});
   cr_assert(select_caches(cfg, SecurityLevel::Paranoid, {}, {root + "/home"}, "").empty());
@@ -227,12 +215,12 @@ Test(select, off_and_paranoid_mount_nothing) {
 }
 
 Test(select, cache_dirs_entries_and_unsafe_ones_dropped) {
-  std::string root = scratch();
+  std::string root = scratch_dir("cache");
   std::string home = root + "/home";
-  mkdirs(home);
-  mkdirs(root + "/shared");
-  mkdirs(root + "/plain");
-  mkdirs(root + "/other");
+  make_dirs(home);
+  make_dirs(root + "/shared");
+  make_dirs(root + "/plain");
+  make_dirs(root + "/other");
   Config cfg;
   cfg.cache_dirs.push_back({root + "/shared", "/tmp/cache", true});
   cfg.cache_dirs.push_back({root + "/plain", root + "/plain", true});
@@ -254,15 +242,15 @@ Test(select, cache_dirs_entries_and_unsafe_ones_dropped) {
 namespace {
 
 struct Fixture {
-  std::string root = scratch();
+  std::string root = scratch_dir("cache");
   std::string home = root + "/home";
   std::string ws = home + "/proj";
   HostView host;
   Request req;
   Config cfg;
   Fixture() {
-    mkdirs(ws);
-    mkdirs(root + "/state");
+    make_dirs(ws);
+    make_dirs(root + "/state");
     host.homes = {home};
     host.state_dir = root + "/state";
     host.environ = {"HOME=" + home, "PATH=/usr/bin"};
@@ -282,8 +270,8 @@ struct Fixture {
 
 Test(spec_caches, mounted_read_write_and_listed) {
   Fixture f;
-  mkdirs(f.home + "/.npm");
-  mkdirs(f.home + "/.cargo/registry");
+  make_dirs(f.home + "/.npm");
+  make_dirs(f.home + "/.cargo/registry");
   SandboxSpec s = f.build();
   const Mount* npm = find_mount(s, MountKind::RwBind, f.home + "/.npm");
   cr_assert_not_null(npm);
@@ -297,13 +285,13 @@ Test(spec_caches, mounted_read_write_and_listed) {
 
 Test(spec_caches, credentials_next_to_caches_hidden_after_the_cache_mounts) {
   Fixture f;
-  mkdirs(f.home + "/.gem");
+  make_dirs(f.home + "/.gem");
   touch(f.home + "/.gem/credentials");  // inside a mounted cache
-  mkdirs(f.home + "/.m2/repository");
+  make_dirs(f.home + "/.m2/repository");
   touch(f.home + "/.m2/settings.xml");
-  mkdirs(f.home + "/.gradle/caches");
+  make_dirs(f.home + "/.gradle/caches");
   touch(f.home + "/.gradle/gradle.properties");
-  mkdirs(f.root + "/cargo/registry");
+  make_dirs(f.root + "/cargo/registry");
   touch(f.root + "/cargo/credentials.toml");
   touch(f.home + "/.yarnrc.yml");
   f.host.environ.push_back("CARGO_HOME=" + f.root + "/cargo");
@@ -325,7 +313,7 @@ Test(spec_caches, credentials_next_to_caches_hidden_after_the_cache_mounts) {
 
 Test(spec_caches, secrets_hidden_even_with_caches_off) {
   Fixture f;
-  mkdirs(f.home + "/.m2/repository");
+  make_dirs(f.home + "/.m2/repository");
   touch(f.home + "/.m2/settings.xml");
   f.cfg.enable_cache = false;
   SandboxSpec s = f.build();
@@ -336,7 +324,7 @@ Test(spec_caches, secrets_hidden_even_with_caches_off) {
 
 Test(spec_caches, paranoid_level_mounts_none) {
   Fixture f;
-  mkdirs(f.home + "/.npm");
+  make_dirs(f.home + "/.npm");
   f.req.level = SecurityLevel::Paranoid;
   SandboxSpec s = f.build();
   cr_assert(s.caches.empty());
@@ -345,7 +333,7 @@ Test(spec_caches, paranoid_level_mounts_none) {
 
 Test(spec_caches, host_container_entry_binds_at_container_path) {
   Fixture f;
-  mkdirs(f.root + "/shared");
+  make_dirs(f.root + "/shared");
   f.cfg.cache_dirs.push_back({f.root + "/shared", "/tmp/shared-cache", true});
   SandboxSpec s = f.build();
   const Mount* m = find_mount(s, MountKind::RwBind, "/tmp/shared-cache");
@@ -358,7 +346,7 @@ Test(spec_caches, host_container_entry_binds_at_container_path) {
 
 Test(spec_caches, container_target_that_cannot_be_made_is_an_error) {
   Fixture f;
-  mkdirs(f.root + "/shared");
+  make_dirs(f.root + "/shared");
   f.cfg.cache_dirs.push_back({f.root + "/shared", "/vg-no-such-dir/cache", true});
   SandboxSpec s;
   std::string err;
@@ -368,7 +356,7 @@ Test(spec_caches, container_target_that_cannot_be_made_is_an_error) {
 
 Test(spec_caches, override_variable_passed_inside) {
   Fixture f;
-  mkdirs(f.root + "/pipcache");
+  make_dirs(f.root + "/pipcache");
   f.host.environ.push_back("PIP_CACHE_DIR=" + f.root + "/pipcache");
   SandboxSpec s = f.build();
   cr_assert(has(s.env, "PIP_CACHE_DIR=" + f.root + "/pipcache"));

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/scratch_dir.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/mounts.h"
 #include "sandbox/network.h"
@@ -24,20 +25,6 @@ namespace {
 
 constexpr std::uint64_t kMiB = 1024ull * 1024;
 
-std::string scratch() {
-  char tmpl[] = "/tmp/vg-spec-test.XXXXXX";
-  char* d = mkdtemp(tmpl);
-  cr_assert_not_null(d);
-  char buf[4096];
-  cr_assert_not_null(realpath(d, buf));
-  return buf;
-}
-
-void mkdirs(const std::string& p) {
-  std::string cur;
-  for (size_t i = 1; i <= p.size(); ++i)
-    if (i == p.size() || p[i] == '/') mkdir(p.substr(0, i).c_str(), 0755);
-}
 
 void touch(const std::string& p) { close(open(p.c_str(), O_CREAT | O_WRONLY, 0644)); }
 
@@ -54,18 +41,18 @@ size_t index_of(const SandboxSpec& s, MountKind k, const std::string& target) {
 }
 
 struct Fixture {
-  std::string root = scratch();
+  std::string root = scratch_dir("spec");
   std::string home = root + "/home";
   std::string ws = home + "/proj";
   HostView host;
   Request req;
   Config cfg;
   Fixture() {
-    mkdirs(ws + "/.git/hooks");
+    make_dirs(ws + "/.git/hooks");
     touch(ws + "/.git/config");
-    mkdirs(home + "/.ssh");
+    make_dirs(home + "/.ssh");
     touch(home + "/.netrc");
-    mkdirs(root + "/state");
+    make_dirs(root + "/state");
     host.homes = {home};
     host.state_dir = root + "/state";
     host.environ = {"HOME=" + home, "PATH=/usr/bin", "GITHUB_TOKEN=x", "PWD=/elsewhere"};
@@ -213,8 +200,8 @@ Test(spec, git_hooks_and_config_read_only) {
 
 Test(spec, bind_mounts_from_config) {
   Fixture f;
-  mkdirs(f.root + "/cache");
-  mkdirs(f.root + "/data");
+  make_dirs(f.root + "/cache");
+  make_dirs(f.root + "/data");
   f.cfg.bind_mounts = {{f.root + "/cache", "", true}, {f.root + "/data", "/tmp/vg-spec-data", false}};
   SandboxSpec s = f.build();
   const Mount* rw = find_mount(s, MountKind::RwBind, f.root + "/cache");
@@ -226,7 +213,7 @@ Test(spec, bind_mounts_from_config) {
 
 Test(spec, bind_target_that_cannot_be_made_is_an_error) {
   Fixture f;
-  mkdirs(f.root + "/data");
+  make_dirs(f.root + "/data");
   f.cfg.bind_mounts = {{f.root + "/data", "/vg-spec-no-such-dir", false}};
   SandboxSpec s;
   std::string err;
@@ -310,9 +297,9 @@ Test(spec, seccomp_policy_from_config) {
 }
 
 Test(spec, hidden_paths_under_hidden_dirs_collapse) {
-  std::string root = scratch();
-  mkdirs(root + "/home/.config/gcloud");
-  mkdirs(root + "/ws");
+  std::string root = scratch_dir("spec");
+  make_dirs(root + "/home/.config/gcloud");
+  make_dirs(root + "/ws");
   FsInputs in;
   in.workspace = root + "/ws";
   in.homes = {root + "/home"};
