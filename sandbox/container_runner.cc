@@ -246,11 +246,15 @@ ClientResult run_client(const std::vector<std::string>& argv, bool tty, int time
       // On a terminal the keyboard's signals already reached the client.
       if (tty && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
       if (sig != SIGWINCH) r.signalled = true;
-      // `exec` does not pass signals into the container: its keeper (PID 1) does.
-      if (signal_container)
-        capture({engine_path, "kill", "--signal", std::to_string(sig), name}, nullptr);
-      else
-        kill(pid, sig);
+      // The engine signals the container's keeper (PID 1), which passes it on. Not the
+      // client's sig-proxy: rootless podman 4 loses the exit status that way. When the
+      // container is not running (yet, or any more), the client gets it instead.
+      if (signal_container) {
+        if (sig == SIGWINCH) continue;
+        if (capture({engine_path, "kill", "--signal", std::to_string(sig), name}, nullptr) == 0)
+          continue;
+      }
+      kill(pid, sig);
     }
   }
   close(sfd);
@@ -496,8 +500,10 @@ int ContainerRunner::run_once(const SandboxSpec& spec, Report& report) {
     std::ofstream m(marker);
     m << options_.owner_pid << ' ' << options_.owner_start << ' ' << options_.engine_path << '\n';
   }
+  // On a terminal the keyboard's signals reach the client, and podman -t passes them as
+  // keystrokes; otherwise we signal the container ourselves.
   ClientResult r = run_client(argv, options_.stdin_tty, spec.timeout_seconds, options_.engine_path,
-                              options_.name, take_proxy_fd(), report.error);
+                              options_.name, take_proxy_fd(), report.error, !options_.stdin_tty);
   if (options_.proxy) report.network_blocked = proxy_.finish();
   // --rm removed it when it ended normally; after a signal or an engine failure make sure.
   if (r.killed || r.signalled || r.status == 125 || !report.error.empty())
