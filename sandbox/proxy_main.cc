@@ -14,7 +14,7 @@
 // Served: HTTP `CONNECT host:port` (TLS) and plain HTTP with absolute URIs (rewritten to
 // origin form, body streamed). A refusal gets 403 and one line on stderr; an unreachable
 // host 502. Each distinct refusal is also a JSON line on --report-fd for the audit log.
-// One thread per connection, splice(2) between the two sockets; it exits when the
+// One thread per direction of a connection, copying between the two sockets; it exits when the
 // control socket closes (the sandbox ended) or its parent dies.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -34,6 +34,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -71,7 +72,7 @@ void expand_default_aliases() {
 constexpr size_t kMaxHead = 64 * 1024;
 constexpr int kHeadTimeoutMs = 30000;
 constexpr int kConnectTimeoutMs = 15000;
-constexpr int kPipeSize = 1 << 20;
+constexpr size_t kRelayBuffer = 256 * 1024;  // per direction and connection
 
 void put_all(int fd, const std::string& s) {
   size_t off = 0;
@@ -271,37 +272,30 @@ int open_upstream(int client, const std::string& host, int port) {
   return -1;
 }
 
-// One direction: splice(2) from `from` through a pipe into `to` (no copy to user space),
-// blocking, until `from` ends; then pass the half-close on.
+// One direction: read into a buffer and write it out, blocking, until `from` ends; then
+// pass the half-close on. A plain copy: on loopback it measured faster than splice(2)
+// through a pipe (the receiver copies either way; splice adds page bookkeeping).
 void pump(int from, int to) {
-  int p[2];
-  if (pipe2(p, O_CLOEXEC) != 0) {
-    shutdown(from, SHUT_RDWR);
-    shutdown(to, SHUT_RDWR);
-    return;
-  }
-  fcntl(p[1], F_SETPIPE_SZ, kPipeSize);  // best effort: the default is 64 KiB
+  std::unique_ptr<char[]> buffer(new char[kRelayBuffer]);
   bool failed = false;
   for (;;) {
-    ssize_t got = splice(from, nullptr, p[1], nullptr, kPipeSize, SPLICE_F_MOVE | SPLICE_F_MORE);
+    ssize_t got = read(from, buffer.get(), kRelayBuffer);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
       failed = got < 0;
       break;
     }
-    while (got > 0) {
-      ssize_t put = splice(p[0], nullptr, to, nullptr, static_cast<size_t>(got), SPLICE_F_MOVE | SPLICE_F_MORE);
+    for (ssize_t done = 0; done < got;) {
+      ssize_t put = write(to, buffer.get() + done, static_cast<size_t>(got - done));
       if (put < 0 && errno == EINTR) continue;
       if (put <= 0) {
         failed = true;
         break;
       }
-      got -= put;
+      done += put;
     }
     if (failed) break;
   }
-  close(p[0]);
-  close(p[1]);
   if (failed) {
     // A reset on one side ends both: wake the other direction too.
     shutdown(from, SHUT_RDWR);

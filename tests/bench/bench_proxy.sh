@@ -6,6 +6,7 @@
 #     in the sandbox with the host network (same limits, no proxy) and curl in the sandbox
 #     through vg-proxy (curl's own transfer time: start-up not counted). Target: the
 #     proxy within 10 % of the same sandbox's direct download.
+#  3. for scale, the same two sandboxed downloads held to 100 MiB/s by curl.
 # Runs are interleaved and medians taken, so load from other work on the machine falls
 # on every variant alike.
 #   tests/bench/bench_proxy.sh [BUILD_DIR]      (default: build)
@@ -93,4 +94,21 @@ base, proxied = statistics.median(t[names[1]]), statistics.median(t[names[2]])
 slower = (proxied / base - 1) * 100
 print(f"\nthrough the proxy vs direct from the same sandbox: {slower:+.1f} % time "
       f"(target within 10 %: {'met' if slower <= 10 else 'NOT met'})")
+
+# For scale: the same downloads with curl held to 100 MiB/s, about what a fast link to a
+# registry gives. Context only; the target above is about unlimited loopback.
+limited = {k: [a for a in argv] for k, argv in list(ways.items())[1:]}
+for argv in limited.values():
+    argv[argv.index("-w")] = "--limit-rate"
+    argv[argv.index("%{time_total}\n")] = "100M"
+    argv[-1:-1] = ["-w", "%{time_total}\n"]
+tl = {k: [] for k in limited}
+for _ in range(min(n, 3)):
+    for k, argv in limited.items():
+        out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
+        tl[k].append(float(out[-1]))
+print(f"\n| the same, curl --limit-rate 100M (median of {min(n, 3)}) | time [s] | MiB/s |\n|:---|---:|---:|")
+for k, v in tl.items():
+    m = statistics.median(v)
+    print(f"| {k} | {m:.3f} | {100 / m:.0f} |")
 PY
