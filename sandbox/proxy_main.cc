@@ -213,7 +213,7 @@ int connect_to(const std::string& address, int port, std::string& why) {
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // the relay blocks in splice(2)
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // the relay blocks in read and write
   return fd;
 }
 
