@@ -3,8 +3,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,21 +94,41 @@ bool ProxyProcess::start(const NetPolicy& policy, bool on_host_loopback, std::st
                                    "--report-fd", "4", "--proxy-port", std::to_string(port_),
                                    "--parent", std::to_string(getpid()), "--policy", net_policy_to_json(policy)};
   std::vector<char*> argv = c_strings(args);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, serve_fd, 3);
-  posix_spawn_file_actions_adddup2(&fa, report[1], 4);
-  posix_spawn_file_actions_addclosefrom_np(&fa, 5);
-  int rc = posix_spawn(&pid_, path.c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
+  // vg-proxy starts at the first connection, not now: most sandboxed commands never open
+  // one, and loading vg-proxy costs more than the rest of a sandbox's start-up. A forked
+  // copy of us waits for that connection (or the end of the run) and then becomes it.
+  const pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(0);
+    setsid();  // out of the terminal's reach, as vg-proxy itself
+    int serve = fcntl(serve_fd, F_DUPFD, 10), rep = fcntl(report[1], F_DUPFD, 10);
+    int null = open("/dev/null", O_RDWR);
+    if (serve < 0 || rep < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(serve, 3) < 0 ||
+        dup2(rep, 4) < 0)
+      _exit(127);
+    close_range(5, ~0U, 0);
+    pollfd p{3, POLLIN, 0};
+    while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+    }
+    // The run ended without a connection: the listener saw none, or vg-init closed its
+    // end (a SEQPACKET end-of-file reads as POLLIN too, so peek for a real message).
+    char peek;
+    if (!(p.revents & POLLIN) || (!on_host_loopback && recv(3, &peek, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)) _exit(0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execve(path.c_str(), argv.data(), environ);
+    dprintf(2, "vectra-guard: cannot start the network proxy %s (%s).\n", path.c_str(), strerror(errno));
+    _exit(127);
+  }
+  const int fork_errno = errno;
   close(serve_fd);
   close(report[1]);
-  if (rc != 0) {
-    pid_ = -1;
+  if (pid_ < 0) {
     close(report[0]);
-    error = std::string("cannot start the network proxy ") + path + " (" + strerror(rc) + ")";
+    error = std::string("cannot start the network proxy (") + strerror(fork_errno) + ")";
     return false;
   }
   report_fd_ = report[0];
