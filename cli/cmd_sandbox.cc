@@ -133,7 +133,7 @@ std::string interactive_shell() {
   return "/bin/bash";
 }
 
-int cmd_doctor(const Args& args) {
+int cmd_doctor(const Global& g, const Args& args) {
   bool json = false;
   for (const std::string& a : args) {
     if (a == "--json") {
@@ -143,7 +143,11 @@ int cmd_doctor(const Args& args) {
       return kExitError;
     }
   }
-  sandbox::DoctorInputs in = sandbox::gather_doctor_inputs(vg::state_dir());
+  // The engine and image to probe come from the config, --config included.
+  // A broken config is reported (above) but does not stop the checks.
+  std::optional<Config> config = load_cli_config(g.config_file, current_context());
+  if (!config) std::fprintf(stderr, "vectra-guard: doctor goes on with the built-in defaults.\n");
+  sandbox::DoctorInputs in = sandbox::gather_doctor_inputs(vg::state_dir(), config ? &*config : nullptr);
   std::vector<sandbox::DoctorCheck> checks = sandbox::doctor_checks(in);
   std::vector<std::string> runtimes = sandbox::working_runtimes(in);
   std::fputs((json ? sandbox::doctor_json(checks, runtimes) : sandbox::doctor_text(checks, runtimes)).c_str(), stdout);
@@ -222,7 +226,7 @@ int cmd_sandbox(const Global& g, const Args& args) {
     return args.empty() ? kExitError : kExitOk;
   }
   const std::string& sub = args[0];
-  if (sub == "doctor") return cmd_doctor(Args(args.begin() + 1, args.end()));
+  if (sub == "doctor") return cmd_doctor(g, Args(args.begin() + 1, args.end()));
   if (sub == "deps") return cmd_deps(Args(args.begin() + 1, args.end()));
   if (sub != "run" && sub != "shell") {
     print_error("unknown sandbox command '" + sub + "'; use 'sandbox run -- CMD', 'sandbox shell', 'sandbox doctor' or 'sandbox deps install'.");

@@ -163,7 +163,7 @@ bool userns_usable() {
   return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-DoctorInputs gather_doctor_inputs(const std::string& state_dir) {
+DoctorInputs gather_doctor_inputs(const std::string& state_dir, const Config* config) {
   DoctorInputs in;
   in.root = geteuid() == 0;
   in.unprivileged_userns_clone = first_line("/proc/sys/kernel/unprivileged_userns_clone");
@@ -189,12 +189,17 @@ DoctorInputs gather_doctor_inputs(const std::string& state_dir) {
 
   probe_cgroups(in);
   in.overlay_known = slurp("/proc/filesystems").find("\toverlay\n") != std::string::npos;
-  // The container settings from the usual config layers (a broken config: defaults).
+  // The container settings from the config the CLI loaded (--config included), else
+  // from the usual layers (a broken config: defaults).
   ContainerSettings settings;
-  try {
-    char cwd[4096];
-    settings = container_settings(load_config(default_config_paths(getcwd(cwd, sizeof cwd) ? cwd : "/")));
-  } catch (const std::exception&) {
+  if (config) {
+    settings = container_settings(*config);
+  } else {
+    try {
+      char cwd[4096];
+      settings = container_settings(load_config(default_config_paths(getcwd(cwd, sizeof cwd) ? cwd : "/")));
+    } catch (const std::exception&) {
+    }
   }
   const std::string image = settings.image.empty() ? kDefaultContainerImage : settings.image;
   auto probe = [&](Engine engine, std::string& path, DoctorInputs::Engine& out) {

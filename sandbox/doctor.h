@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
+
 namespace vg::sandbox {
 
 struct DoctorInputs {
@@ -59,7 +61,8 @@ struct DoctorInputs {
 bool userns_usable();
 
 // Run the real probes (a few forks, well under 50 ms). state_dir: bwrap's probe cache.
-DoctorInputs gather_doctor_inputs(const std::string& state_dir);
+// config: the one the CLI loaded (image, engine_path); null: the usual config layers.
+DoctorInputs gather_doctor_inputs(const std::string& state_dir, const Config* config = nullptr);
 
 struct DoctorCheck {
   std::string name;    // "userns", "bubblewrap", "landlock", "seccomp", "cgroup", "overlayfs", "docker", "podman"

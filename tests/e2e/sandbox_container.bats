@@ -267,6 +267,14 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   [ "$status" -eq 7 ]
   [ "$(cat "$WS/got.txt")" = got-term ]
   [ "$(ours)" = "$warm" ]
+  # A timeout stops that command and what it started, not the warm container.
+  run --separate-stderr sbx --network none --timeout 2 -- sh -c 'sleep 61 & sleep 62'
+  [ "$status" -eq 124 ]
+  [[ $stderr == *timeout* ]]
+  [ "$(ours)" = "$warm" ]
+  run sbx --network none -- ps -o args
+  [ "$status" -eq 0 ]
+  [[ $output != *"sleep 6"* ]]
   for _ in $(seq 40); do
     [ -z "$(ours)" ] && break
     sleep 0.5
@@ -295,4 +303,8 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   [[ $line == *"cgroupfs"* ]]
   if [[ $(id -u) == 0 ]]; then [[ $line == *rootful* ]]; else [[ $line == *rootless* ]]; fi
   [[ $line == *"test container from $IMAGE starts"* ]]
+  # --config is honoured: the image it names is the one checked.
+  printf '[sandbox]\nimage = localhost/vg-not-here:1\n' >"$ROOT/other.ini"
+  run "$VG" --config "$ROOT/other.ini" sandbox doctor
+  [[ $output == *"image localhost/vg-not-here:1 is not present locally"* ]]
 }
