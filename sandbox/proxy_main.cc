@@ -12,8 +12,9 @@
 // --listen-fd: a TCP socket on the host's loopback we accept on ourselves (Landlock mode).
 //
 // Served: HTTP `CONNECT host:port` (TLS) and plain HTTP with absolute URIs (rewritten to
-// origin form, body streamed). A refusal gets 403 and one line on stderr; an unreachable
-// host 502. Each distinct refusal is also a JSON line on --report-fd for the audit log.
+// origin form, body streamed), and on the same port SOCKS5 CONNECT without authentication.
+// A refusal gets 403 (SOCKS5: reply 2) and one line on stderr; an unreachable host 502
+// (SOCKS5: reply 4). Each distinct refusal is also a JSON line on --report-fd for the audit log.
 // One thread per direction of a connection, copying between the two sockets; it exits when the
 // control socket closes (the sandbox ended) or its parent dies.
 #include <arpa/inet.h>
@@ -217,8 +218,15 @@ int connect_to(const std::string& address, int port, std::string& why) {
   return fd;
 }
 
-// Decide, resolve, check each address, connect. -1 with the response already sent.
-int open_upstream(int client, const std::string& host, int port) {
+// Why open_upstream gave no connection: refused by policy, or not reachable.
+struct Refusal {
+  bool blocked = false;  // by the policy (else: cannot resolve or connect)
+  std::string text;      // for the client
+};
+
+// Decide, resolve, check each address, connect. -1 with `refusal` filled in (and the
+// stderr line written); the caller answers in its own protocol.
+int open_upstream(const std::string& host, int port, Refusal& refusal) {
   // The host's own addresses and the default registries: looked up at the first
   // connection, so that a run that makes none does not pay for them.
   std::call_once(g_self_once, [] {
@@ -228,7 +236,7 @@ int open_upstream(int client, const std::string& host, int port) {
   NetDecision d = vg::sandbox::decide_name(g_policy, host, port);
   if (!d.allowed) {
     log_blocked(host, port, d.reason);
-    respond(client, 403, "Forbidden", "vectra-guard blocked " + host + ":" + std::to_string(port) + " (" + d.reason + ")");
+    refusal = {true, "vectra-guard blocked " + host + ":" + std::to_string(port) + " (" + d.reason + ")"};
     return -1;
   }
   std::vector<std::string> addresses;
@@ -246,7 +254,7 @@ int open_upstream(int client, const std::string& host, int port) {
     int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res);
     if (rc != 0) {
       log_unreachable(host, port, gai_strerror(rc));
-      respond(client, 502, "Bad Gateway", "vectra-guard cannot resolve " + host + " (" + gai_strerror(rc) + ")");
+      refusal = {false, "vectra-guard cannot resolve " + host + " (" + gai_strerror(rc) + ")"};
       return -1;
     }
     for (addrinfo* a = res; a; a = a->ai_next) {
@@ -259,7 +267,7 @@ int open_upstream(int client, const std::string& host, int port) {
   d = vg::sandbox::decide(g_policy, host, port, addresses, trusted, &usable);
   if (!d.allowed) {
     log_blocked(host, port, d.reason);
-    respond(client, 403, "Forbidden", "vectra-guard blocked " + host + ":" + std::to_string(port) + " (" + d.reason + ")");
+    refusal = {true, "vectra-guard blocked " + host + ":" + std::to_string(port) + " (" + d.reason + ")"};
     return -1;
   }
   std::string why;
@@ -268,7 +276,7 @@ int open_upstream(int client, const std::string& host, int port) {
     if (fd >= 0) return fd;
   }
   log_unreachable(host, port, why);
-  respond(client, 502, "Bad Gateway", "vectra-guard cannot reach " + host + ":" + std::to_string(port) + " (" + why + ")");
+  refusal = {false, "vectra-guard cannot reach " + host + ":" + std::to_string(port) + " (" + why + ")"};
   return -1;
 }
 
@@ -312,6 +320,81 @@ void relay(int client, int upstream) {
   up.join();
 }
 
+// open_upstream, a refusal answered in HTTP: 403 for the policy, 502 otherwise.
+int open_http_upstream(int client, const std::string& host, int port) {
+  Refusal refusal;
+  int up = open_upstream(host, port, refusal);
+  if (up < 0)
+    respond(client, refusal.blocked ? 403 : 502, refusal.blocked ? "Forbidden" : "Bad Gateway", refusal.text);
+  return up;
+}
+
+// Exactly n bytes within the head timeout.
+bool read_exact(int fd, unsigned char* out, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, kHeadTimeoutMs) <= 0) return false;
+    ssize_t r = recv(fd, out + got, n - got, 0);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (r <= 0) return false;
+    got += static_cast<size_t>(r);
+  }
+  return true;
+}
+
+// SOCKS5 (RFC 1928), no authentication, CONNECT only: the same policy as CONNECT in
+// HTTP, for tools that speak SOCKS (curl --socks5-hostname, git's socks5h:// proxies).
+void serve_socks5(int client) {
+  // Replies: 0 succeeded, 1 general failure, 2 not allowed by ruleset, 4 host unreachable,
+  // 7 command not supported, 8 address type not supported.
+  auto reply = [&](unsigned char code) {
+    const unsigned char r[10] = {5, code, 0, 1, 0, 0, 0, 0, 0, 0};
+    put_all(client, std::string(reinterpret_cast<const char*>(r), sizeof r));
+  };
+  unsigned char hello[2], methods[255];
+  if (!read_exact(client, hello, 2) || hello[0] != 5 || !read_exact(client, methods, hello[1])) return;
+  if (std::find(methods, methods + hello[1], 0) == methods + hello[1]) {
+    put_all(client, std::string("\x05\xff", 2));  // only "no authentication" is offered
+    return;
+  }
+  put_all(client, std::string("\x05\x00", 2));
+  unsigned char req[4];
+  if (!read_exact(client, req, 4) || req[0] != 5) return;
+  std::string host;
+  if (req[3] == 1 || req[3] == 4) {
+    unsigned char a[16];
+    const bool v4 = req[3] == 1;
+    if (!read_exact(client, a, v4 ? 4 : 16)) return;
+    char text[INET6_ADDRSTRLEN] = "";
+    inet_ntop(v4 ? AF_INET : AF_INET6, a, text, sizeof text);
+    host = text;
+  } else if (req[3] == 3) {
+    unsigned char len;
+    char name[256];
+    if (!read_exact(client, &len, 1) || len == 0 || !read_exact(client, reinterpret_cast<unsigned char*>(name), len))
+      return;
+    host.assign(name, len);
+  } else {
+    return reply(8);
+  }
+  unsigned char p[2];
+  if (!read_exact(client, p, 2)) return;
+  const int port = p[0] << 8 | p[1];
+  if (req[1] != 1) return reply(7);  // BIND and UDP ASSOCIATE are not offered
+  if (port < 1 || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:") !=
+                      std::string::npos) {
+    log_blocked(host, port, "not a host name");
+    return reply(2);
+  }
+  Refusal refusal;
+  int up = open_upstream(host, port, refusal);
+  if (up < 0) return reply(refusal.blocked ? 2 : 4);
+  reply(0);
+  relay(client, up);
+  close(up);
+}
+
 bool header_is(const std::string& line, const char* name) {
   size_t n = std::strlen(name);
   return line.size() > n && line[n] == ':' && strncasecmp(line.c_str(), name, n) == 0;
@@ -338,7 +421,7 @@ void serve_http(int client) {
       respond(client, 400, "Bad Request", "vectra-guard: CONNECT needs host:port");
       return;
     }
-    int up = open_upstream(client, host, port);
+    int up = open_http_upstream(client, host, port);
     if (up < 0) return;
     put_all(client, "HTTP/1.1 200 Connection established\r\n\r\n");
     if (!rest.empty()) put_all(up, rest);
@@ -380,7 +463,7 @@ void serve_http(int client) {
   }
   if (!has_host) out += "Host: " + authority + "\r\n";
   out += "Connection: close\r\n\r\n";
-  int up = open_upstream(client, host, port);
+  int up = open_http_upstream(client, host, port);
   if (up < 0) return;
   put_all(up, out + rest);
   relay(client, up);
@@ -388,7 +471,8 @@ void serve_http(int client) {
 }
 
 void serve_local(int client, int port) {
-  int up = open_upstream(client, "localhost", port);
+  Refusal refusal;
+  int up = open_upstream("localhost", port, refusal);
   if (up >= 0) {
     relay(client, up);
     close(up);
@@ -398,10 +482,17 @@ void serve_local(int client, int port) {
 void serve(int client, int tag) {
   int one = 1;
   setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (tag == g_proxy_port)
-    serve_http(client);
-  else
+  if (tag != g_proxy_port) {
     serve_local(client, tag);
+  } else {
+    // One port for both: a SOCKS5 greeting starts with byte 5, an HTTP request with a letter.
+    unsigned char first = 0;
+    pollfd p{client, POLLIN, 0};
+    if (poll(&p, 1, kHeadTimeoutMs) > 0 && recv(client, &first, 1, MSG_PEEK) == 1 && first == 5)
+      serve_socks5(client);
+    else
+      serve_http(client);
+  }
   close(client);
 }
 

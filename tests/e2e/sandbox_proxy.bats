@@ -85,6 +85,23 @@ in_curl() { sbx --network restricted -- curl -sS -w '\n%{http_code}\n' "$@"; }
   [[ $stderr == *"vectra-guard: network: blocked other.test:443 (not in network_allow)"* ]]
 }
 
+@test "SOCKS5 on the same port: an allowed name connects, the rest is refused the same way" {
+  # socks5h: the name goes to the proxy, which resolves and checks it itself.
+  run --separate-stderr sbx --network restricted -- sh -c \
+    'curl -sS --socks5-hostname "127.0.0.1:${HTTP_PROXY##*:}" "$1"' sh "http://plain.test:$PH/index.html"
+  [ "$status" -eq 0 ]
+  [ "$output" = plain-ok ]
+  run --separate-stderr sbx --network restricted -- sh -c \
+    'curl -sS --socks5-hostname "127.0.0.1:${HTTP_PROXY##*:}" "$1"' sh "http://other.test:$PH/"
+  [ "$status" -eq 97 ]  # curl: the proxy refused (SOCKS5 reply 2)
+  [[ $stderr == *"vectra-guard: network: blocked other.test:$PH (not in network_allow)"* ]]
+  # socks5: curl resolves locally (nothing to resolve with inside) or sends a raw address.
+  run --separate-stderr sbx --network restricted -- sh -c \
+    'curl -sS --socks5 "127.0.0.1:${HTTP_PROXY##*:}" "$1"' sh "http://127.0.0.2:$PH/"
+  [ "$status" -ne 0 ]
+  [[ $stderr == *"vectra-guard: network: blocked 127.0.0.2:$PH (raw IP address not in network_allow)"* ]]
+}
+
 @test "network_deny wins over network_allow" {
   run --separate-stderr in_curl "http://denied.test:$PH/"
   [ "${lines[-1]}" = 403 ]
