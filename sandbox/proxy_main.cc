@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "sandbox/net_policy.h"
+#include "sandbox/proxy_confine.h"
 #include "sandbox/registries.h"
 
 using vg::sandbox::NetDecision;
@@ -55,14 +56,12 @@ int g_proxy_port = 0;
 int g_report_fd = -1;
 std::mutex g_log_mutex;
 std::set<std::string> g_logged;
-std::once_flag g_defaults_once;
 
-// network_allow was empty: the hosts of the package managers configured here, looked up
-// once, at the first connection (reading their configuration may ask the tools).
-void expand_default_aliases();
-std::once_flag g_self_once;
 std::vector<std::string> own_addresses();
 
+// network_allow was empty: the hosts of the package managers configured here, looked up
+// once, when vg-proxy starts (at the first connection; reading their configuration may
+// ask the tools).
 void expand_default_aliases() {
   std::vector<std::string> warnings;
   NetPolicy d = vg::sandbox::build_net_policy({}, {}, {}, {}, g_policy.default_aliases, vg::sandbox::registry_hosts,
@@ -227,12 +226,6 @@ struct Refusal {
 // Decide, resolve, check each address, connect. -1 with `refusal` filled in (and the
 // stderr line written); the caller answers in its own protocol.
 int open_upstream(const std::string& host, int port, Refusal& refusal) {
-  // The host's own addresses and the default registries: looked up at the first
-  // connection, so that a run that makes none does not pay for them.
-  std::call_once(g_self_once, [] {
-    for (const std::string& a : own_addresses()) g_policy.self_addresses.push_back(a);
-  });
-  if (!g_policy.default_aliases.empty()) std::call_once(g_defaults_once, expand_default_aliases);
   NetDecision d = vg::sandbox::decide_name(g_policy, host, port);
   if (!d.allowed) {
     log_blocked(host, port, d.reason);
@@ -544,6 +537,21 @@ int main(int argc, char** argv) {
   std::string error;
   if (!vg::sandbox::net_policy_from_json(policy_json, g_policy, error)) usage(error.c_str());
   if (g_report_fd >= 0) fcntl(g_report_fd, F_SETFL, fcntl(g_report_fd, F_GETFL) | O_NONBLOCK);
+
+  // Everything that needs the filesystem or another program, now (we are started at the
+  // first connection anyway): the host's addresses, the registries behind @aliases (read
+  // from the package managers' configuration, or by asking them), and the resolver's
+  // NSS modules. Then confine ourselves before reading a byte from the sandbox.
+  for (const std::string& a : own_addresses()) g_policy.self_addresses.push_back(a);
+  if (!g_policy.default_aliases.empty()) expand_default_aliases();
+  addrinfo* warm = nullptr;
+  if (getaddrinfo("localhost", nullptr, nullptr, &warm) == 0) freeaddrinfo(warm);
+  vg::sandbox::ProxyConfinement confined;
+  if (!vg::sandbox::confine_proxy(confined, error)) {
+    std::fprintf(stderr, "vectra-guard: the network proxy %s; the restricted network is unavailable.\n",
+                 error.c_str());
+    return 1;
+  }
 
   for (;;) {
     int fd = control_fd >= 0 ? control_fd : listen_fd;

@@ -102,6 +102,19 @@ in_curl() { sbx --network restricted -- curl -sS -w '\n%{http_code}\n' "$@"; }
   [[ $stderr == *"vectra-guard: network: blocked 127.0.0.2:$PH (raw IP address not in network_allow)"* ]]
 }
 
+@test "vg-proxy confines itself: seccomp filter and no_new_privs (Landlock: tests/unit)" {
+  "$VG" sandbox run --network restricted -- sh -c \
+    'curl -s -o /dev/null "$1"; echo up > up.txt; sleep 5' sh "http://plain.test:$PH/index.html" 2>/dev/null &
+  pid=$!
+  wait_for_path "$WS/up.txt"
+  proxy=$(pgrep -f -- "--parent $pid --policy" | head -1)
+  [ -n "$proxy" ]
+  grep -q "^Seccomp:[[:space:]]*2" "/proc/$proxy/status"
+  grep -q "^NoNewPrivs:[[:space:]]*1" "/proc/$proxy/status"
+  kill "$pid"
+  wait "$pid" || true
+}
+
 @test "network_deny wins over network_allow" {
   run --separate-stderr in_curl "http://denied.test:$PH/"
   [ "${lines[-1]}" = 403 ]
