@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
@@ -382,6 +383,23 @@ ContainerRunner::ContainerRunner(Engine engine, std::string engine_path, Contain
   options_.engine_path = std::move(engine_path);
 }
 
+bool ContainerRunner::lock_warm_container(const SandboxSpec& spec) {
+  const std::string dir = state_dir_ + "/warm-containers";
+  mkdir(state_dir_.c_str(), 0700);
+  mkdir(dir.c_str(), 0700);
+  warm_name_ = warm_container_name(spec, options_);
+  const std::string path = dir + "/" + warm_name_ + ".lock";
+  warm_lock_fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (warm_lock_fd_ >= 0 && flock(warm_lock_fd_, LOCK_EX | LOCK_NB) == 0) return true;
+  if (warm_lock_fd_ >= 0) close(warm_lock_fd_);
+  warm_lock_fd_ = -1;
+  return false;
+}
+
+ContainerRunner::~ContainerRunner() {
+  if (warm_lock_fd_ >= 0) close(warm_lock_fd_);
+}
+
 bool ContainerRunner::prepare(SandboxSpec& spec, Report& report) {
   ContainerOptions& o = options_;
   remove_orphaned_containers(state_dir_);
@@ -437,13 +455,15 @@ bool ContainerRunner::prepare(SandboxSpec& spec, Report& report) {
     report.not_enforced.push_back("restricted network: docker cannot pass vg-proxy's socket into the container, "
                                   "so the command runs with no network; use podman or --runtime bubblewrap");
   }
-  if (spec.network == NetworkMode::Restricted && settings_.reuse) {
-    // Every command's vg-init bridges the proxy port in the container's one network
-    // namespace: two commands in one warm container would collide.
+  // Each command's vg-init bridges the proxy port in the warm container's one network
+  // namespace: one command at a time holds that container's lock, a second one at the
+  // same moment gets a fresh container.
+  if (spec.network == NetworkMode::Restricted && settings_.reuse && !lock_warm_container(spec)) {
     settings_.reuse = false;
     for (std::string& line : report.enforced)
       if (line.rfind("container from image ", 0) == 0) line.replace(line.find("warm container reused"), 21, "removed at exit");
-    report.not_enforced.push_back("reuse: a restricted network needs a fresh container per command, so none is kept warm");
+    report.not_enforced.push_back(
+        "reuse: another command is using the warm container's network proxy port, so this one runs in a fresh container");
     if (!container_image_present(o.engine_path, o.engine, o.image)) {
       report.error = missing_image_error();
       return false;
@@ -514,7 +534,7 @@ int ContainerRunner::run_once(const SandboxSpec& spec, Report& report) {
 }
 
 int ContainerRunner::run_warm(const SandboxSpec& spec, Report& report) {
-  options_.name = warm_container_name(spec, options_);
+  options_.name = warm_name_.empty() ? warm_container_name(spec, options_) : warm_name_;
   // Used within the last (idle - 5) s: its keeper is certainly still there, and the
   // engine call that checks (~0.2 s) is skipped.
   const std::string dir = state_dir_ + "/warm-containers";
@@ -527,10 +547,25 @@ int ContainerRunner::run_warm(const SandboxSpec& spec, Report& report) {
     return capture({options_.engine_path, "container", "inspect", "--format", "{{.State.Running}}", options_.name},
                    &out) == 0 && trim(out) == "true";
   };
+  std::vector<std::string> blocked;  // refusals seen by a proxy already replaced
   auto exec = [&] {
+    int proxy_fd = take_proxy_fd();
+    if (options_.proxy && proxy_fd < 0) {
+      // A second attempt: the first one's socket went with its engine client.
+      std::vector<std::string> b = proxy_.finish();
+      blocked.insert(blocked.end(), b.begin(), b.end());
+      if (!proxy_.start(spec.net_policy, false, report.error)) return 125;
+      proxy_fd = take_proxy_fd();
+    }
     ClientResult r = run_client(container_exec_argv(spec, options_), options_.stdin_tty, spec.timeout_seconds,
-                                options_.engine_path, options_.name, take_proxy_fd(), report.error, true);
+                                options_.engine_path, options_.name, proxy_fd, report.error, true);
     return r.status;
+  };
+  auto finish_proxy = [&] {
+    if (!options_.proxy) return;
+    std::vector<std::string> b = proxy_.finish();
+    blocked.insert(blocked.end(), b.begin(), b.end());
+    report.network_blocked = blocked;
   };
   auto touch = [&] {
     mkdir(dir.c_str(), 0700);
@@ -540,7 +575,7 @@ int ContainerRunner::run_warm(const SandboxSpec& spec, Report& report) {
     int status = exec();
     // 125 from the engine when the container went away after all (stopped by hand).
     if (status != 125 || !report.error.empty() || running()) {
-      if (options_.proxy) report.network_blocked = proxy_.finish();
+      finish_proxy();
       touch();
       return report.error.empty() ? status : 125;
     }
@@ -568,7 +603,7 @@ int ContainerRunner::run_warm(const SandboxSpec& spec, Report& report) {
     remove_container(options_.engine_path, options_.name);
     if (!argv.empty() && capture(argv, nullptr) == 0) status = exec();
   }
-  if (options_.proxy) report.network_blocked = proxy_.finish();
+  finish_proxy();
   touch();
   return report.error.empty() ? status : 125;
 }

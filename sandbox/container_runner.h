@@ -50,6 +50,7 @@ ContainerFacts probe_container_engine(Engine engine, const std::string& engine_p
 class ContainerRunner : public Runner {
  public:
   ContainerRunner(Engine engine, std::string engine_path, ContainerSettings settings, std::string state_dir);
+  ~ContainerRunner() override;
   std::string_view name() const override { return to_string(options_.engine); }
   bool prepare(SandboxSpec& spec, Report& report) override;
   int run(const SandboxSpec& spec, Report& report) override;
@@ -57,13 +58,18 @@ class ContainerRunner : public Runner {
  private:
   int run_once(const SandboxSpec& spec, Report& report);
   int run_warm(const SandboxSpec& spec, Report& report);
-  int take_proxy_fd();
-  std::string missing_image_error() const;  // the proxy's end for vg-init (handed to the client), or -1
+  int take_proxy_fd();  // the proxy's end for vg-init (handed to the client), or -1
+  std::string missing_image_error() const;
+  // Restricted network with reuse: hold the warm container's lock for this run (false:
+  // another command holds it).
+  bool lock_warm_container(const SandboxSpec& spec);
 
   ContainerOptions options_;
   ContainerSettings settings_;
   ProxyProcess proxy_;
   std::string state_dir_;
+  int warm_lock_fd_ = -1;
+  std::string warm_name_;  // the locked warm container's name
 };
 
 // Remove containers of earlier runs whose vectra-guard died (markers under

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <chrono>
 #include <fstream>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -246,8 +247,30 @@ bool ask_tool(const RegistryInputs& in, AnswerCache& cache, const std::string& k
   std::vector<std::string> env = in.environ;
   std::erase_if(env, [](const std::string& e) { return e.rfind("GOTOOLCHAIN=", 0) == 0; });
   env.push_back("GOTOOLCHAIN=local");  // go env must not fetch and run another toolchain
+  // Asking must leave nothing behind: npm would create ~/.npm for its logs, and a cache
+  // directory that appears changes what the next sandbox mounts. Their caches and logs
+  // go to a scratch directory, removed afterwards.
+  char scratch[] = "/tmp/vg-ask.XXXXXX";
+  const bool have_scratch = mkdtemp(scratch) != nullptr;
+  if (have_scratch) {
+    const std::string d = scratch;
+    std::erase_if(env, [](const std::string& e) {
+      for (const char* name : {"npm_config_cache=", "npm_config_logs_dir=", "npm_config_logs_max=",
+                               "npm_config_update_notifier=", "XDG_CACHE_HOME=", "YARN_CACHE_FOLDER="})
+        if (e.rfind(name, 0) == 0) return true;
+      return false;
+    });
+    env.insert(env.end(), {"npm_config_cache=" + d + "/npm", "npm_config_logs_dir=" + d + "/npm-logs",
+                           "npm_config_logs_max=0", "npm_config_update_notifier=false", "XDG_CACHE_HOME=" + d,
+                           "YARN_CACHE_FOLDER=" + d + "/yarn"});
+  }
   std::string out;
-  if (!capture(argv, env, in.ask_timeout_ms, out)) return false;
+  const bool answered = capture(argv, env, in.ask_timeout_ms, out);
+  if (have_scratch) {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch, ignored);
+  }
+  if (!answered) return false;
   lines.clear();
   std::istringstream ss(out);
   for (std::string l; std::getline(ss, l);)

@@ -282,13 +282,31 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   [ -z "$(ours)" ]
 }
 
-@test "reuse = true with a restricted network: a fresh container each time, said so" {
-  printf '[sandbox]\nruntime = podman\nimage = %s\nreuse = true\n' "$IMAGE" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
-  run --separate-stderr sbx --verbose --network restricted -- true
+@test "reuse = true with a restricted network: one command at a time in the warm container, the proxy per command" {
+  printf '[sandbox]\nruntime = podman\nimage = %s\nreuse = true\nreuse_idle = 30\n' "$IMAGE" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  run --separate-stderr sbx --verbose --network restricted -- sh -c 'wget -q -O- http://first.invalid/; echo ran > first.txt'
+  [ -f "$WS/first.txt" ]
+  [[ $stderr == *"warm container reused"* ]]
+  [[ $stderr == *"blocked first.invalid:80"* ]]
+  warm=$(ours)
+  [[ $warm == vg-warm-* ]]
+  # The second command gets a proxy of its own: its refusal is its own, and reported.
+  run --separate-stderr sbx --network restricted -- sh -c 'wget -q -O- http://second.invalid/; true'
   [ "$status" -eq 0 ]
-  [[ $stderr == *"Not enforced: reuse: a restricted network needs a fresh container per command"* ]]
+  [[ $stderr == *"blocked second.invalid:80"* ]]
+  [ "$(ours)" = "$warm" ]
+  # While one command holds the warm container, another runs in a fresh one, and says so.
+  "$VG" sandbox run --network restricted -- sh -c 'echo up > up.txt; sleep 4' 2>/dev/null &
+  pid=$!
+  wait_for_path "$WS/up.txt"
+  run --separate-stderr sbx --verbose --network restricted -- sh -c 'wget -q -O- http://third.invalid/; echo fresh'
+  [[ $output == *fresh* ]]
+  [[ $stderr == *"Not enforced: reuse: another command is using the warm container's network proxy port"* ]]
   [[ $stderr == *"container from image $IMAGE (podman"*"removed at exit)"* ]]
-  [ -z "$(ours)" ]
+  [[ $stderr == *"blocked third.invalid:80"* ]]
+  wait "$pid"
+  [ "$(ours)" = "$warm" ]
+  podman rm -f -t 0 "$warm" >/dev/null
 }
 
 @test "doctor reports the engine, rootless or not, cgroup manager and a test container" {

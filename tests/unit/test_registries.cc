@@ -145,6 +145,22 @@ Test(npm, asks_npm_once_and_caches_until_the_binary_changes) {
   cr_assert_eq(w.hosts("npm"), (V{"corp.test", "newer.test"}));
 }
 
+Test(npm, asking_leaves_no_cache_or_log_directory_behind) {
+  World w;
+  // Like npm: writes its logs under its cache directory, ~/.npm unless told otherwise.
+  write(w.bin + "/npm",
+        "#!/bin/sh\nd=${npm_config_cache:-$HOME/.npm}; mkdir -p \"$d/_logs\" && echo log > \"$d/_logs/debug.log\"\n"
+        "echo \"$d\" > '" + w.bin + "/npm.cache'\nprintf '%s\\n' https://asked.test/\n",
+        0755);
+  cr_assert_eq(w.hosts("npm"), V{"asked.test"});
+  struct stat st;
+  cr_assert_neq(stat((w.home + "/.npm").c_str(), &st), 0, "asking npm created ~/.npm");
+  std::string used = slurp(w.bin + "/npm.cache");
+  cr_assert(used.rfind("/tmp/vg-ask.", 0) == 0, "npm was not given a scratch cache: %s", used.c_str());
+  used.erase(used.find('\n'));
+  cr_assert_neq(stat(used.c_str(), &st), 0, "the scratch directory %s was not removed", used.c_str());
+}
+
 Test(npm, nothing_configured_and_no_npm) {
   World w;
   std::string err = w.fails("npm");
