@@ -115,6 +115,25 @@ in_curl() { sbx --network restricted -- curl -sS -w '\n%{http_code}\n' "$@"; }
   wait "$pid" || true
 }
 
+@test "vg-proxy is loaded only at the first connection" {
+  # A copy of the build whose vg-proxy notes each start, then runs the real one.
+  bin=$ROOT/bin
+  mkdir -p "$bin"
+  cp "$VG_BIN/vectra-guard" "$VG_BIN/vg-init" "$bin/"
+  cp "$VG_BIN/vg-proxy" "$bin/vg-proxy.real"
+  printf '#!/bin/sh\necho started >> "%s/proxy-starts"\nexec "%s/vg-proxy.real" "$@"\n' "$ROOT" "$bin" >"$bin/vg-proxy"
+  chmod 755 "$bin/vg-proxy"
+  run --separate-stderr "$bin/vectra-guard" sandbox run --network restricted -- sh -c 'echo no-network'
+  [ "$status" -eq 0 ]
+  [ "$output" = no-network ]
+  [ ! -e "$ROOT/proxy-starts" ]
+  run --separate-stderr "$bin/vectra-guard" sandbox run --network restricted -- sh -c \
+    'curl -sS "$1"; curl -sS "$1"' sh "http://plain.test:$PH/index.html"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'plain-ok\nplain-ok')" ]
+  [ "$(wc -l <"$ROOT/proxy-starts")" -eq 1 ]
+}
+
 @test "network_deny wins over network_allow" {
   run --separate-stderr in_curl "http://denied.test:$PH/"
   [ "${lines[-1]}" = 403 ]
