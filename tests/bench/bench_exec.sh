@@ -30,8 +30,28 @@ printf 'int main(void) { return 0; }\n' >"$work/noop.c"
 noop=$work/noop
 cc -O2 -static -o "$noop" "$work/noop.c" 2>/dev/null || noop=$true_bin
 
+# The floor of any wrapper that must record the exit code: a static program that only
+# posix_spawns the command and waits for it.
+cat >"$work/spawnwait.c" <<'C'
+#include <spawn.h>
+#include <sys/wait.h>
+extern char** environ;
+int main(int argc, char** argv) {
+  pid_t pid;
+  int st;
+  if (argc < 2 || posix_spawn(&pid, argv[1], 0, 0, argv + 1, environ) != 0) return 127;
+  return waitpid(pid, &st, 0) == pid ? 0 : 1;
+}
+C
+spawnwait=$work/spawnwait
+cc -O2 -static -o "$spawnwait" "$work/spawnwait.c" 2>/dev/null || spawnwait=
+
 names=("true" "static no-op (one process start)" "vectra-guard --version" "vectra-guard exec --host -- true")
 cmds=("$true_bin" "$noop" "$vg --version" "$vg exec --host -- $true_bin")
+if [[ -n $spawnwait ]]; then
+  names+=("static spawn-and-wait of true (floor)")
+  cmds+=("$spawnwait $true_bin")
+fi
 
 declare -a means stddevs
 if command -v hyperfine >/dev/null; then
@@ -76,3 +96,6 @@ done
 verdict=$(python3 -c "print('met' if ${means[3]} - ${means[0]} <= 1.0 else 'NOT met')")
 echo "target: exec --host -- true <= true + 1 ms: $verdict (audit events written: $events)"
 python3 -c "print('beyond one extra process start: %+.3f ms' % (${means[3]} - ${means[0]} - ${means[1]}))"
+if [[ -n $spawnwait ]]; then
+  python3 -c "print('beyond the spawn-and-wait floor: %+.3f ms (the floor itself: %+.3f ms over true)' % (${means[3]} - ${means[4]}, ${means[4]} - ${means[0]}))"
+fi
