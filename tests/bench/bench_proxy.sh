@@ -5,7 +5,8 @@
 #  2. throughput: a 100 MiB download from a loopback HTTP server: curl on the host, curl
 #     in the sandbox with the host network (same limits, no proxy) and curl in the sandbox
 #     through vg-proxy (curl's own transfer time: start-up not counted). Target: the
-#     proxy within 10 % of the same sandbox's direct download.
+#     proxy within 10 % of the same sandbox's direct download. For reference, curl on the
+#     host through a bare C relay: what any user-space relay costs on this machine.
 #  3. for scale, the same two sandboxed downloads held to 100 MiB/s by curl.
 # Runs are interleaved and medians taken, so load from other work on the machine falls
 # on every variant alike.
@@ -23,8 +24,10 @@ downloads=${VG_BENCH_DOWNLOADS:-5}
 
 work=$(mktemp -d /var/tmp/vg-bench-proxy.XXXXXX)
 server_pid=
+relay_pid=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null
+  [[ -n $relay_pid ]] && kill "$relay_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -69,9 +72,60 @@ head -c $((100 * 1024 * 1024)) /dev/urandom >"$work/www/big.bin"
 "$py" "$root/tests/e2e/proxy_world.py" 127.0.0.2 "$port" "$work/www" >"$work/server.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do grep -q ready "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-"$py" - "$vg" "$port" "$downloads" <<'PY'
+# The floor of any user-space relay here: a bare C relay (no policy, no parsing; a read
+# and a write per chunk, a thread per direction) between curl on the host and the server.
+cat >"$work/relay.c" <<'C'
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static int port_out;
+static void* pump(void* arg) {
+  int* fds = arg;
+  static __thread char buf[256 * 1024];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0)
+    for (ssize_t off = 0, w; off < n; off += w)
+      if ((w = write(fds[1], buf + off, n - off)) <= 0) return 0;
+  shutdown(fds[1], SHUT_WR);
+  return 0;
+}
+int main(int argc, char** argv) {
+  port_out = atoi(argv[2]);
+  int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+  setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[1]))};
+  inet_pton(AF_INET, "127.0.0.3", &a.sin_addr);
+  if (bind(l, (struct sockaddr*)&a, sizeof a) || listen(l, 8)) return 1;
+  for (;;) {
+    int c = accept(l, 0, 0), u = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in s = {.sin_family = AF_INET, .sin_port = htons(port_out)};
+    inet_pton(AF_INET, "127.0.0.2", &s.sin_addr);
+    if (c < 0 || connect(u, (struct sockaddr*)&s, sizeof s)) return 1;
+    int* up = malloc(2 * sizeof(int));
+    int* down = malloc(2 * sizeof(int));
+    up[0] = c, up[1] = u, down[0] = u, down[1] = c;
+    pthread_t t1, t2;
+    pthread_create(&t1, 0, pump, up);
+    pthread_create(&t2, 0, pump, down);
+    pthread_join(t2, 0);
+    pthread_join(t1, 0);
+    close(c), close(u);
+  }
+}
+C
+relay_port=$((port + 1))
+if cc -O2 -pthread -o "$work/relay" "$work/relay.c" 2>/dev/null; then
+  "$work/relay" "$relay_port" "$port" &
+  relay_pid=$!
+  sleep 0.2
+else
+  relay_port=0
+fi
+"$py" - "$vg" "$port" "$downloads" "$relay_port" <<'PY'
 import statistics, subprocess, sys
-vg, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+vg, port, n, relay_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}\n"]
 ways = {
     "curl on the host, direct": curl + [f"http://127.0.0.2:{port}/big.bin"],
@@ -80,6 +134,9 @@ ways = {
     "curl in the sandbox (--network restricted), through vg-proxy": [vg, "sandbox", "run", "--network", "restricted",
         "--"] + curl + [f"http://big.test:{port}/big.bin"],
 }
+if relay_port:
+    ways["curl on the host, through a bare C relay (the floor of a user-space relay)"] = curl + [
+        f"http://127.0.0.3:{relay_port}/big.bin"]
 t = {k: [] for k in ways}
 for _ in range(n):
     for k, argv in ways.items():
@@ -94,10 +151,13 @@ base, proxied = statistics.median(t[names[1]]), statistics.median(t[names[2]])
 slower = (proxied / base - 1) * 100
 print(f"\nthrough the proxy vs direct from the same sandbox: {slower:+.1f} % time "
       f"(target within 10 %: {'met' if slower <= 10 else 'NOT met'})")
+if relay_port:
+    floor = (statistics.median(t[names[3]]) / statistics.median(t[names[0]]) - 1) * 100
+    print(f"a bare C relay vs direct on the host: {floor:+.1f} % time (what any user-space relay costs here)")
 
 # For scale: the same downloads with curl held to 100 MiB/s, about what a fast link to a
 # registry gives. Context only; the target above is about unlimited loopback.
-limited = {k: [a for a in argv] for k, argv in list(ways.items())[1:]}
+limited = {k: [a for a in argv] for k, argv in list(ways.items())[1:3]}
 for argv in limited.values():
     argv[argv.index("-w")] = "--limit-rate"
     argv[argv.index("%{time_total}\n")] = "100M"
