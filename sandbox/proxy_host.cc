@@ -98,6 +98,8 @@ bool ProxyProcess::start(const NetPolicy& policy, bool on_host_loopback, std::st
   // one, and loading vg-proxy costs more than the rest of a sandbox's start-up. A forked
   // copy of us waits for that connection (or the end of the run) and then becomes it.
   const pid_t parent = getpid();
+  // Built now: after fork only async-signal-safe calls (the CLI may have threads).
+  const std::string exec_failed = "vectra-guard: cannot start the network proxy " + path + "; reinstall vectra-guard.\n";
   pid_ = fork();
   if (pid_ == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -120,7 +122,8 @@ bool ProxyProcess::start(const NetPolicy& policy, bool on_host_loopback, std::st
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     execve(path.c_str(), argv.data(), environ);
-    dprintf(2, "vectra-guard: cannot start the network proxy %s (%s).\n", path.c_str(), strerror(errno));
+    ssize_t ignored = write(2, exec_failed.data(), exec_failed.size());
+    (void)ignored;
     _exit(127);
   }
   const int fork_errno = errno;
