@@ -102,6 +102,36 @@ in_curl() { sbx --network restricted -- curl -sS -w '\n%{http_code}\n' "$@"; }
   [[ $stderr == *"vectra-guard: network: blocked 127.0.0.2:$PH (raw IP address not in network_allow)"* ]]
 }
 
+@test "SOCKS5: only CONNECT without authentication is offered" {
+  # A raw SOCKS5 client inside the sandbox: BIND gets reply 7, a client that offers only
+  # username/password gets 0xFF, a bad version is dropped.
+  cat >"$WS/socks.py" <<'PY'
+import os, socket, sys
+port = int(os.environ["HTTP_PROXY"].rsplit(":", 1)[1])
+def talk(data, want):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(data)
+    got = b""
+    while len(got) < want:
+        chunk = s.recv(64)
+        if not chunk:
+            break
+        got += chunk
+    s.close()
+    return got
+name = b"plain.test"
+bind = b"\x05\x01\x00" + b"\x05\x02\x00\x03" + bytes([len(name)]) + name + int(sys.argv[1]).to_bytes(2, "big")
+print(talk(bind, 12).hex())
+print(talk(b"\x05\x01\x02", 2).hex())
+print(talk(b"\x04\x01\x00\x50\x7f\x00\x00\x01\x00", 2).hex() or "closed")
+PY
+  run --separate-stderr sbx --network restricted -- "$PY" socks.py "$PH"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 050005070001000000000000 ]
+  [ "${lines[1]}" = 05ff ]
+  [ "${lines[2]}" = closed ]
+}
+
 @test "vg-proxy confines itself: seccomp filter and no_new_privs (Landlock: tests/unit)" {
   "$VG" sandbox run --network restricted -- sh -c \
     'curl -s -o /dev/null "$1"; echo up > up.txt; sleep 5' sh "http://plain.test:$PH/index.html" 2>/dev/null &
