@@ -23,15 +23,10 @@
 #include <map>
 #include <sstream>
 
+#include "sandbox/landlock_abi.h"
 #include "sandbox/network.h"
 #include "sandbox/ns_setup.h"
 #include "sandbox/seccomp.h"
-
-#ifndef SYS_landlock_create_ruleset
-#define SYS_landlock_create_ruleset 444
-#define SYS_landlock_add_rule 445
-#define SYS_landlock_restrict_self 446
-#endif
 
 namespace vg::sandbox {
 
@@ -41,16 +36,10 @@ constexpr std::uint64_t kTruncate = 1ULL << 14;  // ABI 3
 constexpr std::uint64_t kIoctlDev = 1ULL << 15;  // ABI 5
 constexpr std::uint64_t kFileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
                                       LANDLOCK_ACCESS_FS_READ_FILE | kTruncate | kIoctlDev;
-constexpr std::uint64_t kNetBindTcp = 1ULL << 0, kNetConnectTcp = 1ULL << 1;  // ABI 4
+using ll::kNetBindTcp;
+using ll::kNetConnectTcp;
+using ll::RulesetAttr;
 constexpr std::uint64_t kScopeAbstractUnix = 1ULL << 0, kScopeSignal = 1ULL << 1;  // ABI 6
-
-// struct landlock_ruleset_attr as of ABI 6 (the installed header may be older); the
-// size passed tells the kernel which fields we use.
-struct RulesetAttr {
-  std::uint64_t handled_access_fs;
-  std::uint64_t handled_access_net;
-  std::uint64_t scoped;
-};
 
 // struct landlock_net_port_attr and LANDLOCK_RULE_NET_PORT (ABI 4).
 struct NetPortAttr {
@@ -148,13 +137,7 @@ std::uint64_t landlock_read_rights() {
   return LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
 }
 
-std::uint64_t landlock_write_rights(int abi) {
-  std::uint64_t r = (1ULL << 13) - 1;  // EXECUTE .. MAKE_SYM (ABI 1)
-  if (abi >= 2) r |= LANDLOCK_ACCESS_FS_REFER;
-  if (abi >= 3) r |= kTruncate;
-  if (abi >= 5) r |= kIoctlDev;
-  return r;
-}
+std::uint64_t landlock_write_rights(int abi) { return ll::all_fs_rights(abi); }
 
 std::uint64_t landlock_device_rights(int abi) {
   std::uint64_t r = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;

@@ -1,43 +1,19 @@
 #include "sandbox/proxy_confine.h"
+#include "sandbox/landlock_abi.h"
 
 #include <fcntl.h>
-#include <linux/landlock.h>
 #include <seccomp.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 
-#ifndef SYS_landlock_create_ruleset
-#define SYS_landlock_create_ruleset 444
-#define SYS_landlock_add_rule 445
-#define SYS_landlock_restrict_self 446
-#endif
-
 namespace vg::sandbox {
 
 namespace {
-
-// struct landlock_ruleset_attr with the network field of ABI 4 (the installed header may
-// be older); the size passed tells the kernel which fields are meant.
-struct RulesetAttr {
-  std::uint64_t handled_access_fs;
-  std::uint64_t handled_access_net;
-};
-constexpr std::uint64_t kNetBindTcp = 1ULL << 0;
-
-// Everything a path can be used for, as far as this kernel's ABI knows.
-std::uint64_t all_fs_rights(int abi) {
-  std::uint64_t r = (1ULL << 13) - 1;            // EXECUTE .. MAKE_SYM (ABI 1)
-  if (abi >= 2) r |= 1ULL << 13;                 // REFER
-  if (abi >= 3) r |= 1ULL << 14;                 // TRUNCATE
-  if (abi >= 5) r |= 1ULL << 15;                 // IOCTL_DEV
-  return r;
-}
 
 // What resolving a name can read: glibc's resolver files and the NSS modules it loads.
 // Files that are absent are skipped (a rule needs an open file).
@@ -51,9 +27,9 @@ bool apply_landlock(bool& applied) {
   applied = false;
   long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
   if (abi <= 0) return true;  // no Landlock here: nothing to apply
-  RulesetAttr attr{all_fs_rights(static_cast<int>(abi)), abi >= 4 ? kNetBindTcp : 0};
-  int ruleset = static_cast<int>(
-      syscall(SYS_landlock_create_ruleset, &attr, abi >= 4 ? sizeof attr : sizeof attr.handled_access_fs, 0));
+  ll::RulesetAttr attr{ll::all_fs_rights(static_cast<int>(abi)), abi >= 4 ? ll::kNetBindTcp : 0, 0};
+  const size_t size = abi >= 4 ? 2 * sizeof(std::uint64_t) : sizeof(std::uint64_t);  // fs (+ net)
+  int ruleset = static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, size, 0));
   if (ruleset < 0) return false;
   for (const char* path : kReadable) {
     int fd = open(path, O_PATH | O_CLOEXEC);

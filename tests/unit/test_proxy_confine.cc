@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <string>
 
+#include "sandbox/landlock_abi.h"
 #include "sandbox/proxy_confine.h"
 
 using namespace vg::sandbox;
@@ -75,7 +76,7 @@ std::string run_checks(const std::string& secret_file, int listen_port) {
 }
 
 int landlock_abi() {
-  long abi = syscall(444 /* landlock_create_ruleset */, nullptr, 0, 1 /* VERSION */);
+  long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
   return abi > 0 ? static_cast<int>(abi) : 0;
 }
 
