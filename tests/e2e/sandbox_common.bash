@@ -63,6 +63,21 @@ wait_for_path() {
   return 1
 }
 
+# Run `vectra-guard sandbox run ARGS...` in the background (SIGINT and SIGTERM at their
+# defaults: a background job of a non-interactive shell starts with SIGINT ignored),
+# wait until the command has written $WS/up.txt, send it SIG, and set `status` to how
+# vectra-guard exited.
+signal_sandbox() {
+  local sig=$1 pid
+  shift
+  env --default-signal=INT,TERM "$VG" sandbox run "$@" 2>/dev/null &
+  pid=$!
+  wait_for_path "$WS/up.txt"
+  kill -"$sig" "$pid"
+  status=0
+  wait "$pid" || status=$?
+}
+
 # A free-ish port from the test's pid, away from common services.
 test_port() { echo $((20000 + ($$ % 20000))); }
 

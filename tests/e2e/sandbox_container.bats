@@ -187,13 +187,7 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
 @test "SIGTERM and SIGINT to vectra-guard reach the command" {
   for sig in TERM INT; do
     rm -f "$WS/up.txt" "$WS/got.txt"
-    # A background job of a non-interactive shell starts with SIGINT ignored: reset it.
-    env --default-signal=INT,TERM "$VG" sandbox run -- sh -c "trap 'echo got-$sig > got.txt; exit 7' $sig; echo up > up.txt; while :; do sleep 0.1; done" 2>/dev/null &
-    pid=$!
-    wait_for_path "$WS/up.txt"
-    kill -"$sig" "$pid"
-    status=0
-    wait "$pid" || status=$?
+    signal_sandbox "$sig" -- sh -c "trap 'echo got-$sig > got.txt; exit 7' $sig; echo up > up.txt; while :; do sleep 0.1; done"
     [ "$status" -eq 7 ]
     [ "$(cat "$WS/got.txt")" = "got-$sig" ]
   done
@@ -258,12 +252,7 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   [ "$(ours)" = "$warm" ]
   [ "$(stat -c %u "$WS/first.txt")" = "$(id -u)" ]
   # exec passes no signals: vectra-guard sends them to the keeper, which passes them on.
-  env --default-signal=INT,TERM "$VG" sandbox run --network none -- sh -c "trap 'echo got-term > got.txt; exit 7' TERM; echo up > up.txt; while :; do sleep 0.1; done" 2>/dev/null &
-  pid=$!
-  wait_for_path "$WS/up.txt"
-  kill -TERM "$pid"
-  status=0
-  wait "$pid" || status=$?
+  signal_sandbox TERM --network none -- sh -c "trap 'echo got-term > got.txt; exit 7' TERM; echo up > up.txt; while :; do sleep 0.1; done"
   [ "$status" -eq 7 ]
   [ "$(cat "$WS/got.txt")" = got-term ]
   [ "$(ours)" = "$warm" ]

@@ -80,12 +80,7 @@ teardown() {
 }
 
 @test "SIGTERM to vectra-guard reaches the command" {
-  "$VG" sandbox run -- sh -c 'trap "echo got-term > term.txt; exit 7" TERM; echo up > up.txt; while :; do sleep 0.1; done' 2>/dev/null &
-  pid=$!
-  wait_for_path "$WS/up.txt"
-  kill -TERM "$pid"
-  status=0
-  wait "$pid" || status=$?
+  signal_sandbox TERM -- sh -c 'trap "echo got-term > term.txt; exit 7" TERM; echo up > up.txt; while :; do sleep 0.1; done'
   [ "$status" -eq 7 ]
   [ "$(cat "$WS/term.txt")" = got-term ]
 }
