@@ -321,6 +321,16 @@ void set_bind_mounts(Setting& s) {
   s.cfg.bind_mounts.insert(s.cfg.bind_mounts.end(), mounts.begin(), mounts.end());
 }
 
+// Hiding more is never a loosening: every layer, the workspace's too, may add paths.
+void add_hide(Setting& s) {
+  std::vector<std::string> paths;
+  for (const std::string& p : split_list(s.value)) {
+    if (p.empty() || (p[0] != '/' && p[0] != '~')) return void(s.expected = "absolute paths (or ~/...)");
+    paths.push_back(expand_path(p, s.file));
+  }
+  s.cfg.hide.insert(s.cfg.hide.end(), paths.begin(), paths.end());
+}
+
 void set_allow_unix_sockets(Setting& s) {
   auto v = parse_bool(s.value);
   if (!v) return void(s.expected = "true or false");
@@ -511,6 +521,7 @@ constexpr Key kKeys[] = {
     {"sandbox", "timeout", set_timeout},
     {"sandbox", "env_whitelist", set_env_whitelist},
     {"sandbox", "bind_mounts", set_bind_mounts},
+    {"sandbox", "hide", add_hide},
     {"sandbox", "allow_unix_sockets", set_allow_unix_sockets},
     {"sandbox", "log_output", set_log_output},
     {"sandbox", "seccomp_profile", set_seccomp_profile},

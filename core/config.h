@@ -28,6 +28,7 @@ struct Config {
   int timeout_seconds = 0;                     // 0 = none
   std::vector<std::string> env_whitelist;      // empty: the built-in default list
   std::vector<BindMount> bind_mounts;
+  std::vector<std::string> hide;               // more paths to hide (added to the built-in list)
   bool allow_unix_sockets = false;
   bool log_output = false;
   std::string seccomp_profile;                 // Docker-format JSON file; empty = built-in

@@ -105,7 +105,7 @@ std::string find_init_binary(Report& report) {
 }
 
 void report_workspace_and_network(const SandboxSpec& spec, Report& report) {
-  report.enforced.push_back("workspace " + spec.workspace + " read-write");
+  report.enforced.push_back(workspace_line(spec));
   if (spec.network == NetworkMode::Restricted) return;  // start_restricted_network says more
   report.enforced.push_back("network " + std::string(to_string(spec.network)) +
                             (spec.network == NetworkMode::Full ? " (host network)"

@@ -446,7 +446,7 @@ bool ContainerRunner::prepare(SandboxSpec& spec, Report& report) {
                             (settings_.reuse ? ", warm container reused" : ", removed at exit") + ")");
   report.enforced.push_back(spec.root == RootFs::ReadOnly ? "root filesystem read-only (the image's)"
                                                           : "root filesystem writable, changes discarded (the image's)");
-  report.enforced.push_back("workspace " + spec.workspace + " read-write");
+  report.enforced.push_back(workspace_line(spec));
   if (spec.network == NetworkMode::Restricted && o.engine == Engine::Docker) {
     // Docker cannot hand a descriptor into a container, and a unix socket mounted in
     // would need the seccomp filter to allow unix sockets to the whole command.

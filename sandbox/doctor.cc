@@ -1,4 +1,5 @@
 #include "sandbox/doctor.h"
+#include "sandbox/spec.h"
 
 #include <fcntl.h>
 #include <linux/landlock.h>
@@ -191,16 +192,26 @@ DoctorInputs gather_doctor_inputs(const std::string& state_dir, const Config* co
   in.overlay_known = slurp("/proc/filesystems").find("\toverlay\n") != std::string::npos;
   // The container settings from the config the CLI loaded (--config included), else
   // from the usual layers (a broken config: defaults).
-  ContainerSettings settings;
-  if (config) {
-    settings = container_settings(*config);
-  } else {
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) std::strcpy(cwd, "/");
+  Config loaded;
+  if (!config) {
     try {
-      char cwd[4096];
-      settings = container_settings(load_config(default_config_paths(getcwd(cwd, sizeof cwd) ? cwd : "/")));
+      loaded = load_config(default_config_paths(cwd));
     } catch (const std::exception&) {
     }
   }
+  const Config& cfg = config ? *config : loaded;
+  ContainerSettings settings = container_settings(cfg);
+  // The filesystem view a sandbox started here would get: what it hides.
+  Request req;
+  req.argv = {"true"};
+  req.cwd = req.workspace = cwd;
+  SandboxSpec spec;
+  std::string ignored;
+  if (build_spec(req, cfg, current_host(), spec, ignored))
+    for (const Mount& m : spec.mounts)
+      if (m.kind == MountKind::Hide) in.hidden.push_back(m.target);
   const std::string image = settings.image.empty() ? kDefaultContainerImage : settings.image;
   auto probe = [&](Engine engine, std::string& path, DoctorInputs::Engine& out) {
     std::string ignored;
@@ -334,6 +345,14 @@ std::vector<DoctorCheck> doctor_checks(const DoctorInputs& in) {
     out.push_back({"overlayfs", "warn", "overlayfs is not loaded", "`modprobe overlay` (as root)"});
   else
     out.push_back({"overlayfs", "warn", "overlayfs present, untested without user namespaces", ""});
+
+  // What stays hidden from every sandbox.
+  if (!in.hidden.empty()) {
+    std::string list;
+    for (const std::string& h : in.hidden) list += (list.empty() ? "" : ", ") + h;
+    out.push_back({"hidden", "ok", std::to_string(in.hidden.size()) + " paths hidden: " + list,
+                   ""});
+  }
 
   // Container engines: optional.
   const std::pair<const std::string*, const DoctorInputs::Engine*> engines[] = {{&in.docker_path, &in.docker},

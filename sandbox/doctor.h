@@ -55,6 +55,8 @@ struct DoctorInputs {
     std::string error;             // the engine's first stderr line when something failed
   };
   Engine docker, podman;
+  // What a sandbox started here would hide (secrets, $VG_HOME, the config's `hide`).
+  std::vector<std::string> hidden;
 };
 
 // Whether this user can create the namespaces the namespace runner needs (one fork).

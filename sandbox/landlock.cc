@@ -95,6 +95,9 @@ struct Splitter {
       return;
     }
     // Some path below must get less than `r`: grant the children one by one instead.
+    // The directory itself keeps the right to be listed (`ls ~` works), which also lets
+    // the names, never the contents, of a hidden directory's entries be listed.
+    if (r & LANDLOCK_ACCESS_FS_READ_DIR) add(n, LANDLOCK_ACCESS_FS_READ_DIR);
     DIR* d = opendir(n.c_str());
     if (!d) return;
     std::vector<std::string> children;
@@ -212,7 +215,7 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
                                   "the root is read-only instead");
   }
   report.enforced.push_back("root filesystem read-only (Landlock ABI " + std::to_string(abi_) + ")");
-  report.enforced.push_back("workspace " + spec.workspace + " read-write; secrets unreadable");
+  report.enforced.push_back(workspace_line(spec) + "; secrets unreadable");
   char tmpl[] = "/tmp/vg-landlock.XXXXXX";
   if (!mkdtemp(tmpl)) {
     report.error = std::string("cannot create the sandbox's TMPDIR under /tmp (") + strerror(errno) + ")";
@@ -224,6 +227,8 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
   report.not_enforced.push_back("private /tmp: the host's /tmp is visible read-only; TMPDIR=" + tmpdir_ +
                                 " is the sandbox's own (removed afterwards)");
   report.not_enforced.push_back("PID namespace: host processes are visible in /proc (not signalable or traceable)");
+  report.not_enforced.push_back("hidden directories: Landlock cannot take the list right away below a listable "
+                                "directory, so the names of their entries can be listed (not read)");
   report.not_enforced.push_back("minimal /dev: the host's /dev is listed, but only null, zero, full, random, "
                                 "urandom, tty and ptys open; /dev/shm (POSIX shared memory) is closed");
   if (abi_ < 6)

@@ -1,5 +1,9 @@
 #include "sandbox/mounts.h"
 
+#include "sandbox/workspace.h"
+
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -8,19 +12,52 @@ namespace vg::sandbox {
 
 const std::vector<std::string>& home_secret_paths() {
   static const std::vector<std::string> list = {
-      // Keys and cloud credentials.
-      ".ssh", ".gnupg", ".aws", ".azure", ".config/gcloud", ".kube", ".docker",
-      ".netrc", ".npmrc", ".pypirc", ".git-credentials", ".config/gh", ".config/hub",
-      ".password-store", ".vault-token", ".terraform.d", ".cargo/credentials",
-      ".cargo/credentials.toml", ".gem/credentials", ".m2/settings-security.xml",
-      ".local/share/keyrings",
+      // Keys, signing and password stores.
+      ".ssh", ".gnupg", ".password-store", ".local/share/keyrings", ".config/sops",
+      ".config/age", ".config/op", ".config/Bitwarden CLI", ".vault-token", ".ansible/vault",
+      // Cloud and infrastructure credentials.
+      ".aws", ".azure", ".config/gcloud", ".kube", ".docker", ".oci", ".config/doctl",
+      ".config/hcloud", ".aliyun", ".bluemix", ".config/openstack", ".s3cfg", ".boto",
+      ".config/rclone", ".fly", ".config/netlify", ".config/.wrangler", ".wrangler",
+      ".local/share/com.vercel.cli", ".config/heroku", ".terraform.d", ".terraformrc",
+      ".config/ngrok", ".ngrok2", ".config/helm/repositories.yaml",
+      // Git forges and git's credential stores.
+      ".netrc", ".git-credentials", ".config/git/credentials", ".gitcookies", ".config/gh",
+      ".config/hub", ".config/glab-cli", ".config/tea",
+      // Package registries.
+      ".npmrc", ".yarnrc", ".pypirc", ".config/pypoetry/auth.toml", ".config/pip/pip.conf",
+      ".pip/pip.conf", ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials",
+      ".m2/settings-security.xml", ".m2/settings.xml", ".gradle/gradle.properties",
+      ".nuget/NuGet/NuGet.Config", ".composer/auth.json", ".config/composer/auth.json",
+      ".config/jfrog",
+      // AI agents and model hubs.
+      ".claude/.credentials.json", ".claude.json", ".config/claude", ".codex/auth.json",
+      ".config/github-copilot", ".gemini", ".config/openai", ".aider", ".cursor/mcp.json",
+      ".config/anthropic", ".cache/huggingface/token", ".cache/huggingface/stored_tokens",
+      ".huggingface/token", ".kaggle/kaggle.json", ".config/wandb", ".netrc-wandb",
+      ".replicate", ".ollama/id_ed25519",
+      // Database password files.
+      ".pgpass", ".my.cnf", ".mylogin.cnf", ".cassandra/cqlshrc", ".rediscli_auth",
+      ".mongoshrc.js", ".dbshell", ".config/pgcli", ".config/redis",
       // Shell and REPL history.
       ".bash_history", ".zsh_history", ".zhistory", ".histfile", ".sh_history",
       ".local/share/fish/fish_history", ".python_history", ".node_repl_history",
       ".psql_history", ".mysql_history", ".sqlite_history", ".lesshst", ".viminfo",
-      // Browser profiles.
+      ".irb_history", ".local/share/atuin",
+      // Browser profiles and mail.
       ".mozilla", ".config/google-chrome", ".config/chromium", ".config/BraveSoftware",
-      ".config/microsoft-edge", ".var/app/org.mozilla.firefox", "snap/firefox",
+      ".config/microsoft-edge", ".var/app/org.mozilla.firefox", "snap/firefox", ".thunderbird",
+  };
+  return list;
+}
+
+const std::vector<std::string>& shell_startup_paths() {
+  static const std::vector<std::string> list = {
+      ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".bash_aliases", ".bashrc.d",
+      ".profile", ".inputrc", ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout",
+      ".oh-my-zsh", ".config/fish", ".config/zsh", ".config/environment.d", ".pam_environment",
+      ".xprofile", ".xsessionrc", ".config/autostart", ".config/systemd/user", ".gitconfig",
+      ".config/git/config", ".ssh/rc", ".config/direnv",
   };
   return list;
 }
@@ -32,8 +69,8 @@ const std::vector<std::string>& workspace_protected_paths() {
 
 namespace {
 
-// 'd' directory, 'f' anything else that exists, 0 missing. lstat: a symlink is
-// shown as-is, it cannot be used to hide or protect a different path.
+// 'd' directory, 'f' anything else that exists, 0 missing. lstat: the caller has
+// resolved symlinks already.
 char host_kind(const std::string& path) {
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) return 0;
@@ -41,12 +78,25 @@ char host_kind(const std::string& path) {
   return S_ISDIR(st.st_mode) ? 'd' : 'f';
 }
 
+// Where a path really is: a secret kept in a dotfiles repository and linked into the
+// home (~/.ssh -> ~/dotfiles/ssh) must be hidden at the link's target, since that is
+// what a mount over the path covers and what the sandbox could read the secret through.
+// Empty when it does not exist, or resolves to "/" or a system directory (a link
+// cannot be used to hide the system away).
+std::string resolved(const std::string& path) {
+  char buf[PATH_MAX];
+  if (!realpath(path.c_str(), buf)) return "";
+  std::string r = buf;
+  return is_forbidden_workspace(r) ? "" : r;
+}
+
 void add_hidden(std::vector<Mount>& out, const std::string& path) {
-  char kind = host_kind(path);
+  std::string real = resolved(path);
+  char kind = real.empty() ? 0 : host_kind(real);
   if (!kind) return;
   for (const Mount& m : out)
-    if (m.kind == MountKind::Hide && m.target == path) return;
-  out.push_back({MountKind::Hide, "", path, kind == 'd'});
+    if (m.kind == MountKind::Hide && m.target == real) return;
+  out.push_back({MountKind::Hide, "", real, kind == 'd'});
 }
 
 }  // namespace
@@ -67,16 +117,34 @@ std::vector<Mount> filesystem_view(const FsInputs& in) {
   out.push_back({MountKind::Proc, "", "/proc"});
   // /tmp first so that a workspace or bind under /tmp stays visible on top of it.
   out.push_back({MountKind::Tmpfs, "", "/tmp"});
-  out.push_back({MountKind::RwBind, in.workspace, in.workspace});
+  // Outside a project the directory is still visible (ls in ~ works), read-only.
+  out.push_back({in.workspace_writable ? MountKind::RwBind : MountKind::RoBind, in.workspace, in.workspace});
   for (const BindMount& b : in.bind_mounts) {
     std::string target = b.target.empty() ? b.source : b.target;
     out.push_back({b.writable ? MountKind::RwBind : MountKind::RoBind, b.source, target});
+  }
+  // The guard's own config, binaries and hooks and the shell's startup files are out
+  // of reach in every case: read-only wherever they lie below something writable (a
+  // workspace holding a dotfiles repository, a read-write bind of the home...).
+  std::vector<std::string> writable;
+  for (const Mount& m : out)
+    if (m.kind == MountKind::RwBind) writable.push_back(m.target);
+  for (const std::string& p : in.protected_paths) {
+    std::string real = resolved(p);
+    if (real.empty() || !host_kind(real)) continue;
+    bool below_writable = std::any_of(writable.begin(), writable.end(),
+                                      [&](const std::string& w) { return path_within(real, w); });
+    bool listed = std::any_of(out.begin(), out.end(), [&](const Mount& m) {
+      return m.kind == MountKind::RoBind && m.target == real;
+    });
+    if (below_writable && !listed) out.push_back({MountKind::RoBind, real, real});
   }
   for (const std::string& home : in.homes) {
     if (home.empty() || home == "/") continue;
     for (const std::string& rel : home_secret_paths()) add_hidden(out, home + "/" + rel);
   }
   if (!in.state_dir.empty()) add_hidden(out, in.state_dir);
+  for (const std::string& p : in.hidden) add_hidden(out, p);
   for (const std::string& p : in.extra_hidden) add_hidden(out, p);
   // Sockets that hand out the host's privileges.
   for (const char* sock : {"/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock",
@@ -98,6 +166,7 @@ std::vector<Mount> filesystem_view(const FsInputs& in) {
   // .git bound onto itself becomes a mount point: it cannot be renamed or removed from
   // inside, so the read-only hooks/config below cannot be sidestepped by moving .git
   // away and putting a new one with other hooks in its place.
+  if (!in.workspace_writable) return out;
   if (std::string git = in.workspace + "/.git"; host_kind(git) == 'd')
     out.push_back({MountKind::RwBind, git, git});
   for (const std::string& rel : workspace_protected_paths()) {

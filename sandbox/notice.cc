@@ -9,6 +9,7 @@ std::string notice_line(const Report& r) {
   // "restricted (not yet available: no network)": say what the command really gets.
   if (r.network.find("not yet available") != std::string::npos)
     line += " Network: " + r.network + ".";
+  if (!r.workspace_note.empty()) line += " " + r.workspace_note + ".";
   return line;
 }
 
@@ -19,6 +20,11 @@ std::string details_text(const Report& r) {
   for (const std::string& e : r.enforced) out += "   Enforced: " + e + "\n";
   for (const std::string& n : r.not_enforced) out += "   Not enforced: " + n + "\n";
   for (const std::string& c : r.caches) out += "   Cache: " + c + " (read-write)\n";
+  if (!r.hidden.empty()) {
+    out += "   Hidden:";
+    for (size_t i = 0; i < r.hidden.size(); ++i) out += (i ? ", " : " ") + r.hidden[i];
+    out += "\n";
+  }
   return out;
 }
 

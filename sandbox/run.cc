@@ -8,6 +8,20 @@
 
 namespace vg::sandbox {
 
+namespace {
+
+// ~ for the home directory in what the user reads.
+std::string display_path(const std::string& path, const std::vector<std::string>& homes) {
+  for (const std::string& h : homes) {
+    if (h.empty() || h == "/") continue;
+    if (path == h) return "~";
+    if (path.compare(0, h.size() + 1, h + "/") == 0) return "~" + path.substr(h.size());
+  }
+  return path;
+}
+
+}  // namespace
+
 int run(const Request& req, const Config& config, Report& report) {
   const HostView host = current_host();
   report.level = std::string(to_string(req.level.value_or(config.security_level)));
@@ -26,6 +40,11 @@ int run(const Request& req, const Config& config, Report& report) {
     report.network = describe_restricted(spec.net_policy);
   }
   report.caches = spec.caches;
+  for (const Mount& m : spec.mounts)
+    if (m.kind == MountKind::Hide) report.hidden.push_back(m.target);
+  if (!spec.workspace_writable)
+    report.workspace_note = display_path(spec.workspace, host.homes) + " is not a project (" +
+                            spec.workspace_reason + "): read-only in the sandbox";
   if (!runner->prepare(spec, report)) return 125;
 
   if (req.before_start) req.before_start(report);

@@ -36,6 +36,10 @@ struct Report {
   std::vector<std::string> enforced;      // limits really applied, e.g. "memory 1 GiB (cgroup v2)"
   std::vector<std::string> not_enforced;  // limits that could not be applied here, and why
   std::vector<std::string> caches;        // package caches mounted read-write ("npm /home/u/.npm")
+  std::vector<std::string> hidden;        // paths made unreadable inside (secrets, $VG_HOME...)
+  // Set when the directory the command runs in is not a project and so not writable:
+  // "~ is not a project (your home directory): read-only in the sandbox".
+  std::string workspace_note;
   std::vector<std::string> network_blocked;  // restricted: refused "host:port (reason)"
   std::string error;                      // set when the sandbox could not be started
 };

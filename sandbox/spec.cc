@@ -13,6 +13,7 @@
 #include "sandbox/mounts.h"
 #include "sandbox/network.h"
 #include "sandbox/profile.h"
+#include "sandbox/workspace.h"
 
 extern char** environ;
 
@@ -64,6 +65,11 @@ std::string home_of(const char* user) {
 
 }  // namespace
 
+std::string workspace_line(const SandboxSpec& spec) {
+  return "workspace " + spec.workspace +
+         (spec.workspace_writable ? " read-write" : " read-only (" + spec.workspace_reason + ", not a project)");
+}
+
 HostView current_host() {
   HostView h;
   for (char** e = environ; e && *e; ++e) h.environ.emplace_back(*e);
@@ -79,6 +85,23 @@ HostView current_host() {
   add_home(home_of(getenv("SUDO_USER")));
   std::string state = vg::state_dir();
   h.state_dir = state.empty() ? state : (canonical(state).empty() ? state : canonical(state));
+  std::string user_config = vg::default_config_paths("").user;
+  h.config_dirs = {user_config.substr(0, user_config.rfind('/')), "/etc/vectra-guard"};
+  // The running binary's directory and its installed neighbours (bin/, lib/, share/).
+  std::string self = canonical("/proc/self/exe");
+  if (!self.empty()) {
+    std::string bin = self.substr(0, self.rfind('/'));
+    std::string prefix = bin.substr(0, bin.rfind('/'));
+    for (const char* f : {"vectra-guard", "vg", "vg-init", "vg-proxy"}) h.program_files.push_back(bin + "/" + f);
+    h.program_files.push_back(prefix + "/lib/vectra-guard");
+    h.program_files.push_back(prefix + "/share/vectra-guard");
+  }
+  for (const std::string& home : h.homes) {
+    for (const char* f : {"vectra-guard", "vg", "vg-init", "vg-proxy"})
+      h.program_files.push_back(home + "/.local/bin/" + f);
+    h.program_files.push_back(home + "/.local/lib/vectra-guard");
+    h.program_files.push_back(home + "/.local/share/vectra-guard");
+  }
   h.uid = getuid();
   h.gid = getgid();
   return h;
@@ -109,11 +132,20 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
     error = "the working directory or workspace does not exist; cd to an existing project directory";
     return false;
   }
-  if (is_forbidden_workspace(spec.workspace)) {
-    error = "refusing to make " + spec.workspace +
-            " writable as the workspace: it is a system directory; run from a project directory";
-    return false;
+  WorkspaceInputs wi;
+  wi.homes = host.homes;
+  wi.guard_dirs = host.config_dirs;
+  if (!host.state_dir.empty()) wi.guard_dirs.push_back(host.state_dir);
+  for (const std::string& e : host.environ) {
+    if (e.rfind("PATH=", 0) != 0) continue;
+    for (size_t start = 5, colon; start <= e.size(); start = colon + 1) {
+      colon = e.find(':', start);
+      if (colon == std::string::npos) colon = e.size();
+      wi.path_dirs.push_back(e.substr(start, colon - start));
+    }
   }
+  spec.workspace_reason = unwritable_workspace_reason(spec.workspace, wi);
+  spec.workspace_writable = spec.workspace_reason.empty();
   if (!inside(spec.cwd, spec.workspace)) {
     error = "the working directory " + spec.cwd + " is outside the workspace " + spec.workspace +
             "; run from inside the workspace";
@@ -127,6 +159,18 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
 
   FsInputs fs;
   fs.workspace = spec.workspace;
+  fs.workspace_writable = spec.workspace_writable;
+  fs.hidden = config.hide;
+  fs.protected_paths = host.config_dirs;
+  fs.protected_paths.insert(fs.protected_paths.end(), host.program_files.begin(), host.program_files.end());
+  for (const std::string& home : host.homes) {
+    if (home.empty() || home == "/") continue;
+    for (const std::string& rel : shell_startup_paths()) fs.protected_paths.push_back(home + "/" + rel);
+  }
+  for (const std::string& e : host.environ)
+    if (e.rfind("ZDOTDIR=", 0) == 0 && e.size() > 8)
+      for (const char* f : {".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"})
+        fs.protected_paths.push_back(e.substr(8) + "/" + f);
   fs.homes = host.homes;
   fs.state_dir = host.state_dir;
   for (const BindMount& b : config.bind_mounts) {

@@ -53,6 +53,10 @@ struct SandboxSpec {
   std::vector<std::string> argv;
   std::string cwd;
   std::string workspace;
+  // Outside a project (the home directory, /tmp, a system directory...) the workspace
+  // is visible read-only; `workspace_reason` says why ("your home directory").
+  bool workspace_writable = true;
+  std::string workspace_reason;
   std::vector<std::string> env;    // NAME=VALUE, already filtered
   RootFs root = RootFs::ReadOnly;
   // keep_changes: the writable root's upper layers go to <changes_dir>/upper/<dir> (with
@@ -72,11 +76,17 @@ struct SandboxSpec {
   std::vector<std::string> caches; // package caches mounted read-write ("npm /home/u/.npm")
 };
 
+// "workspace /p read-write", or "workspace /p read-only (your home directory)": the
+// line every runner reports as enforced.
+std::string workspace_line(const SandboxSpec& spec);
+
 // What the spec builder reads from the host, gathered once (tests fill it by hand).
 struct HostView {
   std::vector<std::string> environ;  // NAME=VALUE of the calling process
   std::vector<std::string> homes;    // $HOME and the passwd home, deduplicated
   std::string state_dir;             // $VG_HOME: hidden inside
+  std::vector<std::string> config_dirs;  // the guard's config directories: never writable
+  std::vector<std::string> program_files;  // the guard's installed binaries and hooks
   uid_t uid = 0;
   gid_t gid = 0;
 };

@@ -112,7 +112,13 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   cd "$HOME"
   run --separate-stderr sbx -- sh -c "cat .ssh/id_ed25519 .aws/credentials .netrc .bash_history; touch made-in-home"
   [[ $output != *ssh-secret* && $output != *aws-secret* && $output != *netrc-secret* && $output != *history-secret* ]]
-  [ -e "$HOME/made-in-home" ]
+  # The home is not a project: visible (ls works), read-only, and the notice says so.
+  [[ $stderr == *"~ is not a project (your home directory): read-only in the sandbox"* ]]
+  [ ! -e "$HOME/made-in-home" ]
+  echo 'alias ll=ls' >"$HOME/.bashrc"
+  run --separate-stderr sbx -- sh -c "ls >/dev/null && echo listed; echo evil >> .bashrc"
+  [[ $output == *listed* ]]
+  [ "$(cat "$HOME/.bashrc")" = 'alias ll=ls' ]
 }
 
 @test ".git/hooks and .git/config are read-only" {

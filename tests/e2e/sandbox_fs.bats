@@ -27,8 +27,13 @@ teardown() { sandbox_teardown; }
   run --separate-stderr sbx -- sh -c "cat '$HOME/.ssh/id_ed25519'; ls '$HOME/.ssh'; cat '$HOME/.aws/credentials'"
   [[ $output != *ssh-secret* ]]
   [[ $output != *aws-secret* ]]
-  [[ $output != *id_ed25519* ]]
   [ "$status" -ne 0 ]
+  if [[ $SBX_RUNTIME == landlock ]]; then
+    # Listing ~ must work, and Landlock's list right reaches below: names, not contents.
+    declares_not_enforced "hidden directories"
+    return
+  fi
+  [[ $output != *id_ed25519* ]]
 }
 
 @test "secret files (netrc, shell history) are unreadable" {
@@ -40,18 +45,87 @@ teardown() { sandbox_teardown; }
   [ "$(cat "$HOME/.bash_history")" = history-secret ]
 }
 
-@test "secrets stay hidden when the workspace is the home directory" {
+@test "the home directory is not a project: ls works there, read-only, secrets hidden" {
+  mkdir -p "$HOME/.local/bin" "$XDG_CONFIG_HOME/vectra-guard"
+  echo 'alias ll=ls' >"$HOME/.bashrc"
+  printf '[sandbox]\nruntime = %s\n' "${VG_TEST_RUNTIME:-auto}" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  cp "$XDG_CONFIG_HOME/vectra-guard/config.ini" "$ROOT/config.before"
   cd "$HOME"
-  run --separate-stderr sbx -- sh -c "cat .ssh/id_ed25519 .netrc; touch made-in-home"
+  run --separate-stderr sbx -- sh -c "ls >/dev/null && echo listed; cat .ssh/id_ed25519 .netrc
+    echo 'evil' >> .bashrc; printf '#!/bin/sh\n' > .local/bin/ls; touch made-in-home
+    echo 'mode = never' >> .config/vectra-guard/config.ini; exit 0"
+  [ "$status" -eq 0 ]
+  [[ $output == *listed* ]]
   [[ $output != *ssh-secret* && $output != *netrc-secret* ]]
+  [[ $stderr == *"~ is not a project (your home directory): read-only in the sandbox"* ]]
+  [ "$(cat "$HOME/.bashrc")" = 'alias ll=ls' ]
+  [ ! -e "$HOME/.local/bin/ls" ]
+  [ ! -e "$HOME/made-in-home" ]
+  cmp "$ROOT/config.before" "$XDG_CONFIG_HOME/vectra-guard/config.ini"
+}
+
+@test "a directory holding the home, or a settings directory in it, is not writable either" {
+  mkdir -p "$HOME/.local/bin"
+  cd "$ROOT"
+  run --separate-stderr sbx -- sh -c "touch '$ROOT/planted' '$HOME/planted'; exit 0"
+  [[ $stderr == *"is not a project (it contains your home directory)"* ]]
+  [ ! -e "$ROOT/planted" ] && [ ! -e "$HOME/planted" ]
+  cd "$HOME/.local/bin"
+  run --separate-stderr sbx -- sh -c "printf '#!/bin/sh\n' > git; exit 0"
+  [[ $stderr == *"~/.local/bin is not a project (a settings directory in your home (~/.local))"* ]]
+  [ ! -e "$HOME/.local/bin/git" ]
+}
+
+@test "shell startup files and the guard's config linked into a project stay read-only" {
+  dots=$HOME/dotfiles
+  mkdir -p "$dots/.git" "$dots/vg" "$HOME/.config"
+  echo 'export EDITOR=vi' >"$dots/bashrc"
+  echo '[sandbox]' >"$dots/vg/config.ini"
+  [[ -n ${VG_TEST_RUNTIME:-} ]] && printf '[sandbox]\nruntime = %s\n' "$VG_TEST_RUNTIME" >"$dots/vg/config.ini"
+  cp "$dots/vg/config.ini" "$ROOT/config.before"
+  ln -s "$dots/bashrc" "$HOME/.bashrc"
+  rm -rf "$XDG_CONFIG_HOME/vectra-guard"
+  ln -s "$dots/vg" "$XDG_CONFIG_HOME/vectra-guard"
+  cd "$dots"
+  run --separate-stderr sbx -- sh -c "echo evil >> bashrc; echo 'mode = never' >> vg/config.ini; echo ok > notes.txt"
+  [ "$(cat "$dots/notes.txt")" = ok ]
   if [[ $SBX_RUNTIME == landlock ]]; then
-    # Landlock cannot grant a directory minus its secrets: the home's own entries stay
-    # read-only (only its other subdirectories are writable), and it says so.
-    [ ! -e "$HOME/made-in-home" ]
-    declares_not_enforced "$HOME read-write"
+    # Landlock cannot take write access away below the writable workspace: it says so.
+    declares_not_enforced "$dots/bashrc read-only"
     return
   fi
-  [ -e "$HOME/made-in-home" ]
+  [ "$(cat "$dots/bashrc")" = 'export EDITOR=vi' ]
+  cmp "$ROOT/config.before" "$dots/vg/config.ini"
+}
+
+@test "credentials of agents, git, databases and model hubs are unreadable, also through a symlink" {
+  mkdir -p "$HOME/.claude" "$HOME/.config/git" "$HOME/.cache/huggingface" "$ROOT/keys/ssh-real"
+  echo claude-secret >"$HOME/.claude/.credentials.json"
+  echo gitcred-secret >"$HOME/.config/git/credentials"
+  echo pg-secret >"$HOME/.pgpass"
+  echo hf-secret >"$HOME/.cache/huggingface/token"
+  # A dotfile manager's layout: ~/.ssh is a link to the real directory elsewhere.
+  rm -rf "$HOME/.ssh"
+  echo linked-ssh-secret >"$ROOT/keys/ssh-real/id_ed25519"
+  ln -s "$ROOT/keys/ssh-real" "$HOME/.ssh"
+  run --separate-stderr sbx --verbose -- sh -c "cat '$HOME/.claude/.credentials.json' '$HOME/.config/git/credentials' \
+    '$HOME/.pgpass' '$HOME/.cache/huggingface/token' '$HOME/.ssh/id_ed25519' '$ROOT/keys/ssh-real/id_ed25519'"
+  [[ $output != *claude-secret* && $output != *gitcred-secret* && $output != *pg-secret* ]]
+  [[ $output != *hf-secret* && $output != *linked-ssh-secret* ]]
+  [[ $stderr == *"Hidden: "*"$ROOT/keys/ssh-real"* ]]
+  [[ $stderr == *"$HOME/.claude/.credentials.json"* ]]
+}
+
+@test "hide = in the config adds paths to hide" {
+  mkdir -p "$ROOT/corp" "$XDG_CONFIG_HOME/vectra-guard"
+  echo corp-secret >"$ROOT/corp/token"
+  printf '[sandbox]\nruntime = %s\nhide = %s\n' "${VG_TEST_RUNTIME:-auto}" "$ROOT/corp" >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  run --separate-stderr sbx --verbose -- cat "$ROOT/corp/token"
+  [ "$status" -ne 0 ]
+  [[ $output != *corp-secret* ]]
+  [[ $stderr == *"Hidden: "*"$ROOT/corp"* ]]
+  run --separate-stderr sbx -- true
+  [ "$status" -eq 0 ]
 }
 
 @test "VG_HOME is hidden and not writable" {

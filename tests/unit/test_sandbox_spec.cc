@@ -176,7 +176,8 @@ Test(spec, secrets_hidden_and_after_workspace) {
   cr_assert(ssh->directory);
   cr_assert_not_null(netrc);
   cr_assert_not(netrc->directory);
-  cr_assert_gt(index_of(s, MountKind::Hide, f.home + "/.ssh"), index_of(s, MountKind::RwBind, f.home));
+  cr_assert_gt(index_of(s, MountKind::Hide, f.home + "/.ssh"), index_of(s, MountKind::RoBind, f.home),
+               "the home is not a project: read-only, secrets hidden on top");
   cr_assert_null(find_mount(s, MountKind::Hide, f.home + "/.aws"), "missing paths are not mounted");
 }
 
@@ -257,16 +258,100 @@ Test(spec, cwd_outside_workspace_refused) {
   cr_assert(err.find("outside the workspace") != std::string::npos, "%s", err.c_str());
 }
 
-Test(spec, system_workspace_refused) {
+Test(spec, system_workspace_runs_read_only) {
   Fixture f;
   f.req.workspace = "/";
   f.req.cwd = "/";
-  SandboxSpec s;
-  std::string err;
-  cr_assert_not(build_spec(f.req, f.cfg, f.host, s, err));
+  SandboxSpec s = f.build();
+  cr_assert_not(s.workspace_writable);
+  cr_assert_eq(s.workspace_reason, "a system directory");
+  cr_assert_not(find_mount(s, MountKind::RwBind, "/"));
+  cr_assert(find_mount(s, MountKind::RoBind, "/"));
   cr_assert(is_forbidden_workspace("/usr"));
   cr_assert(is_forbidden_workspace("/etc/"));
   cr_assert_not(is_forbidden_workspace("/home/u/proj"));
+}
+
+// Shared places are never the writable workspace; the run goes ahead read-only there.
+Test(spec, shared_places_are_never_writable) {
+  Fixture f;
+  make_dirs(f.home + "/.local/bin");
+  make_dirs(f.home + "/bin");
+  make_dirs(f.home + "/.config/vectra-guard");
+  f.host.config_dirs = {f.home + "/.config/vectra-guard"};
+  f.host.environ.push_back("PATH=/usr/bin:" + f.home + "/bin");
+  struct Case {
+    std::string dir, reason;
+  } cases[] = {
+      {f.home, "your home directory"},
+      {f.root, "it contains your home directory"},
+      {"/tmp", "shared scratch space"},
+      {f.home + "/.local/bin", "a settings directory in your home (~/.local)"},
+      {f.home + "/.config", "a settings directory in your home (~/.config)"},
+      {f.root + "/state", "it holds vectra-guard's own config or state"},
+      {f.home + "/bin", "a directory on $PATH, whose programs run on the host"},
+  };
+  for (const Case& c : cases) {
+    f.req.workspace = f.req.cwd = c.dir;
+    SandboxSpec s = f.build();
+    cr_assert_not(s.workspace_writable, "%s must not be writable", c.dir.c_str());
+    cr_assert_eq(s.workspace_reason, c.reason, "%s: %s", c.dir.c_str(), s.workspace_reason.c_str());
+    for (const Mount& m : s.mounts)
+      cr_assert_not(m.kind == MountKind::RwBind && (c.dir.compare(0, m.target.size(), m.target) == 0),
+                    "%s is made writable by %s", c.dir.c_str(), m.target.c_str());
+    cr_assert(workspace_line(s).find("read-only") != std::string::npos);
+  }
+  // A project below the home stays the writable workspace.
+  f.req.workspace = f.req.cwd = f.ws;
+  SandboxSpec s = f.build();
+  cr_assert(s.workspace_writable);
+  cr_assert(find_mount(s, MountKind::RwBind, f.ws));
+}
+
+// A dotfiles repository as the workspace: the startup files and the guard's config
+// linked from it stay read-only; a secret directory kept there is hidden at its target.
+Test(spec, linked_startup_files_and_secrets_are_covered_at_their_target) {
+  Fixture f;
+  std::string dots = f.home + "/dotfiles";
+  make_dirs(dots + "/.git");
+  make_dirs(dots + "/ssh");
+  make_dirs(dots + "/vg-config");
+  touch(dots + "/bashrc");
+  make_dirs(f.home + "/.config");
+  cr_assert_eq(symlink((dots + "/bashrc").c_str(), (f.home + "/.bashrc").c_str()), 0);
+  cr_assert_eq(symlink((dots + "/vg-config").c_str(), (f.home + "/.config/vectra-guard").c_str()), 0);
+  rmdir((f.home + "/.ssh").c_str());
+  cr_assert_eq(symlink((dots + "/ssh").c_str(), (f.home + "/.ssh").c_str()), 0);
+  f.host.config_dirs = {f.home + "/.config/vectra-guard"};
+  f.req.workspace = f.req.cwd = dots;
+  SandboxSpec s = f.build();
+  cr_assert(s.workspace_writable);
+  size_t ws = index_of(s, MountKind::RwBind, dots);
+  cr_assert_lt(ws, index_of(s, MountKind::RoBind, dots + "/bashrc"), "rc file read-only after the workspace");
+  cr_assert_lt(ws, index_of(s, MountKind::RoBind, dots + "/vg-config"), "guard config read-only");
+  cr_assert_lt(ws, index_of(s, MountKind::Hide, dots + "/ssh"), "linked ~/.ssh hidden at its target");
+}
+
+Test(spec, startup_files_left_alone_when_nothing_writable_holds_them) {
+  Fixture f;
+  touch(f.home + "/.bashrc");
+  SandboxSpec s = f.build();
+  cr_assert_not(find_mount(s, MountKind::RoBind, f.home + "/.bashrc"), "the root is read-only anyway");
+}
+
+Test(spec, config_hide_adds_paths) {
+  Fixture f;
+  make_dirs(f.root + "/corp-tokens");
+  f.cfg.hide = {f.root + "/corp-tokens"};
+  SandboxSpec s = f.build();
+  cr_assert(find_mount(s, MountKind::Hide, f.root + "/corp-tokens"));
+}
+
+Test(spec, agent_and_database_credentials_are_on_the_list) {
+  const auto& list = home_secret_paths();
+  for (const char* p : {".claude/.credentials.json", ".codex/auth.json", ".pgpass", ".my.cnf",
+                        ".config/git/credentials", ".cache/huggingface/token", ".kaggle/kaggle.json"})
+    cr_assert(std::find(list.begin(), list.end(), p) != list.end(), "%s missing", p);
 }
 
 Test(spec, empty_argv_refused) {
