@@ -677,7 +677,14 @@ namespace {
 
 // Reads one layer into cfg.
 void load_layer(Config& cfg, const std::string& path, bool tighten_only) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // The project's file may have been written by anything that ran in the project (a
+  // sandbox too): never follow a link from it to a file elsewhere (a hidden secret, whose
+  // lines would come back in our error messages).
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | (tighten_only ? O_NOFOLLOW | O_NONBLOCK : 0));
+  if (fd < 0 && tighten_only && errno == ELOOP) {
+    cfg.warnings.push_back(path + ": a symbolic link, not read; a project's vectra-guard.ini must be a regular file");
+    return;
+  }
   struct stat sb {};
   if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
     std::string why = fd < 0 ? std::strerror(errno) : "not a regular file";

@@ -90,6 +90,21 @@ std::string resolved(const std::string& path) {
   return is_forbidden_workspace(r) ? "" : r;
 }
 
+constexpr const char* kPrivateMounts[] = {"/dev", "/proc", "/tmp"};
+
+// A `hide` entry from the config that would break every run (a system directory, the
+// workspace or a home) is ignored: a planted vectra-guard.ini must not brick the project.
+std::string unsafe_hide_reason(const std::string& path, const FsInputs& in) {
+  if (path.empty()) return "it does not exist";
+  for (const char* sys : {"/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+                          "/boot", "/proc", "/sys", "/dev", "/run", "/var/lib", "/opt"})
+    if (path_within(path, sys)) return "it is a system path";
+  if (path_within(in.workspace, path)) return "it holds the workspace";
+  for (const std::string& home : in.homes)
+    if (path_within(home, path)) return "it holds a home directory";
+  return "";
+}
+
 void add_hidden(std::vector<Mount>& out, const std::string& path) {
   std::string real = resolved(path);
   char kind = real.empty() ? 0 : host_kind(real);
@@ -117,34 +132,27 @@ std::vector<Mount> filesystem_view(const FsInputs& in) {
   out.push_back({MountKind::Proc, "", "/proc"});
   // /tmp first so that a workspace or bind under /tmp stays visible on top of it.
   out.push_back({MountKind::Tmpfs, "", "/tmp"});
-  // Outside a project the directory is still visible (ls in ~ works), read-only.
-  out.push_back({in.workspace_writable ? MountKind::RwBind : MountKind::RoBind, in.workspace, in.workspace});
+  // Outside a project the directory is still visible (ls in ~ works), read-only. Not
+  // bound when it is /, /tmp, or holds or lies in /dev or /proc: the private mounts above
+  // would be covered by the host's, and the root shows it read-only anyway.
+  bool covers_private = std::any_of(std::begin(kPrivateMounts), std::end(kPrivateMounts), [&](const char* m) {
+    return path_within(m, in.workspace) || (std::string_view(m) != "/tmp" && path_within(in.workspace, m));
+  });
+  if (in.workspace_writable)
+    out.push_back({MountKind::RwBind, in.workspace, in.workspace});
+  else if (!covers_private)
+    out.push_back({MountKind::RoBind, in.workspace, in.workspace});
   for (const BindMount& b : in.bind_mounts) {
     std::string target = b.target.empty() ? b.source : b.target;
     out.push_back({b.writable ? MountKind::RwBind : MountKind::RoBind, b.source, target});
-  }
-  // The guard's own config, binaries and hooks and the shell's startup files are out
-  // of reach in every case: read-only wherever they lie below something writable (a
-  // workspace holding a dotfiles repository, a read-write bind of the home...).
-  std::vector<std::string> writable;
-  for (const Mount& m : out)
-    if (m.kind == MountKind::RwBind) writable.push_back(m.target);
-  for (const std::string& p : in.protected_paths) {
-    std::string real = resolved(p);
-    if (real.empty() || !host_kind(real)) continue;
-    bool below_writable = std::any_of(writable.begin(), writable.end(),
-                                      [&](const std::string& w) { return path_within(real, w); });
-    bool listed = std::any_of(out.begin(), out.end(), [&](const Mount& m) {
-      return m.kind == MountKind::RoBind && m.target == real;
-    });
-    if (below_writable && !listed) out.push_back({MountKind::RoBind, real, real});
   }
   for (const std::string& home : in.homes) {
     if (home.empty() || home == "/") continue;
     for (const std::string& rel : home_secret_paths()) add_hidden(out, home + "/" + rel);
   }
   if (!in.state_dir.empty()) add_hidden(out, in.state_dir);
-  for (const std::string& p : in.hidden) add_hidden(out, p);
+  for (const std::string& p : in.hidden)
+    if (unsafe_hide_reason(resolved(p), in).empty()) add_hidden(out, p);
   for (const std::string& p : in.extra_hidden) add_hidden(out, p);
   // Sockets that hand out the host's privileges.
   for (const char* sock : {"/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock",
@@ -163,6 +171,25 @@ std::vector<Mount> filesystem_view(const FsInputs& in) {
   for (const Mount& m : out)
     if (m.kind != MountKind::Hide || !under_hidden_dir(m)) kept.push_back(m);
   out = std::move(kept);
+  // A hidden path below something writable (a secret kept in a dotfiles repository): its
+  // mount would move with a renamed parent (`mv private p2` un-hides it for the next run).
+  // Each directory between the writable mount and the hidden path is bound onto itself
+  // first, and a mount point cannot be renamed or removed.
+  std::vector<Mount> pinned;
+  for (const Mount& h : out) {
+    if (h.kind != MountKind::Hide) continue;
+    for (const Mount& w : out) {
+      if (w.kind != MountKind::RwBind || w.target == h.target || !path_within(h.target, w.target)) continue;
+      for (size_t slash = h.target.find('/', w.target.size() + 1); slash != std::string::npos;
+           slash = h.target.find('/', slash + 1)) {
+        std::string dir = h.target.substr(0, slash);
+        if (std::none_of(pinned.begin(), pinned.end(), [&](const Mount& p) { return p.target == dir; }))
+          pinned.push_back({MountKind::RwBind, dir, dir});
+      }
+    }
+  }
+  auto first_hide = std::find_if(out.begin(), out.end(), [](const Mount& m) { return m.kind == MountKind::Hide; });
+  out.insert(first_hide, pinned.begin(), pinned.end());
   // .git bound onto itself becomes a mount point: it cannot be renamed or removed from
   // inside, so the read-only hooks/config below cannot be sidestepped by moving .git
   // away and putting a new one with other hooks in its place.

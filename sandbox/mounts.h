@@ -28,7 +28,6 @@ struct FsInputs {
   std::vector<BindMount> bind_mounts;  // from the config
   std::vector<std::string> extra_hidden;  // e.g. the ssh-agent socket
   std::vector<std::string> hidden;     // the config's `hide` list
-  std::vector<std::string> protected_paths;  // never writable: guard config, binaries, rc files
 };
 
 // Ordered mounts after the root: /dev, /proc, private /tmp, the workspace, the

@@ -65,9 +65,35 @@ std::string home_of(const char* user) {
 
 }  // namespace
 
+std::vector<ProtectedPath> protected_paths(const HostView& host) {
+  std::vector<ProtectedPath> out;
+  auto add = [&](const std::string& path, const std::string& what) {
+    if (!path.empty() && path[0] == '/') out.push_back({resolve_path(path), what});
+  };
+  for (const std::string& home : host.homes) {
+    if (home.empty() || home == "/") continue;
+    for (const std::string& rel : shell_startup_paths()) add(home + "/" + rel, "your shell's startup file ~/" + rel);
+  }
+  for (const std::string& e : host.environ) {
+    if (e.rfind("ZDOTDIR=", 0) == 0 && e.size() > 8)
+      for (const char* f : {".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"})
+        add(e.substr(8) + "/" + f, "your shell's startup file $ZDOTDIR/" + std::string(f));
+    if (e.rfind("PATH=", 0) == 0)
+      for (size_t start = 5, colon; start <= e.size(); start = colon + 1) {
+        colon = e.find(':', start);
+        if (colon == std::string::npos) colon = e.size();
+        std::string dir = e.substr(start, colon - start);
+        add(dir, "a directory on $PATH (" + dir + ")");
+      }
+  }
+  for (const std::string& d : host.config_dirs) add(d, "vectra-guard's config (" + d + ")");
+  for (const std::string& f : host.program_files) add(f, "vectra-guard's own program " + f);
+  return out;
+}
+
 std::string workspace_line(const SandboxSpec& spec) {
   return "workspace " + spec.workspace +
-         (spec.workspace_writable ? " read-write" : " read-only (" + spec.workspace_reason + ", not a project)");
+         (spec.workspace_writable ? " read-write" : " read-only (not a project: " + spec.workspace_reason + ")");
 }
 
 HostView current_host() {
@@ -87,15 +113,6 @@ HostView current_host() {
   h.state_dir = state.empty() ? state : (canonical(state).empty() ? state : canonical(state));
   std::string user_config = vg::default_config_paths("").user;
   h.config_dirs = {user_config.substr(0, user_config.rfind('/')), "/etc/vectra-guard"};
-  // The running binary's directory and its installed neighbours (bin/, lib/, share/).
-  std::string self = canonical("/proc/self/exe");
-  if (!self.empty()) {
-    std::string bin = self.substr(0, self.rfind('/'));
-    std::string prefix = bin.substr(0, bin.rfind('/'));
-    for (const char* f : {"vectra-guard", "vg", "vg-init", "vg-proxy"}) h.program_files.push_back(bin + "/" + f);
-    h.program_files.push_back(prefix + "/lib/vectra-guard");
-    h.program_files.push_back(prefix + "/share/vectra-guard");
-  }
   for (const std::string& home : h.homes) {
     for (const char* f : {"vectra-guard", "vg", "vg-init", "vg-proxy"})
       h.program_files.push_back(home + "/.local/bin/" + f);
@@ -136,14 +153,7 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
   wi.homes = host.homes;
   wi.guard_dirs = host.config_dirs;
   if (!host.state_dir.empty()) wi.guard_dirs.push_back(host.state_dir);
-  for (const std::string& e : host.environ) {
-    if (e.rfind("PATH=", 0) != 0) continue;
-    for (size_t start = 5, colon; start <= e.size(); start = colon + 1) {
-      colon = e.find(':', start);
-      if (colon == std::string::npos) colon = e.size();
-      wi.path_dirs.push_back(e.substr(start, colon - start));
-    }
-  }
+  wi.protected_paths = protected_paths(host);
   spec.workspace_reason = unwritable_workspace_reason(spec.workspace, wi);
   spec.workspace_writable = spec.workspace_reason.empty();
   if (!inside(spec.cwd, spec.workspace)) {
@@ -161,16 +171,6 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
   fs.workspace = spec.workspace;
   fs.workspace_writable = spec.workspace_writable;
   fs.hidden = config.hide;
-  fs.protected_paths = host.config_dirs;
-  fs.protected_paths.insert(fs.protected_paths.end(), host.program_files.begin(), host.program_files.end());
-  for (const std::string& home : host.homes) {
-    if (home.empty() || home == "/") continue;
-    for (const std::string& rel : shell_startup_paths()) fs.protected_paths.push_back(home + "/" + rel);
-  }
-  for (const std::string& e : host.environ)
-    if (e.rfind("ZDOTDIR=", 0) == 0 && e.size() > 8)
-      for (const char* f : {".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"})
-        fs.protected_paths.push_back(e.substr(8) + "/" + f);
   fs.homes = host.homes;
   fs.state_dir = host.state_dir;
   for (const BindMount& b : config.bind_mounts) {
@@ -181,6 +181,19 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
       return false;
     }
     if (m.target.empty()) m.target = m.source;
+    // A read-write bind must not hand the sandbox what the host runs later.
+    if (m.writable) {
+      std::string holds;
+      for (const std::string& home : host.homes)
+        if (!home.empty() && path_within(home, m.source)) holds = "your home directory";
+      if (const ProtectedPath* p = protected_within(m.source, wi.protected_paths); p && holds.empty())
+        holds = p->what;
+      if (!holds.empty()) {
+        error = "the read-write bind mount " + b.source + " holds " + holds +
+                ", which a sandbox could rewrite; bind a project directory, or add :ro";
+        return false;
+      }
+    }
     // The root is read-only: a mount point can only be made on the private /tmp.
     if (access(m.target.c_str(), F_OK) != 0 && !inside(m.target, "/tmp")) {
       error = "the bind mount target " + m.target +
@@ -193,6 +206,7 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
   // host:container entry). They go in before the hidden paths, so a credential file
   // inside or next to a cache (~/.gem/credentials, ~/.m2/settings.xml) stays hidden.
   for (const CacheDir& c : select_caches(config, spec.level, host.environ, host.homes, host.state_dir)) {
+    if (protected_within(c.path, wi.protected_paths)) continue;  // e.g. a cache_dirs entry of ~/.config
     if (access(c.target.c_str(), F_OK) != 0 && !inside(c.target, "/tmp")) {
       error = "the cache directory target " + c.target +
               " does not exist on this machine; create it or choose an existing path in cache_dirs";

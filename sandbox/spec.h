@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "sandbox/net_policy.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/workspace.h"
 
 namespace vg::sandbox {
 
@@ -91,6 +92,10 @@ struct HostView {
   gid_t gid = 0;
 };
 HostView current_host();
+
+// What no sandbox may write, resolved through symlinks: the shell's startup files,
+// $PATH directories, the guard's config and installed programs.
+std::vector<ProtectedPath> protected_paths(const HostView& host);
 
 // Build the spec. On a request that cannot be honoured (no argv, cwd outside the
 // workspace, workspace "/"), returns false and sets `error` to one sentence.

@@ -2,6 +2,8 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sandbox/mounts.h"
 
@@ -9,18 +11,39 @@ namespace vg::sandbox {
 
 bool path_within(const std::string& path, const std::string& dir) {
   if (dir.empty() || path.empty()) return false;
-  if (dir == "/") return true;
+  if (dir == "/") return path[0] == '/';
   return path == dir || path.compare(0, dir.size() + 1, dir + "/") == 0;
 }
 
 namespace {
 
-std::string real(const std::string& p) {
+std::string resolve(const std::string& path, int links) {
   char buf[PATH_MAX];
-  return realpath(p.c_str(), buf) ? std::string(buf) : p;
+  if (realpath(path.c_str(), buf)) return buf;
+  if (path.empty() || path == "/" || links > 16) return path;
+  struct stat st;
+  if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    ssize_t n = readlink(path.c_str(), buf, sizeof buf - 1);
+    if (n <= 0) return path;
+    std::string target(buf, static_cast<size_t>(n));
+    if (target[0] != '/') target = path.substr(0, path.rfind('/') + 1) + target;
+    return resolve(target, links + 1);
+  }
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return path;
+  std::string parent = resolve(slash == 0 ? "/" : path.substr(0, slash), links);
+  return (parent == "/" ? "" : parent) + path.substr(slash);
 }
 
 }  // namespace
+
+std::string resolve_path(const std::string& path) { return resolve(path, 0); }
+
+const ProtectedPath* protected_within(const std::string& dir, const std::vector<ProtectedPath>& paths) {
+  for (const ProtectedPath& p : paths)
+    if (path_within(p.path, dir)) return &p;
+  return nullptr;
+}
 
 std::string unwritable_workspace_reason(const std::string& dir, const WorkspaceInputs& in) {
   if (dir.empty()) return "it does not exist";
@@ -35,19 +58,13 @@ std::string unwritable_workspace_reason(const std::string& dir, const WorkspaceI
     // ~/.config, ~/.local, ~/.cache...: settings and programs the host loads later.
     if (path_within(dir, home) && dir.compare(home.size(), 2, "/.") == 0) {
       std::string top = dir.substr(home.size() + 1);
-      return "a settings directory in your home (~/" + top.substr(0, top.find('/')) + ")";
+      return "a settings directory in your home, ~/" + top.substr(0, top.find('/'));
     }
   }
-  for (const std::string& g : in.guard_dirs) {
-    if (g.empty()) continue;
-    // As named, not resolved: a config directory linked into a dotfiles repository
-    // leaves that repository a project (the linked files are bound read-only instead).
-    if (path_within(g, dir) || path_within(dir, g)) return "it holds vectra-guard's own config or state";
-  }
-  for (const std::string& p : in.path_dirs) {
-    if (p.empty() || p[0] != '/') continue;
-    if (real(p) == dir) return "a directory on $PATH, whose programs run on the host";
-  }
+  for (const std::string& g : in.guard_dirs)
+    if (!g.empty() && (path_within(g, dir) || path_within(dir, g)))
+      return "it holds vectra-guard's own config or state";
+  if (const ProtectedPath* p = protected_within(dir, in.protected_paths)) return "it holds " + p->what;
   return "";
 }
 

@@ -72,30 +72,60 @@ teardown() { sandbox_teardown; }
   [ ! -e "$ROOT/planted" ] && [ ! -e "$HOME/planted" ]
   cd "$HOME/.local/bin"
   run --separate-stderr sbx -- sh -c "printf '#!/bin/sh\n' > git; exit 0"
-  [[ $stderr == *"~/.local/bin is not a project (a settings directory in your home (~/.local))"* ]]
+  [[ $stderr == *"~/.local/bin is not a project (a settings directory in your home, ~/.local)"* ]]
   [ ! -e "$HOME/.local/bin/git" ]
 }
 
-@test "shell startup files and the guard's config linked into a project stay read-only" {
+@test "a project holding linked startup files or the guard's config is read-only, even to a rename" {
   dots=$HOME/dotfiles
-  mkdir -p "$dots/.git" "$dots/vg" "$HOME/.config"
-  echo 'export EDITOR=vi' >"$dots/bashrc"
-  echo '[sandbox]' >"$dots/vg/config.ini"
-  [[ -n ${VG_TEST_RUNTIME:-} ]] && printf '[sandbox]\nruntime = %s\n' "$VG_TEST_RUNTIME" >"$dots/vg/config.ini"
-  cp "$dots/vg/config.ini" "$ROOT/config.before"
-  ln -s "$dots/bashrc" "$HOME/.bashrc"
-  rm -rf "$XDG_CONFIG_HOME/vectra-guard"
-  ln -s "$dots/vg" "$XDG_CONFIG_HOME/vectra-guard"
+  mkdir -p "$dots/.git" "$dots/shell" "$dots/config"
+  echo 'export EDITOR=vi' >"$dots/shell/bashrc"
+  ln -s "$dots/shell/bashrc" "$HOME/.bashrc"
   cd "$dots"
-  run --separate-stderr sbx -- sh -c "echo evil >> bashrc; echo 'mode = never' >> vg/config.ini; echo ok > notes.txt"
-  [ "$(cat "$dots/notes.txt")" = ok ]
+  run --separate-stderr sbx -- sh -c "echo evil >> shell/bashrc; mv shell shell.old; mkdir shell; echo evil > shell/bashrc; echo ok > notes.txt; exit 0"
+  [[ $stderr == *"~/dotfiles is not a project (it holds your shell's startup file ~/.bashrc): read-only"* ]]
+  [ "$(cat "$HOME/.bashrc")" = 'export EDITOR=vi' ]
+  [ ! -e "$dots/notes.txt" ] && [ ! -e "$dots/shell.old" ]
+  # The guard's config below a linked ~/.config, before it even exists.
+  rm "$HOME/.bashrc"
+  mkdir -p "$XDG_CONFIG_HOME"
+  mv "$XDG_CONFIG_HOME" "$ROOT/config.orig"
+  ln -s "$dots/config" "$XDG_CONFIG_HOME"
+  [[ -n ${VG_TEST_RUNTIME:-} ]] && mkdir -p "$dots/config/vectra-guard" &&
+    printf '[sandbox]\nruntime = %s\n' "$VG_TEST_RUNTIME" >"$dots/config/vectra-guard/config.ini"
+  cp -r "$dots/config" "$ROOT/config.before"
+  run --separate-stderr sbx -- sh -c "mkdir -p config/vectra-guard config/git; echo '[sandbox]' >> config/vectra-guard/config.ini; printf '[alias]\n\tst = status\n' > config/git/config; exit 0"
+  [[ $stderr == *"~/dotfiles is not a project (it holds "* ]]
+  diff -r "$ROOT/config.before" "$dots/config"
+}
+
+@test "a secret hidden inside a project cannot be un-hidden by renaming its parent" {
+  mkdir -p "$WS/private/keys" "$XDG_CONFIG_HOME/vectra-guard"
+  echo deploy-key-secret >"$WS/private/keys/deploy"
+  printf '[sandbox]\nruntime = %s\nhide = %s\n' "${VG_TEST_RUNTIME:-auto}" "$WS/private/keys" \
+    >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  run --separate-stderr sbx -- sh -c "mv private private2; mv private/keys private/k2; cat private/keys/deploy; echo made > made.txt"
+  [[ $output != *deploy-key-secret* ]]
   if [[ $SBX_RUNTIME == landlock ]]; then
-    # Landlock cannot take write access away below the writable workspace: it says so.
-    declares_not_enforced "$dots/bashrc read-only"
-    return
+    declares_not_enforced "nothing new can be created directly in $WS"
+  else
+    [ -e "$WS/made.txt" ]
   fi
-  [ "$(cat "$dots/bashrc")" = 'export EDITOR=vi' ]
-  cmp "$ROOT/config.before" "$dots/vg/config.ini"
+  [ -e "$WS/private/keys/deploy" ] && [ ! -e "$WS/private2" ] && [ ! -e "$WS/private/k2" ]
+  run --separate-stderr sbx -- sh -c "cat private/keys/deploy private2/keys/deploy private/k2/deploy"
+  [[ $output != *deploy-key-secret* ]]
+}
+
+@test "running from / keeps the sandbox's own /dev, /proc and /tmp" {
+  touch "/tmp/vg-e2e-host-tmp-$$"
+  cd /
+  run --separate-stderr sbx -- sh -c "echo > /dev/null && echo devnull-ok; ls /tmp; ls /proc | grep -c '^[0-9]'"
+  rm -f "/tmp/vg-e2e-host-tmp-$$"
+  [ "$status" -eq 0 ]
+  [[ $output == *devnull-ok* ]]
+  if [[ $SBX_RUNTIME == landlock ]]; then return; fi
+  [[ $output != *vg-e2e-host-tmp-$$* ]]
+  [ "$(tail -n1 <<<"$output")" -lt 20 ]
 }
 
 @test "credentials of agents, git, databases and model hubs are unreadable, also through a symlink" {

@@ -136,13 +136,13 @@ JSON
 @test "sandbox doctor: one line per check, the working runtimes, and --json" {
   run --separate-stderr "$VG" sandbox doctor
   [ "$status" -eq 0 ]
-  for name in userns bubblewrap landlock seccomp cgroup overlayfs docker podman; do
+  for name in userns bubblewrap landlock seccomp cgroup overlayfs hidden docker podman; do
     [ "$(grep -cE "^(ok|warn|fail) +$name " <<<"$output")" = 1 ]
   done
   [[ $output == *"runtimes that work here"*namespace* ]]
   run --separate-stderr "$VG" sandbox doctor --json
   [ "$status" -eq 0 ]
-  "$PY" -c 'import json,sys; j=json.loads(sys.argv[1]); assert "namespace" in j["runtimes"], j; assert len(j["checks"]) == 8, j' "$output"
+  "$PY" -c 'import json,sys; j=json.loads(sys.argv[1]); assert "namespace" in j["runtimes"], j; assert len(j["checks"]) == 9, j' "$output"
   run --separate-stderr "$VG" sandbox doctor --frobnicate
   [ "$status" -eq 1 ]
 }

@@ -638,3 +638,27 @@ Test(config_tighten, network_and_cache_loosening_ignored) {
   cr_assert(c.enable_cache.has_value() && !*c.enable_cache && c.image == "debian:12");
   cr_assert(c.warnings.empty());
 }
+
+// A project's vectra-guard.ini may have been planted by anything that ran there: a link
+// to a file elsewhere (a hidden secret) is not followed, and the lines are not echoed.
+Test(config_tighten, a_linked_workspace_file_is_not_read) {
+  std::string d = temp_dir();
+  ConfigPaths p;
+  p.system = d + "/none.ini";
+  p.user = d + "/none2.ini";
+  std::string secret = write_file(d + "/credentials", "[default]\naws_secret = s3cr3t\n");
+  p.workspace = d + "/vectra-guard.ini";
+  cr_assert_eq(symlink(secret.c_str(), p.workspace.c_str()), 0);
+  Config c = load_config(p);
+  cr_assert_eq(c.warnings.size(), 1u);
+  cr_assert(contains(c.warnings[0], "a symbolic link, not read"), "%s", c.warnings[0].c_str());
+  cr_assert_not(contains(c.warnings[0], "s3cr3t"));
+  cr_assert(c.sources.empty());
+}
+
+Test(config, hide_adds_paths_in_every_layer) {
+  Config c = tighten("[sandbox]\nhide = /opt/a\n", "[sandbox]\nhide = /opt/b, ~/c\n");
+  cr_assert_eq(c.hide.size(), 3u);
+  cr_assert_eq(c.hide[1], "/opt/b");
+  cr_assert(c.hide[2].size() > 2 && c.hide[2].ends_with("/c") && c.hide[2][0] == '/');
+}

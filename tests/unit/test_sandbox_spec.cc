@@ -266,7 +266,6 @@ Test(spec, system_workspace_runs_read_only) {
   cr_assert_not(s.workspace_writable);
   cr_assert_eq(s.workspace_reason, "a system directory");
   cr_assert_not(find_mount(s, MountKind::RwBind, "/"));
-  cr_assert(find_mount(s, MountKind::RoBind, "/"));
   cr_assert(is_forbidden_workspace("/usr"));
   cr_assert(is_forbidden_workspace("/etc/"));
   cr_assert_not(is_forbidden_workspace("/home/u/proj"));
@@ -286,10 +285,10 @@ Test(spec, shared_places_are_never_writable) {
       {f.home, "your home directory"},
       {f.root, "it contains your home directory"},
       {"/tmp", "shared scratch space"},
-      {f.home + "/.local/bin", "a settings directory in your home (~/.local)"},
-      {f.home + "/.config", "a settings directory in your home (~/.config)"},
+      {f.home + "/.local/bin", "a settings directory in your home, ~/.local"},
+      {f.home + "/.config", "a settings directory in your home, ~/.config"},
       {f.root + "/state", "it holds vectra-guard's own config or state"},
-      {f.home + "/bin", "a directory on $PATH, whose programs run on the host"},
+      {f.home + "/bin", "it holds a directory on $PATH (" + f.home + "/bin)"},
   };
   for (const Case& c : cases) {
     f.req.workspace = f.req.cwd = c.dir;
@@ -308,28 +307,93 @@ Test(spec, shared_places_are_never_writable) {
   cr_assert(find_mount(s, MountKind::RwBind, f.ws));
 }
 
-// A dotfiles repository as the workspace: the startup files and the guard's config
-// linked from it stay read-only; a secret directory kept there is hidden at its target.
-Test(spec, linked_startup_files_and_secrets_are_covered_at_their_target) {
+// A dotfiles repository that holds a startup file, the guard's config (even one not
+// created yet, below a linked ~/.config) or a PATH directory is not writable: a mount over
+// the file would move with a renamed parent directory.
+Test(spec, a_project_holding_what_the_host_runs_is_read_only) {
   Fixture f;
   std::string dots = f.home + "/dotfiles";
   make_dirs(dots + "/.git");
-  make_dirs(dots + "/ssh");
-  make_dirs(dots + "/vg-config");
+  make_dirs(dots + "/config");
+  make_dirs(dots + "/bin");
   touch(dots + "/bashrc");
-  make_dirs(f.home + "/.config");
-  cr_assert_eq(symlink((dots + "/bashrc").c_str(), (f.home + "/.bashrc").c_str()), 0);
-  cr_assert_eq(symlink((dots + "/vg-config").c_str(), (f.home + "/.config/vectra-guard").c_str()), 0);
-  rmdir((f.home + "/.ssh").c_str());
-  cr_assert_eq(symlink((dots + "/ssh").c_str(), (f.home + "/.ssh").c_str()), 0);
-  f.host.config_dirs = {f.home + "/.config/vectra-guard"};
   f.req.workspace = f.req.cwd = dots;
+  cr_assert(f.build().workspace_writable, "nothing linked yet");
+
+  cr_assert_eq(symlink((dots + "/bashrc").c_str(), (f.home + "/.bashrc").c_str()), 0);
+  SandboxSpec s = f.build();
+  cr_assert_not(s.workspace_writable);
+  cr_assert_eq(s.workspace_reason, "it holds your shell's startup file ~/.bashrc");
+  cr_assert(find_mount(s, MountKind::RoBind, dots));
+  unlink((f.home + "/.bashrc").c_str());
+
+  // ~/.config -> dotfiles/config: the guard's config directory does not exist yet, and
+  // creating it from the sandbox would plant a config the next line reads.
+  cr_assert_eq(symlink((dots + "/config").c_str(), (f.home + "/.config").c_str()), 0);
+  f.host.config_dirs = {f.home + "/.config/vectra-guard"};
+  s = f.build();
+  cr_assert_not(s.workspace_writable);
+  cr_assert(s.workspace_reason.find("~/.config/") != std::string::npos ||
+                s.workspace_reason.find("vectra-guard's config") != std::string::npos,
+            "%s", s.workspace_reason.c_str());
+  f.host.config_dirs.clear();
+  unlink((f.home + "/.config").c_str());
+
+  // A dangling link: ~/.profile -> dotfiles/profile, not created yet.
+  cr_assert_eq(symlink((dots + "/profile").c_str(), (f.home + "/.profile").c_str()), 0);
+  s = f.build();
+  cr_assert_eq(s.workspace_reason, "it holds your shell's startup file ~/.profile");
+  unlink((f.home + "/.profile").c_str());
+
+  f.host.environ.push_back("PATH=/usr/bin:" + dots + "/bin");
+  s = f.build();
+  cr_assert_eq(s.workspace_reason, "it holds a directory on $PATH (" + dots + "/bin)");
+}
+
+// A secret kept inside a writable project stays hidden, and the directories leading to
+// it are mount points, so renaming one cannot carry the hiding mount away.
+Test(spec, a_hidden_path_inside_the_workspace_has_its_parents_pinned) {
+  Fixture f;
+  make_dirs(f.ws + "/private/keys");
+  f.cfg.hide = {f.ws + "/private/keys"};
   SandboxSpec s = f.build();
   cr_assert(s.workspace_writable);
-  size_t ws = index_of(s, MountKind::RwBind, dots);
-  cr_assert_lt(ws, index_of(s, MountKind::RoBind, dots + "/bashrc"), "rc file read-only after the workspace");
-  cr_assert_lt(ws, index_of(s, MountKind::RoBind, dots + "/vg-config"), "guard config read-only");
-  cr_assert_lt(ws, index_of(s, MountKind::Hide, dots + "/ssh"), "linked ~/.ssh hidden at its target");
+  size_t hide = index_of(s, MountKind::Hide, f.ws + "/private/keys");
+  cr_assert_lt(hide, s.mounts.size());
+  cr_assert_lt(index_of(s, MountKind::RwBind, f.ws + "/private"), hide);
+}
+
+Test(spec, a_hide_entry_that_would_break_every_run_is_ignored) {
+  Fixture f;
+  f.cfg.hide = {"/usr/lib", f.home, f.ws, "/proc/self", "/"};
+  SandboxSpec s = f.build();
+  for (const Mount& m : s.mounts)
+    cr_assert_not(m.kind == MountKind::Hide && (m.target == "/usr/lib" || m.target == f.home || m.target == f.ws ||
+                                                m.target.rfind("/proc", 0) == 0 || m.target == "/"),
+                  "%s hidden", m.target.c_str());
+}
+
+Test(spec, a_read_write_bind_of_the_home_is_refused) {
+  Fixture f;
+  f.cfg.bind_mounts = {{f.home, f.home, true}};
+  SandboxSpec s;
+  std::string err;
+  cr_assert_not(build_spec(f.req, f.cfg, f.host, s, err));
+  cr_assert(err.find("holds your home directory") != std::string::npos, "%s", err.c_str());
+  f.cfg.bind_mounts = {{f.home, f.home, false}};
+  cr_assert(build_spec(f.req, f.cfg, f.host, s, err), "read-only is fine: %s", err.c_str());
+}
+
+Test(spec, running_from_root_or_tmp_keeps_the_private_mounts) {
+  Fixture f;
+  for (const char* dir : {"/", "/tmp"}) {
+    f.req.workspace = f.req.cwd = dir;
+    SandboxSpec s = f.build();
+    cr_assert_not(s.workspace_writable);
+    for (const Mount& m : s.mounts)
+      cr_assert_not((m.kind == MountKind::RoBind || m.kind == MountKind::RwBind) && m.target == dir,
+                    "%s bound over the private mounts", dir);
+  }
 }
 
 Test(spec, startup_files_left_alone_when_nothing_writable_holds_them) {
