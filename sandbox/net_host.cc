@@ -37,6 +37,10 @@ bool canonical_host(std::string_view raw, Host& out) {
     in6_addr v6;
     // inet_pton reads the whole string: an embedded NUL ends c_str() early, so refuse it first.
     if (s.find('\0') != std::string::npos || inet_pton(AF_INET6, s.c_str(), &v6) != 1) return false;
+    if (IN6_IS_ADDR_V4MAPPED(&v6)) {  // ::ffff:a.b.c.d is a.b.c.d: one address, one form
+      out = {Host::Kind::V4, inet_ntop(AF_INET, &v6.s6_addr[12], text, sizeof text)};
+      return true;
+    }
     out = {Host::Kind::V6, inet_ntop(AF_INET6, &v6, text, sizeof text)};
     return true;
   }

@@ -8,7 +8,8 @@
 //   IPv4   every form inet_aton(3) (and so getaddrinfo) reads as an address: dotted
 //          decimal, octal, hex, 1 to 4 parts ("2130706433", "127.1", "0x7f.1",
 //          "0177.0.0.1"), written back as a dotted quad.
-//   IPv6   "[addr]" or bare, written back as inet_ntop does.
+//   IPv6   "[addr]" or bare, written back as inet_ntop does; an IPv4-mapped one
+//          (::ffff:a.b.c.d) is that IPv4 address.
 #pragma once
 
 #include <string>

@@ -191,10 +191,10 @@ raw_requests() {
   [ "$(grep -c 'localhost.x00.wild.test' <<<"$stderr")" -eq 1 ]
 }
 
-@test "numeric IPv4 forms are addresses: 2130706433, 127.1, 0x7f.1, 0177.0.0.1 refused as loopback like 127.0.0.1" {
+@test "numeric IPv4 forms are addresses: 2130706433, 127.1, 0x7f.1, 0177.0.0.1, ::ffff:127.0.0.1 refused as loopback like 127.0.0.1" {
   # 127.0.0.1 allowed by name: the SSRF guard still refuses it, in every spelling.
   local requests=() want=()
-  for form in 127.0.0.1 2130706433 127.1 0x7f.1 0177.0.0.1 0X7F.0.0.1.; do
+  for form in 127.0.0.1 2130706433 127.1 0x7f.1 0177.0.0.1 0X7F.0.0.1. '[::ffff:127.0.0.1]' '[::ffff:7f00:1]'; do
     requests+=("http|$form|$PH" "connect|$form|$PH" "socks|$form|$PH")
     want+=("403 vectra-guard blocked 127.0.0.1:$PH (is a loopback address)" \
       "403 vectra-guard blocked 127.0.0.1:$PH (is a loopback address)" 02)

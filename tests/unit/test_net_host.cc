@@ -59,7 +59,9 @@ Test(net_host, ipv6_bracketed_or_bare) {
   cr_assert_eq(canon("[::1]", Host::Kind::V6), "::1");
   cr_assert_eq(canon("[0:0:0:0:0:0:0:1]", Host::Kind::V6), "::1");
   cr_assert_eq(canon("[FD00::0001]", Host::Kind::V6), "fd00::1");
-  cr_assert_eq(canon("::ffff:127.0.0.1", Host::Kind::V6), "::ffff:127.0.0.1");
+  cr_assert_eq(canon("[::ffff:127.0.0.1]", Host::Kind::V4), "127.0.0.1", "an IPv4-mapped address is the IPv4 one");
+  cr_assert_eq(canon("::FFFF:7f00:1", Host::Kind::V4), "127.0.0.1");
+  cr_assert_eq(canon("[::127.0.0.1]", Host::Kind::V6), "::127.0.0.1", "IPv4-compatible is not mapped");
   cr_assert_not(valid("[fe80::1%eth0]"), "no zone ids");
   cr_assert_not(valid("[::1]x"));
 }
