@@ -7,6 +7,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "sandbox/net_host.h"
+
 namespace vg::sandbox {
 
 namespace {
@@ -65,23 +67,18 @@ const char* v6_class(const unsigned char* b) {
   return nullptr;
 }
 
-// Canonical text of a numeric address ("" when not one), so "::ffff:1.2.3.4" forms and
-// upper/lower case compare equal.
+// Canonical text of a numeric address ("" when not one: a name or nothing valid), so
+// "::ffff:1.2.3.4", "127.1" and upper/lower case compare equal.
 std::string canonical_address(std::string_view text, const char** klass) {
-  std::string s(text);
-  if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-  char out[INET6_ADDRSTRLEN];
-  in_addr v4;
-  in6_addr v6;
-  if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
-    if (klass) *klass = v4_class(ntohl(v4.s_addr));
-    return inet_ntop(AF_INET, &v4, out, sizeof out) ? out : "";
+  Host h;
+  if (!canonical_host(text, h) || !h.is_address()) return "";
+  if (klass) {
+    in_addr v4;
+    in6_addr v6;
+    if (h.kind == Host::Kind::V4 && inet_pton(AF_INET, h.text.c_str(), &v4) == 1) *klass = v4_class(ntohl(v4.s_addr));
+    if (h.kind == Host::Kind::V6 && inet_pton(AF_INET6, h.text.c_str(), &v6) == 1) *klass = v6_class(v6.s6_addr);
   }
-  if (inet_pton(AF_INET6, s.c_str(), &v6) == 1) {
-    if (klass) *klass = v6_class(v6.s6_addr);
-    return inet_ntop(AF_INET6, &v6, out, sizeof out) ? out : "";
-  }
-  return "";
+  return h.text;
 }
 
 bool is_loopback_one(const std::string& canon) { return canon == "127.0.0.1" || canon == "::1"; }
@@ -112,15 +109,9 @@ bool parse_net_rule(std::string_view entry, NetRule& out) {
     e = e.substr(2);
   }
   if (e.empty() || e[0] == '@') return false;
-  std::string canon = canonical_address(e, nullptr);
-  if (!canon.empty()) {
-    if (out.wildcard) return false;
-    e = canon;
-  } else {
-    for (char c : e)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) return false;
-  }
-  out.host = e;
+  Host h;
+  if (!canonical_host(e, h) || (h.is_address() && out.wildcard)) return false;
+  out.host = h.text;
   return true;
 }
 
@@ -176,23 +167,26 @@ NetPolicy build_net_policy(const std::vector<std::string>& allow, const std::vec
   for (const std::string& r : resolve) {
     auto colon = r.find(':');
     if (colon == std::string::npos) continue;
-    std::string name = lower(r.substr(0, colon));
+    Host name;
     std::string addr = canonical_address(r.substr(colon + 1), nullptr);
+    if (!canonical_host(r.substr(0, colon), name) || name.is_address()) {
+      warnings.push_back("resolve entry " + r + " does not start with a host name; ignored");
+      continue;
+    }
     if (addr.empty()) {
       warnings.push_back("resolve entry " + r + " does not give a numeric address; ignored");
       continue;
     }
-    p.resolve[name].push_back(addr);
+    p.resolve[name.text].push_back(addr);
   }
   return p;
 }
 
 NetDecision decide_name(const NetPolicy& p, std::string_view host_in, int port) {
-  std::string host = lower(host_in);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const char* klass = nullptr;
-  std::string canon = canonical_address(host, &klass);
-  if (!canon.empty()) host = canon;
+  Host h;
+  if (!canonical_host(host_in, h)) return {false, "not a valid host name"};
+  const std::string& host = h.text;
+  const std::string canon = h.is_address() ? h.text : "";
   if (port < 1 || port > 65535) return {false, "not a valid port"};
   for (const NetRule& r : p.deny)
     if (host_matches(r, host) && port_matches(r, port, true)) return {false, "denied by network_deny"};
@@ -249,7 +243,9 @@ NetDecision decide(const NetPolicy& p, std::string_view host, int port, const st
 }
 
 const std::vector<std::string>* resolved_by_config(const NetPolicy& p, std::string_view host) {
-  auto it = p.resolve.find(lower(host));
+  Host h;
+  if (!canonical_host(host, h)) return nullptr;
+  auto it = p.resolve.find(h.text);
   return it == p.resolve.end() ? nullptr : &it->second;
 }
 

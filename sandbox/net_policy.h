@@ -61,6 +61,8 @@ struct NetDecision {
 };
 
 // Is `host:port` admitted by name (allow/deny rules, raw IP rule)? No address checks.
+// `host` is made canonical first (sandbox/net_host.h): "127.1" is the address 127.0.0.1,
+// and a host that is neither name nor address is refused ("not a valid host name").
 NetDecision decide_name(const NetPolicy& p, std::string_view host, int port);
 
 // May the proxy connect to `address` (numeric, as resolved for `host`) on `port`?
@@ -76,7 +78,7 @@ NetDecision decide(const NetPolicy& p, std::string_view host, int port, const st
 // The addresses `resolve` maps `host` to ({} when none): trusted, never looked up.
 const std::vector<std::string>* resolved_by_config(const NetPolicy& p, std::string_view host);
 
-// Whether `host` is an IPv4 or IPv6 literal (brackets stripped by the caller).
+// Whether `host` is an IPv4 (any inet_aton form) or IPv6 literal.
 bool is_ip_literal(std::string_view host);
 
 // Number of allow rules (for the notice: "proxy: N allowed hosts").

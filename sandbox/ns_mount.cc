@@ -51,6 +51,19 @@ bool overlay_safe(const std::string& path) { return path.find_first_of(",:\\") =
 
 void add(MountPlan& p, MountStep s) { p.steps.push_back(std::move(s)); }
 
+// Whether spec.mounts[index], a hidden path, lies under a fresh tmpfs mounted before it
+// (the private /tmp) with no bind on top that shows the host's files there again: then
+// nothing of the host is visible at that path, and there is no mount point to hide it on.
+bool hidden_by_tmpfs(const SandboxSpec& spec, size_t index) {
+  const std::string& path = spec.mounts[index].target;
+  for (size_t i = index; i-- > 0;) {
+    const Mount& m = spec.mounts[i];
+    if (path == m.target || path.compare(0, m.target.size() + 1, m.target + "/") == 0)
+      return m.kind == MountKind::Tmpfs;  // the last mount over the path is what shows there
+  }
+  return false;
+}
+
 void mount_point(MountPlan& p, const std::string& target, bool directory) {
   add(p, {directory ? MountStep::MakeDir : MountStep::MakeFile, target, "", "", "", 0, 0755, false,
           "create the mount point " + target.substr(8)});
@@ -193,7 +206,8 @@ MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& o
               MS_NOSUID | MS_NODEV, 0, false, "mount the writable overlay on " + dir});
     }
   }
-  for (const Mount& m : spec.mounts) {
+  for (size_t i = 0; i < spec.mounts.size(); ++i) {
+    const Mount& m = spec.mounts[i];
     const std::string t = R + m.target;
     switch (m.kind) {
       case MountKind::RoBind:
@@ -211,6 +225,7 @@ MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& o
       case MountKind::Proc: mount_point(p, t, true); plan_proc(p, t); break;
       case MountKind::Dev: mount_point(p, t, true); plan_dev(p, t); break;
       case MountKind::Hide:
+        if (hidden_by_tmpfs(spec, i)) break;
         if (m.directory) {
           add(p, {MountStep::Mount, "", t, "tmpfs", "mode=0000", MS_NOSUID | MS_NODEV, 0, false,
                   "hide " + m.target});

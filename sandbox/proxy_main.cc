@@ -42,10 +42,12 @@
 #include <thread>
 #include <vector>
 
+#include "sandbox/net_host.h"
 #include "sandbox/net_policy.h"
 #include "sandbox/proxy_confine.h"
 #include "sandbox/registries.h"
 
+using vg::sandbox::Host;
 using vg::sandbox::NetDecision;
 using vg::sandbox::NetPolicy;
 
@@ -89,8 +91,10 @@ void put_all(int fd, const std::string& s) {
   }
 }
 
-// One line on stderr and one JSON line on the report fd per distinct refusal.
-void log_blocked(const std::string& host, int port, const std::string& reason) {
+// One line on stderr and one JSON line on the report fd per distinct refusal. `raw` may be
+// what the client sent, control characters and all: it is logged escaped.
+void log_blocked(const std::string& raw, int port, const std::string& reason) {
+  const std::string host = vg::sandbox::printable_host(raw);
   std::string dest = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   std::lock_guard<std::mutex> lock(g_log_mutex);
   if (!g_logged.insert(dest + " " + reason).second) return;
@@ -138,13 +142,14 @@ bool read_head(int fd, std::string& head, std::string& rest) {
   }
 }
 
-// "host:port", "[v6]:port" or "host" (default port) -> host, port.
+// "host:port", "[v6]:port" or "host" (default port) -> host as written (brackets kept;
+// canonical_host reads it), port.
 bool split_host_port(const std::string& hp, int default_port, std::string& host, int& port) {
   port = default_port;
   if (!hp.empty() && hp[0] == '[') {
     auto close = hp.find(']');
     if (close == std::string::npos) return false;
-    host = hp.substr(1, close - 1);
+    host = hp.substr(0, close + 1);
     if (close + 1 < hp.size()) {
       if (hp[close + 1] != ':') return false;
       std::string p = hp.substr(close + 2);
@@ -161,7 +166,7 @@ bool split_host_port(const std::string& hp, int default_port, std::string& host,
     port = std::atoi(p.c_str());
     host = hp.substr(0, colon);
   }
-  return !host.empty() && host.find_first_of(" /@\\") == std::string::npos;
+  return !host.empty();
 }
 
 std::string numeric(const sockaddr* sa) {
@@ -224,8 +229,10 @@ struct Refusal {
 };
 
 // Decide, resolve, check each address, connect. -1 with `refusal` filled in (and the
-// stderr line written); the caller answers in its own protocol.
-int open_upstream(const std::string& host, int port, Refusal& refusal) {
+// stderr line written); the caller answers in its own protocol. `dest` is canonical: the
+// policy judges and we connect to the same name or address.
+int open_upstream(const Host& dest, int port, Refusal& refusal) {
+  const std::string& host = dest.text;
   NetDecision d = vg::sandbox::decide_name(g_policy, host, port);
   if (!d.allowed) {
     log_blocked(host, port, d.reason);
@@ -237,7 +244,7 @@ int open_upstream(const std::string& host, int port, Refusal& refusal) {
   if (const auto* r = vg::sandbox::resolved_by_config(g_policy, host)) {
     addresses = *r;
     trusted = true;
-  } else if (vg::sandbox::is_ip_literal(host)) {
+  } else if (dest.is_address()) {
     addresses.push_back(host);
   } else {
     addrinfo hints{};
@@ -313,8 +320,16 @@ void relay(int client, int upstream) {
   up.join();
 }
 
-// open_upstream, a refusal answered in HTTP: 403 for the policy, 502 otherwise.
-int open_http_upstream(int client, const std::string& host, int port) {
+// open_upstream for the host the client wrote, a refusal answered in HTTP: 400 for no
+// valid host, 403 for the policy, 502 otherwise.
+int open_http_upstream(int client, const std::string& raw, int port) {
+  Host host;
+  if (!vg::sandbox::canonical_host(raw, host)) {
+    log_blocked(raw, port, "not a valid host name");
+    respond(client, 400, "Bad Request",
+            "vectra-guard: " + vg::sandbox::printable_host(raw) + " is not a valid host name");
+    return -1;
+  }
   Refusal refusal;
   int up = open_upstream(host, port, refusal);
   if (up < 0)
@@ -354,20 +369,20 @@ void serve_socks5(int client) {
   put_all(client, std::string("\x05\x00", 2));
   unsigned char req[4];
   if (!read_exact(client, req, 4) || req[0] != 5) return;
-  std::string host;
+  std::string raw;
   if (req[3] == 1 || req[3] == 4) {
     unsigned char a[16];
     const bool v4 = req[3] == 1;
     if (!read_exact(client, a, v4 ? 4 : 16)) return;
     char text[INET6_ADDRSTRLEN] = "";
     inet_ntop(v4 ? AF_INET : AF_INET6, a, text, sizeof text);
-    host = text;
+    raw = text;
   } else if (req[3] == 3) {
     unsigned char len;
     char name[256];
     if (!read_exact(client, &len, 1) || len == 0 || !read_exact(client, reinterpret_cast<unsigned char*>(name), len))
       return;
-    host.assign(name, len);
+    raw.assign(name, len);  // may hold NUL and control bytes: canonical_host refuses them
   } else {
     return reply(8);
   }
@@ -375,9 +390,9 @@ void serve_socks5(int client) {
   if (!read_exact(client, p, 2)) return;
   const int port = p[0] << 8 | p[1];
   if (req[1] != 1) return reply(7);  // BIND and UDP ASSOCIATE are not offered
-  if (port < 1 || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:") !=
-                      std::string::npos) {
-    log_blocked(host, port, "not a host name");
+  Host host;
+  if (!vg::sandbox::canonical_host(raw, host)) {
+    log_blocked(raw, port, "not a valid host name");
     return reply(2);
   }
   Refusal refusal;
@@ -465,7 +480,7 @@ void serve_http(int client) {
 
 void serve_local(int client, int port) {
   Refusal refusal;
-  int up = open_upstream("localhost", port, refusal);
+  int up = open_upstream(Host{Host::Kind::Name, "localhost"}, port, refusal);
   if (up >= 0) {
     relay(client, up);
     close(up);

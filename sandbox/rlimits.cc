@@ -18,6 +18,11 @@ RlimitPlan plan_rlimits(const Limits& limits, std::vector<std::string>& enforced
   plan.data_bytes = limits.memory_bytes;
   if (cur.rlim_max != RLIM_INFINITY && cur.rlim_max < plan.data_bytes) plan.data_bytes = cur.rlim_max;
   enforced.push_back("memory " + format_bytes(plan.data_bytes) + " per process (RLIMIT_DATA)");
+  // The kernel counts only private writable mappings against RLIMIT_DATA. RLIMIT_AS would
+  // count shared ones but stops V8, Go and the JVM; a sized /dev/shm would leave memfd and
+  // shared anonymous mappings. Only a memory cgroup charges them all.
+  not_enforced.push_back("memory in shared mappings (memfd, /dev/shm, MAP_SHARED|MAP_ANONYMOUS) and in tmpfs "
+                         "files such as /tmp: RLIMIT_DATA does not count it, only a cgroup memory limit would");
   return plan;
 }
 

@@ -5,7 +5,10 @@ bats_require_minimum_version 1.5.0
 load sandbox_common
 
 setup() { sandbox_setup; }
-teardown() { sandbox_teardown; }
+teardown() {
+  [[ -n ${TMPROOT:-} ]] && rm -rf "$TMPROOT"
+  sandbox_teardown
+}
 
 @test "writes outside the workspace do not land on the host" {
   run sbx -- sh -c "touch '$HOME/outside' ; echo x > '$ROOT/also'; touch /etc/vg-e2e-probe; true"
@@ -224,6 +227,31 @@ teardown() { sandbox_teardown; }
   [ "$status" -eq 0 ]
   [ "$output" = inside ]
   [ ! -e /tmp/vg-e2e-inside-$$ ]
+}
+
+@test "VG_HOME under /tmp: the sandbox starts and VG_HOME stays hidden" {
+  TMPROOT=$(mktemp -d /tmp/vg-e2e-tmp.XXXXXX)
+  export VG_HOME=$TMPROOT/vghome
+  mkdir -p "$VG_HOME"
+  echo '{"trusted": []}' >"$VG_HOME/trust.json"
+  run --separate-stderr sbx -- sh -c "cat '$VG_HOME/trust.json' 2>/dev/null; echo ran"
+  [ "$status" -eq 0 ]
+  [ "$output" = ran ]
+}
+
+@test "a workspace under /tmp: the secrets below it stay hidden on top of the private /tmp" {
+  TMPROOT=$(mktemp -d /tmp/vg-e2e-tmp.XXXXXX)
+  export HOME=$TMPROOT/home VG_HOME=$TMPROOT/home/.vectra-guard
+  mkdir -p "$HOME/.ssh" "$VG_HOME"
+  echo "ssh-secret-$$" >"$HOME/.ssh/id_ed25519"
+  echo "machine x login u password netrc-secret" >"$HOME/.netrc"
+  echo '{"trusted": []}' >"$VG_HOME/trust.json"
+  echo workspace-file >"$HOME/notes.txt"
+  cd "$HOME"
+  run --separate-stderr sbx -- sh -c "cat notes.txt; cat .ssh/id_ed25519 .netrc .vectra-guard/trust.json 2>/dev/null; echo ran"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = workspace-file ]
+  [ "${lines[1]}" = ran ]
 }
 
 @test "/proc is the sandbox's own and /dev is minimal" {

@@ -37,6 +37,27 @@ ALLOC='import sys; n = int(sys.argv[1]); b = b"x" * (n << 20); print("allocated"
   fi
 }
 
+@test "without a memory cgroup, --verbose says shared memory is not counted by RLIMIT_DATA" {
+  run --separate-stderr lx --verbose --security-level paranoid -- true
+  [ "$status" -eq 0 ]
+  line="Not enforced: memory in shared mappings (memfd, /dev/shm, MAP_SHARED|MAP_ANONYMOUS) and in tmpfs files"
+  if [[ $stderr == *"Enforced: memory 256 MiB for the whole sandbox (cgroup"* ]]; then
+    [[ $stderr != *"$line"* ]]  # a memory cgroup charges shared memory and tmpfs too
+  else
+    [[ $stderr == *"Enforced: memory 256 MiB per process (RLIMIT_DATA)"* ]]
+    [[ $stderr == *"$line"* ]]
+    # And it is so: a shared mapping larger than the limit is filled.
+    run --separate-stderr lx --security-level paranoid -- "$PY" -c '
+import mmap
+m = mmap.mmap(-1, 300 << 20, flags=mmap.MAP_SHARED)
+chunk = b"x" * (1 << 20)
+for _ in range(300):
+    m.write(chunk)
+print("shared", len(m) >> 20)'
+    [ "$output" = "shared 300" ]
+  fi
+}
+
 @test "a fork bomb under strict is contained by the pids limit; the host stays responsive" {
   gcc -O1 -o "$ROOT/fork_bomb" "$BATS_TEST_DIRNAME/fork_bomb.c"
   run --separate-stderr lx --verbose --security-level strict -- "$ROOT/fork_bomb"

@@ -164,6 +164,50 @@ PY
   [ "$(wc -l <"$ROOT/proxy-starts")" -eq 1 ]
 }
 
+# proxy_client.py inside the sandbox, with network_allow extended by $1 for this test.
+raw_requests() {
+  sed -i "s/^network_allow = /network_allow = $1, /" "$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  cp "$BATS_TEST_DIRNAME/proxy_client.py" "$WS/"
+  shift
+  run --separate-stderr sbx --network restricted -- "$PY" proxy_client.py "$@"
+}
+
+@test "a host with a NUL or control character is refused on every protocol: 400, one blocked line" {
+  # *.wild.test is allowed; the resolver would read "localhost\0.wild.test" as localhost.
+  raw_requests "*.wild.test:$PL" "connect|localhost\\x00.wild.test|$PL" "http|localhost\\x00.wild.test|$PL" \
+    "socks|localhost\\x00.wild.test|$PL" "connect|plain\\x01.test|$PH" "http|a\\tb.wild.test|$PL" \
+    "connect|Secure.TEST.|$PS" "http|PLAIN.test.|$PH"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = '400 vectra-guard: localhost\x00.wild.test is not a valid host name' ]
+  [ "${lines[1]}" = '400 vectra-guard: localhost\x00.wild.test is not a valid host name' ]
+  [ "${lines[2]}" = 02 ]
+  [ "${lines[3]}" = '400 vectra-guard: plain\x01.test is not a valid host name' ]
+  [ "${lines[4]}" = '400 vectra-guard: a\x09b.wild.test is not a valid host name' ]
+  # Case and one trailing dot do not matter: the canonical name is allowed and resolved.
+  [ "${lines[5]}" = 200 ]
+  [ "${lines[6]}" = "200 plain-ok" ]
+  [[ $stderr == *'vectra-guard: network: blocked localhost\x00.wild.test:'"$PL (not a valid host name)"* ]]
+  [[ $stderr == *'vectra-guard: network: blocked plain\x01.test:'"$PH (not a valid host name)"* ]]
+  [ "$(grep -c 'localhost.x00.wild.test' <<<"$stderr")" -eq 1 ]
+}
+
+@test "numeric IPv4 forms are addresses: 2130706433, 127.1, 0x7f.1, 0177.0.0.1, ::ffff:127.0.0.1 refused as loopback like 127.0.0.1" {
+  # 127.0.0.1 allowed by name: the SSRF guard still refuses it, in every spelling.
+  local requests=() want=()
+  for form in 127.0.0.1 2130706433 127.1 0x7f.1 0177.0.0.1 0X7F.0.0.1. '[::ffff:127.0.0.1]' '[::ffff:7f00:1]'; do
+    requests+=("http|$form|$PH" "connect|$form|$PH" "socks|$form|$PH")
+    want+=("403 vectra-guard blocked 127.0.0.1:$PH (is a loopback address)" \
+      "403 vectra-guard blocked 127.0.0.1:$PH (is a loopback address)" 02)
+  done
+  raw_requests "127.0.0.1:$PH" "${requests[@]}"
+  [ "$status" -eq 0 ]
+  for i in "${!want[@]}"; do
+    [ "${lines[$i]}" = "${want[$i]}" ] || { echo "request ${requests[$i]}: ${lines[$i]}" >&2; false; }
+  done
+  [[ $stderr == *"vectra-guard: network: blocked 127.0.0.1:$PH (is a loopback address)"* ]]
+  [[ $stderr != *2130706433* && $stderr != *0x7f* ]]
+}
+
 @test "network_deny wins over network_allow" {
   run --separate-stderr in_curl "http://denied.test:$PH/"
   [ "${lines[-1]}" = 403 ]

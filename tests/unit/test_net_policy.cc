@@ -211,3 +211,25 @@ Test(net_policy, rule_parsing) {
   cr_assert_not(parse_net_rule("*.", r));
   cr_assert_not(parse_net_rule("a b", r));
 }
+
+// The policy judges the canonical host (sandbox/net_host.h): a control character makes no
+// host at all, and a numeric form is an address, judged as one.
+Test(net_policy, judges_the_canonical_host) {
+  using namespace std::string_literals;
+  std::vector<std::string> warnings;
+  NetPolicy p = build_net_policy({"*.allowed.test", "127.0.0.1:8080"}, {}, {}, {}, {}, nullptr, warnings);
+  cr_assert_not(decide_name(p, "localhost\0.allowed.test"s, 443).allowed);
+  cr_assert_eq(decide_name(p, "localhost\0.allowed.test"s, 443).reason, "not a valid host name");
+  cr_assert(decide_name(p, "API.Allowed.Test.", 443).allowed);
+  for (const char* form : {"2130706433", "127.1", "0x7f.1", "0177.0.0.1"}) {
+    cr_assert(decide_name(p, form, 8080).allowed, "%s is the listed address", form);
+    NetDecision d = decide(p, form, 8080, {"127.0.0.1"}, false);
+    cr_assert_not(d.allowed);
+    cr_assert_eq(d.reason, "is a loopback address", "%s: %s", form, d.reason.c_str());
+  }
+  cr_assert(is_ip_literal("0x7f.1"));
+  NetRule r;
+  cr_assert(parse_net_rule("0x7f.1:8080", r));
+  cr_assert_eq(r.host, "127.0.0.1", "a config entry is made canonical the same way");
+  cr_assert_not(parse_net_rule("*.127.1", r), "a wildcard never names an address");
+}

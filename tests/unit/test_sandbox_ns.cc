@@ -97,6 +97,19 @@ Test(ns_plan, spec_mounts_in_order_with_the_right_attributes) {
   cr_expect_eq(find(p, MountStep::Bind, "/newroot/dev/sda"), -1);
 }
 
+Test(ns_plan, nothing_is_hidden_under_the_private_tmp_but_what_a_bind_shows_there) {
+  SandboxSpec s = sample();
+  s.mounts.push_back({MountKind::RwBind, "/tmp/ws", "/tmp/ws"});
+  s.mounts.push_back({MountKind::Hide, "", "/tmp/vghome", true});     // under the fresh tmpfs only
+  s.mounts.push_back({MountKind::Hide, "", "/tmp/ws/.netrc", false});  // shown again by the bind
+  s.mounts.push_back({MountKind::Hide, "", "/tmp", true});
+  ns::MountPlan p = ns::plan_mounts(s, {});
+  cr_expect_eq(find(p, MountStep::Mount, "/newroot/tmp/vghome"), -1, "no host file shows there: nothing to hide");
+  cr_expect_eq(find(p, MountStep::SetAttr, "/newroot/tmp/vghome"), -1);
+  cr_expect_eq(find(p, MountStep::Mount, "/newroot/tmp", static_cast<size_t>(find(p, MountStep::Mount, "/newroot/tmp") + 1)), -1);
+  cr_expect(find(p, MountStep::Bind, "/newroot/tmp/ws/.netrc") > find(p, MountStep::Bind, "/newroot/tmp/ws"));
+}
+
 Test(ns_plan, init_command_line) {
   SandboxSpec s = sample();
   cr_expect(init_argv(s) == (std::vector<std::string>{"vg-init", "--", "make", "test"}));
