@@ -241,10 +241,13 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
         spec.net_policy, "Landlock: TCP connect only to port " + ports + ", vg-proxy on 127.0.0.1:" +
                              std::to_string(proxy_.port()) + "; TCP bind denied"));
     report.not_enforced.push_back("network namespace: Landlock rules name ports, not addresses, so TCP port " + ports +
-                                  " is reachable on any host, and UDP and ICMP still reach the host's network");
+                                  " is reachable on any host");
+    report.enforced.push_back("UDP, ICMP and socket kinds other than TCP refused (seccomp)");
   } else {
-    report.enforced.push_back("network none: TCP connect and bind denied (Landlock)");
-    report.not_enforced.push_back("network namespace: UDP and ICMP still reach the host's network");
+    report.enforced.push_back("network none: TCP connect and bind denied (Landlock); UDP, ICMP and socket "
+                              "kinds other than TCP refused (seccomp)");
+    report.not_enforced.push_back("network namespace: the host's network is visible (interfaces, routes), "
+                                  "though nothing on it can be reached");
   }
   for (const Mount& m : spec.mounts)
     if (!landlock_unprotected(spec, m).empty())
@@ -307,6 +310,8 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
     }
   }
 
+  // No network namespace: Landlock holds TCP only, so the filter refuses UDP and ICMP.
+  spec.seccomp.inet_datagrams = spec.network == NetworkMode::Full;
   int memfd = seccomp_bpf_memfd(spec.seccomp, report.error);
   if (memfd < 0) return false;
   std::vector<sock_filter> program;

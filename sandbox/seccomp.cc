@@ -6,13 +6,13 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <memory>
 
 #include "sandbox/seccomp_profile.h"
+#include "sandbox/socket_policy.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -84,14 +84,17 @@ bool add_rules(scmp_filter_ctx ctx, const SeccompPolicy& policy, std::string& er
                               SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, request));
     if (rc < 0) return fail("ioctl", rc);
   }
-  // Unix sockets reach host daemons (docker, ssh-agent, dbus) whatever the mounts say;
-  // vsock reaches the hypervisor.
-  std::vector<int> families = {AF_VSOCK};
-  if (!policy.allow_unix_sockets) families.push_back(AF_UNIX);
-  for (int family : families) {
-    int rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,
-                              SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
-    if (rc < 0) return fail("socket", rc);
+  // Which sockets may be created: socket_policy.cc.
+  for (const DenyRule& r : socket_deny_rules({policy.allow_unix_sockets, policy.inet_datagrams})) {
+    int nr = resolve(r.syscall.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // socketcall exists on some machines only
+    std::vector<scmp_arg_cmp> args;
+    for (const ArgCondition& c : r.args)
+      args.push_back(c.greater ? scmp_arg_cmp{c.index, SCMP_CMP_GT, c.value, 0}
+                               : scmp_arg_cmp{c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value});
+    int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(static_cast<uint16_t>(r.err)), nr,
+                                    static_cast<unsigned>(args.size()), args.data());
+    if (rc < 0) return fail(r.syscall.c_str(), rc);
   }
   return true;
 }
@@ -155,7 +158,7 @@ int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error) {
   if (policy.profile_path.empty()) {
     // The built-in filter never changes between runs: use the copy made at build time
     // (compiling it costs a few ms on every sandbox start), when it is for this machine.
-    std::string_view bpf = precompiled_builtin_bpf(policy.allow_unix_sockets, seccomp_arch_native());
+    std::string_view bpf = precompiled_builtin_bpf(policy, seccomp_arch_native());
     if ((fd = sealed_memfd(error)) < 0) return -1;
     bool ok = bpf.empty() ? export_builtin_bpf(policy, fd, error)
                           : write(fd, bpf.data(), bpf.size()) == static_cast<ssize_t>(bpf.size());

@@ -27,7 +27,8 @@ llx() { "$VG" sandbox run --runtime landlock "$@"; }
   [[ $stderr == *"Enforced: root filesystem read-only (Landlock ABI"* ]]
   [[ $stderr == *"Not enforced: PID namespace"* ]]
   [[ $stderr == *"Not enforced: private /tmp"* ]]
-  [[ $stderr == *"Not enforced: network namespace: "*"UDP"* ]]
+  [[ $stderr == *"Not enforced: network namespace: "* ]]
+  [[ $stderr == *"Enforced: UDP, ICMP and socket kinds other than TCP refused (seccomp)"* ]]
   [[ $stderr == *"Not enforced: $WS/.git/hooks read-only"* ]]
 }
 
