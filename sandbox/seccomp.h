@@ -19,6 +19,10 @@ const std::vector<std::string>& denied_syscalls();
 // to offset 0 and sealed. Returns the fd (close-on-exec), or -1 with `error` set.
 int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error);
 
+// The socket rules alone, as a filter of their own compiled now: the Landlock runtime
+// stacks it on a user's seccomp_profile, because its network modes rely on these rules.
+int socket_filter_memfd(const SeccompPolicy& policy, std::string& error);
+
 // Compile the built-in filter (no profile_path) with libseccomp and write its BPF to fd.
 bool export_builtin_bpf(const SeccompPolicy& policy, int fd, std::string& error);
 

@@ -13,15 +13,14 @@ namespace {
 
 constexpr std::uint64_t kLow32 = 0xffffffffu;
 constexpr std::uint64_t kTypeMask = 0xf;  // SOCK_TYPE_MASK: the rest are NONBLOCK/CLOEXEC flags
-constexpr std::uint64_t kSysSocket = 1;   // socketcall(2)'s SYS_SOCKET
 
 // The kernel reads family, type and protocol as `int`: compare the low 32 bits only,
 // whatever the caller put in the upper half of the register.
 ArgCondition low32_is(unsigned index, std::uint64_t value) { return {index, false, kLow32, value}; }
 ArgCondition above(unsigned index, std::uint64_t value) { return {index, true, 0, value}; }
 // The type's lowest bit, 0 or 1: a family rule is added once with each. On i386 libseccomp
-// also turns every socket rule into one on socketcall(SYS_SOCKET) and refuses two such
-// rules with different errnos; testing a second argument keeps these apart from AF_UNIX's.
+// turns every socket rule into one on socketcall(SYS_SOCKET) and refuses two that test the
+// same and differ in errno; testing a second argument keeps these apart from AF_VSOCK's.
 ArgCondition type_bit(std::uint64_t bit) { return {1, false, 1, bit}; }
 
 // Aligned blocks (value, mask) covering [0, limit) minus `allowed`: "not in the set" as
@@ -64,10 +63,11 @@ void deny_outside(std::vector<DenyRule>& rules, int err, const std::vector<ArgCo
 
 std::vector<DenyRule> socket_deny_rules(const SocketPolicy& policy) {
   std::vector<DenyRule> rules;
-  // i386 programs may create sockets through socketcall(2), whose arguments lie in memory
-  // the filter cannot read: refuse every socket made that way (first, so that libseccomp
-  // folds the socket rules below into this one there).
-  rules.push_back({"socketcall", EPERM, {low32_is(0, kSysSocket)}});
+  // vsock reaches the hypervisor. This rule comes first and tests the family alone: on
+  // i386, where programs may create sockets through socketcall(2) with the arguments in
+  // memory the filter cannot read, libseccomp turns it into "socketcall(SYS_SOCKET):
+  // EPERM", which then answers for every rule below as well.
+  rules.push_back({"socket", EPERM, {low32_is(0, AF_VSOCK)}});
   // Unix sockets reach host daemons (docker, ssh-agent, dbus) whatever the mounts say.
   if (!policy.unix_sockets) rules.push_back({"socket", EPERM, {low32_is(0, AF_UNIX)}});
   // Families: AF_UNIX is decided above; everything but IP and netlink is unsupported.

@@ -4,6 +4,7 @@
 # enforce is tested here, and what it cannot is checked to be said in --verbose.
 bats_require_minimum_version 1.5.0
 load sandbox_common
+load socket_helpers
 
 setup() {
   sandbox_setup
@@ -15,6 +16,7 @@ setup() {
 }
 teardown() {
   [[ -n ${HOST_PID:-} ]] && kill "$HOST_PID" 2>/dev/null
+  stop_socket_listeners
   sandbox_teardown
 }
 
@@ -115,6 +117,22 @@ except PermissionError:
   run --separate-stderr llx -- sh -c 'grep -E "^CapEff" /proc/self/status; grep NoNewPrivs /proc/self/status'
   [[ $output == *"CapEff:	0000000000000000"* ]]
   [[ $output == *"NoNewPrivs:	1"* ]]
+}
+
+@test "a seccomp_profile of one's own still leaves UDP and MPTCP refused without --network full" {
+  build_socket_probe
+  start_udp_listener "$(test_port)"
+  printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >"$ROOT/allow-all.json"
+  printf '[sandbox]\nruntime = landlock\nseccomp_profile = %s\n' "$ROOT/allow-all.json" >"$ROOT/profile.ini"
+  run --separate-stderr "$VG" --config "$ROOT/profile.ini" sandbox run --network none -- "$ROOT/socket_probe" udp "$(test_port)"
+  [[ $output == refused* ]]
+  run --separate-stderr "$VG" --config "$ROOT/profile.ini" sandbox run --network none -- "$ROOT/socket_probe" mptcp "$(test_port)"
+  [[ $output == refused* ]]
+  sleep 0.2
+  [ ! -e "$ROOT/udp-hits" ]
+  # The profile is in force: it allows what the built-in filter denies (vsock, say).
+  run --separate-stderr "$VG" --config "$ROOT/profile.ini" sandbox run --network full -- "$ROOT/socket_probe" udp "$(test_port)"
+  [ "$output" = sent ]
 }
 
 @test "memory limit: 600 MiB fails under paranoid" {

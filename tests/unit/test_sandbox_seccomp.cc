@@ -101,7 +101,7 @@ Test(seccomp, unix_sockets_allowed_when_configured) {
 
 Test(seccomp, vsock_always_denied) {
   int fd = filter_fd(true);
-  cr_assert_eq(in_filtered_child(fd, [] { return socket(AF_VSOCK, SOCK_STREAM, 0) < 0 && errno == EAFNOSUPPORT ? 0 : 1; }), 0);
+  cr_assert_eq(in_filtered_child(fd, [] { return socket(AF_VSOCK, SOCK_STREAM, 0) < 0 && errno == EPERM ? 0 : 1; }), 0);
   close(fd);
 }
 
@@ -300,4 +300,20 @@ Test(seccomp, precompiled_builtin_matches_a_fresh_compile) {
               pre.size(), fresh.size());
   }
   cr_assert(vg::sandbox::precompiled_builtin_bpf({}, seccomp_arch_native() + 1).empty());
+}
+
+// Stacked by the Landlock runtime on a user's profile: the socket rules, nothing else.
+Test(seccomp, socket_only_filter_refuses_udp_and_mptcp) {
+  std::string err;
+  int fd = socket_filter_memfd({false, "/some/profile.json", false}, err);
+  cr_assert_geq(fd, 0, "%s", err.c_str());
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 if (raw_socket_fails_with(AF_INET, SOCK_DGRAM, 0, 0)) return 1;
+                 if (raw_socket_fails_with(AF_INET, SOCK_STREAM, IPPROTO_MPTCP, EPROTONOSUPPORT)) return 2;
+                 if (raw_socket_fails_with(AF_UNIX, SOCK_STREAM, 0, EPERM)) return 3;
+                 if (socket(AF_INET, SOCK_STREAM, 0) < 0) return 4;
+                 return syscall(SYS_getppid) > 0 ? 0 : 5;
+               }),
+               0);
+  close(fd);
 }
