@@ -75,36 +75,42 @@ import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/inde
   build_socket_probe
   # In the scratch root, outside the workspace: visible read-only, which does not stop connect().
   start_unix_listener "$ROOT/host.sock"
+  local said=
   for net in none full; do
     run --separate-stderr sbx --network "$net" -- "$ROOT/socket_probe" unix "$ROOT/host.sock"
-    [ "$output" = refused ]
+    said+="$output "
   done
   sleep 0.2
-  [ ! -s "$ROOT/unix-hits" ]
+  [ ! -e "$ROOT/unix-hits" ]  # judged from the host first
+  [ "$said" = "refused refused " ]
 }
 
 @test "MPTCP sockets are refused in every network mode; nothing reaches the host" {
   build_socket_probe
   start_tcp_listener $((PORT + 1))
+  local said=
   for net in none restricted full; do
     run --separate-stderr sbx --network "$net" -- "$ROOT/socket_probe" mptcp $((PORT + 1))
-    [ "$output" = "refused Protocol not supported" ]
+    said+="$output,"
   done
   [ ! -e "$ROOT/tcp-hits" ]
+  [ "$said" = "refused Protocol not supported,refused Protocol not supported,refused Protocol not supported," ]
 }
 
 @test "no UDP datagram leaves a sandbox without network; with --network full it does" {
   build_socket_probe
   start_udp_listener "$PORT"
+  local said=
   for net in none restricted; do
     run --separate-stderr sbx --network "$net" -- "$ROOT/socket_probe" udp "$PORT"
     [ "$status" -eq 0 ]
-    # Landlock shares the host's network, so UDP is refused there; elsewhere it stays in
-    # the sandbox's own network namespace.
-    if [[ $SBX_RUNTIME == landlock ]]; then [[ $output == refused* ]]; fi
+    said+="$output "
   done
   sleep 0.3
   [ ! -e "$ROOT/udp-hits" ]
+  # Landlock shares the host's network, so UDP is refused there; elsewhere it stays in
+  # the sandbox's own network namespace.
+  if [[ $SBX_RUNTIME == landlock ]]; then [[ $said == "refused "*"refused "* ]]; fi
   # The listener works: the host's network lets the datagram through.
   run --separate-stderr sbx --network full -- "$ROOT/socket_probe" udp "$PORT"
   [ "$output" = sent ]
