@@ -4,7 +4,6 @@
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <sstream>
 
 #include "sandbox/seccomp.h"
+#include "sandbox/socket_policy.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -38,7 +38,7 @@ json masked_eq(unsigned index, unsigned long long mask, unsigned long long value
 
 }  // namespace
 
-std::string docker_seccomp_json(bool allow_unix_sockets) {
+std::string docker_seccomp_json(bool allow_unix_sockets, bool inet_datagrams) {
   // The rules in the order seccomp.cc adds them, so both compile to the same program.
   json syscalls = json::array();
   for (const std::string& name : denied_syscalls()) syscalls.push_back(errno_group({name}, EPERM));
@@ -48,13 +48,14 @@ std::string docker_seccomp_json(bool allow_unix_sockets) {
     syscalls.push_back(errno_group({"unshare", "clone"}, EPERM, masked_eq(0, flag, flag)));
   for (unsigned long request : {static_cast<unsigned long>(TIOCSTI), static_cast<unsigned long>(TIOCLINUX)})
     syscalls.push_back(errno_group({"ioctl"}, EPERM, masked_eq(1, 0xffffffffu, request)));
-  std::vector<int> families = {AF_VSOCK};
-  if (!allow_unix_sockets) families.push_back(AF_UNIX);
-  for (int family : families)
-    syscalls.push_back(errno_group(
-        {"socket"}, EPERM,
-        json::array({{{"index", 0}, {"value", family}, {"valueTwo", 0}, {"op", "SCMP_CMP_EQ"}}})));
-
+  for (const DenyRule& r : socket_deny_rules({allow_unix_sockets, inet_datagrams})) {
+    json args = json::array();
+    for (const ArgCondition& c : r.args)
+      args.push_back(c.greater ? json{{"index", c.index}, {"value", c.value}, {"valueTwo", 0}, {"op", "SCMP_CMP_GT"}}
+                               : json{{"index", c.index}, {"value", c.mask}, {"valueTwo", c.value},
+                                      {"op", "SCMP_CMP_MASKED_EQ"}});
+    syscalls.push_back(errno_group({r.syscall}, r.err, args));
+  }
   json arches = json::array();
   if (seccomp_arch_native() == SCMP_ARCH_X86_64)
     arches = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
@@ -71,9 +72,9 @@ std::string container_seccomp_file(const SeccompPolicy& policy, const std::strin
     error = "cannot write the container seccomp profile: no state directory ($VG_HOME or $HOME) is set";
     return "";
   }
-  const std::string text = docker_seccomp_json(policy.allow_unix_sockets);
-  const std::string path =
-      state_dir + (policy.allow_unix_sockets ? "/seccomp-container-unix.json" : "/seccomp-container.json");
+  const std::string text = docker_seccomp_json(policy.allow_unix_sockets, policy.inet_datagrams);
+  const std::string path = state_dir + "/seccomp-container" + (policy.allow_unix_sockets ? "-unix" : "") +
+                           (policy.inet_datagrams ? "" : "-tcp-only") + ".json";
   {
     std::ifstream in(path);
     std::stringstream have;

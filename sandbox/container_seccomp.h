@@ -11,7 +11,7 @@ namespace vg::sandbox {
 
 // The profile as JSON text: default allow; the same denials, argument rules and errno
 // values as the built-in filter, for the native architecture and its 32-bit siblings.
-std::string docker_seccomp_json(bool allow_unix_sockets);
+std::string docker_seccomp_json(bool allow_unix_sockets, bool inet_datagrams = true);
 
 // The file to hand to the engine: the user's own profile when the config names one,
 // else our policy written (once, atomically, mode 0644) into state_dir. "" and `error`

@@ -14,15 +14,15 @@
 
 namespace vg::sandbox {
 // The generator itself has no precompiled copy: export_builtin_bpf compiles it.
-std::string_view precompiled_builtin_bpf(bool, std::uint32_t) { return {}; }
+std::string_view precompiled_builtin_bpf(const SeccompPolicy&, std::uint32_t) { return {}; }
 }  // namespace vg::sandbox
 
 namespace {
 
-bool compile(bool allow_unix, std::string& out) {
+bool compile(bool allow_unix, bool datagrams, std::string& out) {
   std::string error;
   int fd = memfd_create("vg-gen-seccomp", 0);
-  if (fd < 0 || !vg::sandbox::export_builtin_bpf({allow_unix, ""}, fd, error)) {
+  if (fd < 0 || !vg::sandbox::export_builtin_bpf({allow_unix, "", datagrams}, fd, error)) {
     std::fprintf(stderr, "vg-gen-seccomp: %s\n", error.empty() ? "memfd_create failed" : error.c_str());
     return false;
   }
@@ -48,8 +48,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: vg-gen-seccomp OUTPUT.inc\n");
     return 2;
   }
-  std::string deny_unix, allow_unix;
-  if (!compile(false, deny_unix) || !compile(true, allow_unix)) return 1;
+  // Every variant a runner asks for: unix sockets or not, UDP/ICMP or not (Landlock).
+  std::string deny_unix, allow_unix, deny_unix_tcp, allow_unix_tcp;
+  if (!compile(false, true, deny_unix) || !compile(true, true, allow_unix) ||
+      !compile(false, false, deny_unix_tcp) || !compile(true, false, allow_unix_tcp))
+    return 1;
   std::string tmp = std::string(argv[1]) + ".tmp";
   FILE* f = std::fopen(tmp.c_str(), "w");
   if (!f) {
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
   std::fprintf(f, "constexpr std::uint32_t kPrecompiledArch = %uu;\n", seccomp_arch_native());
   write_array(f, "kBuiltinDenyUnix", deny_unix);
   write_array(f, "kBuiltinAllowUnix", allow_unix);
+  write_array(f, "kBuiltinDenyUnixTcpOnly", deny_unix_tcp);
+  write_array(f, "kBuiltinAllowUnixTcpOnly", allow_unix_tcp);
   if (std::fclose(f) != 0 || std::rename(tmp.c_str(), argv[1]) != 0) {
     std::perror(argv[1]);
     return 1;

@@ -246,10 +246,13 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
         spec.net_policy, "Landlock: TCP connect only to port " + ports + ", vg-proxy on 127.0.0.1:" +
                              std::to_string(proxy_.port()) + "; TCP bind denied"));
     report.not_enforced.push_back("network namespace: Landlock rules name ports, not addresses, so TCP port " + ports +
-                                  " is reachable on any host, and UDP and ICMP still reach the host's network");
+                                  " is reachable on any host");
+    report.enforced.push_back("UDP, ICMP and socket kinds other than TCP refused (seccomp)");
   } else {
-    report.enforced.push_back("network none: TCP connect and bind denied (Landlock)");
-    report.not_enforced.push_back("network namespace: UDP and ICMP still reach the host's network");
+    report.enforced.push_back("network none: TCP connect and bind denied (Landlock); UDP, ICMP and socket "
+                              "kinds other than TCP refused (seccomp)");
+    report.not_enforced.push_back("network namespace: the host's network is visible (interfaces, routes), "
+                                  "though nothing on it can be reached");
   }
   for (const Mount& m : spec.mounts)
     if (!landlock_unprotected(spec, m).empty())
@@ -312,14 +315,23 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
     }
   }
 
-  int memfd = seccomp_bpf_memfd(spec.seccomp, report.error);
-  if (memfd < 0) return false;
-  std::vector<sock_filter> program;
-  bool ok = ns::read_bpf(memfd, program, report.error);
-  close(memfd);
-  if (!ok) return false;
-  seccomp_.assign(reinterpret_cast<unsigned char*>(program.data()),
-                  reinterpret_cast<unsigned char*>(program.data() + program.size()));
+  // No network namespace: Landlock holds TCP only, so the filter refuses UDP and ICMP.
+  spec.seccomp.inet_datagrams = spec.network == NetworkMode::Full;
+  auto load = [&](int memfd, std::vector<unsigned char>& into) {
+    if (memfd < 0) return false;
+    std::vector<sock_filter> program;
+    bool ok = ns::read_bpf(memfd, program, report.error);
+    close(memfd);
+    into.assign(reinterpret_cast<unsigned char*>(program.data()),
+                reinterpret_cast<unsigned char*>(program.data() + program.size()));
+    return ok;
+  };
+  if (!load(seccomp_bpf_memfd(spec.seccomp, report.error), seccomp_)) return false;
+  // A user's profile replaces the built-in filter, but not the socket rules that the
+  // network mode relies on here: they are a second filter (the stricter answer wins).
+  if (!spec.seccomp.profile_path.empty() && spec.network != NetworkMode::Full &&
+      !load(socket_filter_memfd(spec.seccomp, report.error), socket_seccomp_))
+    return false;
   report.enforced.push_back(spec.seccomp.profile_path.empty() ? std::string("seccomp filter (built-in)")
                                                               : "seccomp filter (" + spec.seccomp.profile_path + ")");
   report.enforced.push_back("no capabilities, no_new_privs, own session");
@@ -353,6 +365,8 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
   envp.push_back(nullptr);
   std::vector<sock_filter> program(seccomp_.size() / sizeof(sock_filter));
   std::memcpy(program.data(), seccomp_.data(), seccomp_.size());
+  std::vector<sock_filter> socket_program(socket_seccomp_.size() / sizeof(sock_filter));
+  std::memcpy(socket_program.data(), socket_seccomp_.data(), socket_seccomp_.size());
 
   sigset_t old_mask;
   int sfd = forwarded_signals_fd(&old_mask);
@@ -382,6 +396,9 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
     if (const char* what = ns::drop_privileges()) fail(what, errno);
     if (syscall(SYS_landlock_restrict_self, ruleset_fd_, 0) != 0)
       fail("the Landlock sandbox could not enforce its ruleset", errno);
+    // The socket filter first: the user's profile may deny seccomp(2) itself.
+    if (!socket_program.empty())
+      if (int e = ns::load_seccomp(socket_program)) fail("the Landlock sandbox could not load the socket filter", e);
     if (int e = ns::load_seccomp(program)) fail("the Landlock sandbox could not load the seccomp filter", e);
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
     sigprocmask(SIG_SETMASK, &old_mask, nullptr);

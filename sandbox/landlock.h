@@ -63,6 +63,7 @@ class LandlockRunner : public Runner {
   CgroupLimits cgroups_;
   RlimitPlan rlimits_;
   std::vector<unsigned char> seccomp_;  // sock_filter array
+  std::vector<unsigned char> socket_seccomp_;  // the socket rules, stacked on a user's profile
   ProxyProcess proxy_;                  // restricted: vg-proxy on a host loopback port
 };
 

@@ -6,13 +6,13 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <memory>
 
 #include "sandbox/seccomp_profile.h"
+#include "sandbox/socket_policy.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -52,6 +52,25 @@ constexpr unsigned long kNewNamespaceFlags[] = {CLONE_NEWNS,  CLONE_NEWUSER, CLO
 // libseccomp knows every name we list, but an older one may not: skip those.
 int resolve(const char* name) { return seccomp_syscall_resolve_name(name); }
 
+// Which sockets may be created: socket_policy.cc.
+bool add_socket_rules(scmp_filter_ctx ctx, const SeccompPolicy& policy, std::string& error) {
+  for (const DenyRule& r : socket_deny_rules({policy.allow_unix_sockets, policy.inet_datagrams})) {
+    int nr = resolve(r.syscall.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;
+    std::vector<scmp_arg_cmp> args;
+    for (const ArgCondition& c : r.args)
+      args.push_back(c.greater ? scmp_arg_cmp{c.index, SCMP_CMP_GT, c.value, 0}
+                               : scmp_arg_cmp{c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value});
+    int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(static_cast<uint16_t>(r.err)), nr,
+                                    static_cast<unsigned>(args.size()), args.data());
+    if (rc < 0) {
+      error = "cannot build the seccomp filter (" + r.syscall + ": " + strerror(-rc) + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
 bool add_rules(scmp_filter_ctx ctx, const SeccompPolicy& policy, std::string& error) {
   auto fail = [&](const char* what, int rc) {
     error = std::string("cannot build the seccomp filter (") + what + ": " + strerror(-rc) + ")";
@@ -84,24 +103,16 @@ bool add_rules(scmp_filter_ctx ctx, const SeccompPolicy& policy, std::string& er
                               SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, request));
     if (rc < 0) return fail("ioctl", rc);
   }
-  // Unix sockets reach host daemons (docker, ssh-agent, dbus) whatever the mounts say;
-  // vsock reaches the hypervisor.
-  std::vector<int> families = {AF_VSOCK};
-  if (!policy.allow_unix_sockets) families.push_back(AF_UNIX);
-  for (int family : families) {
-    int rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,
-                              SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
-    if (rc < 0) return fail("socket", rc);
-  }
-  return true;
+  return add_socket_rules(ctx, policy, error);
 }
 
 }  // namespace
 
 namespace {
 
-// The built-in filter for `policy` as a libseccomp context, or null with `error` set.
-scmp_filter_ctx builtin_filter(const SeccompPolicy& policy, std::string& error) {
+// The built-in filter for `policy` (only its socket rules when `sockets_only`) as a
+// libseccomp context, or null with `error` set.
+scmp_filter_ctx builtin_filter(const SeccompPolicy& policy, std::string& error, bool sockets_only = false) {
   FilterPtr ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
   if (!ctx) {
     error = "cannot build the seccomp filter (libseccomp could not start one)";
@@ -119,7 +130,8 @@ scmp_filter_ctx builtin_filter(const SeccompPolicy& policy, std::string& error) 
       }
     }
   }
-  if (!add_rules(ctx.get(), policy, error)) return nullptr;
+  bool ok = sockets_only ? add_socket_rules(ctx.get(), policy, error) : add_rules(ctx.get(), policy, error);
+  if (!ok) return nullptr;
   return ctx.release();
 }
 
@@ -155,7 +167,7 @@ int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error) {
   if (policy.profile_path.empty()) {
     // The built-in filter never changes between runs: use the copy made at build time
     // (compiling it costs a few ms on every sandbox start), when it is for this machine.
-    std::string_view bpf = precompiled_builtin_bpf(policy.allow_unix_sockets, seccomp_arch_native());
+    std::string_view bpf = precompiled_builtin_bpf(policy, seccomp_arch_native());
     if ((fd = sealed_memfd(error)) < 0) return -1;
     bool ok = bpf.empty() ? export_builtin_bpf(policy, fd, error)
                           : write(fd, bpf.data(), bpf.size()) == static_cast<ssize_t>(bpf.size());
@@ -169,6 +181,20 @@ int seccomp_bpf_memfd(const SeccompPolicy& policy, std::string& error) {
   FilterPtr ctx(load_docker_seccomp_profile(policy.profile_path, error), seccomp_release);
   if (!ctx) return -1;
   if ((fd = sealed_memfd(error)) < 0) return -1;
+  int rc = seccomp_export_bpf(ctx.get(), fd);
+  if (rc < 0) {
+    error = std::string("cannot export the seccomp filter (") + strerror(-rc) + ")";
+    close(fd);
+    return -1;
+  }
+  return rewind_and_seal(fd, error);
+}
+
+int socket_filter_memfd(const SeccompPolicy& policy, std::string& error) {
+  FilterPtr ctx(builtin_filter(policy, error, true), seccomp_release);
+  if (!ctx) return -1;
+  int fd = sealed_memfd(error);
+  if (fd < 0) return -1;
   int rc = seccomp_export_bpf(ctx.get(), fd);
   if (rc < 0) {
     error = std::string("cannot export the seccomp filter (") + strerror(-rc) + ")";

@@ -8,13 +8,17 @@ namespace vg::sandbox {
 
 namespace {
 #include "seccomp_builtin.inc"
+
+template <std::size_t N>
+std::string_view view(const unsigned char (&bytes)[N]) {
+  return {reinterpret_cast<const char*>(bytes), N};
+}
 }  // namespace
 
-std::string_view precompiled_builtin_bpf(bool allow_unix_sockets, std::uint32_t native_arch) {
+std::string_view precompiled_builtin_bpf(const SeccompPolicy& policy, std::uint32_t native_arch) {
   if (native_arch != kPrecompiledArch) return {};
-  const unsigned char* bytes = allow_unix_sockets ? kBuiltinAllowUnix : kBuiltinDenyUnix;
-  std::size_t size = allow_unix_sockets ? sizeof kBuiltinAllowUnix : sizeof kBuiltinDenyUnix;
-  return {reinterpret_cast<const char*>(bytes), size};
+  if (policy.inet_datagrams) return policy.allow_unix_sockets ? view(kBuiltinAllowUnix) : view(kBuiltinDenyUnix);
+  return policy.allow_unix_sockets ? view(kBuiltinAllowUnixTcpOnly) : view(kBuiltinDenyUnixTcpOnly);
 }
 
 }  // namespace vg::sandbox

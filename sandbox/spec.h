@@ -48,6 +48,8 @@ struct Limits {
 struct SeccompPolicy {
   bool allow_unix_sockets = false;
   std::string profile_path;        // Docker-format JSON; empty = built-in filter
+  // UDP/ICMP sockets; the Landlock runner turns them off where it holds only TCP.
+  bool inet_datagrams = true;
 };
 
 struct SandboxSpec {

@@ -9,6 +9,7 @@
 # product's defaults stay standard. Runs as root and, through nonroot.sh, rootless.
 bats_require_minimum_version 1.5.0
 load sandbox_common
+load socket_helpers
 
 IMAGE=localhost/vg-test:2
 
@@ -54,6 +55,7 @@ setup() {
 }
 
 teardown() {
+  stop_socket_listeners
   sandbox_teardown
 }
 
@@ -157,6 +159,23 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   [ "$(echo "$output" | tail -n +3 | awk -F: '{gsub(/ /,"",$1); print $1}' | sort | tr '\n' ' ')" = "lo " ]
   run --separate-stderr sbx --network full -- cat /proc/net/dev
   [ "$(echo "$output" | tail -n +3 | wc -l)" -eq "$(tail -n +3 /proc/net/dev | wc -l)" ]
+}
+
+@test "socket kinds outside the allowlist: a high-bit unix family and MPTCP are refused; the host listener sees nothing" {
+  build_socket_probe
+  # In the workspace: the only host directory the container sees, so a connect could work.
+  cp "$ROOT/socket_probe" "$WS/socket_probe"
+  start_unix_listener "$WS/host.sock"
+  local said=
+  for net in none full; do
+    run --separate-stderr sbx --network "$net" -- ./socket_probe unix "$WS/host.sock"
+    said+="$output,"
+    run --separate-stderr sbx --network "$net" -- ./socket_probe mptcp 9
+    said+="$output,"
+  done
+  sleep 0.2
+  [ ! -e "$ROOT/unix-hits" ]  # judged from the host first
+  [ "$said" = "refused,refused Protocol not supported,refused,refused Protocol not supported," ]
 }
 
 @test "restricted network: only vg-proxy, through vg-init's bridge (podman passes its socket)" {

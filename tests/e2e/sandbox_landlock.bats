@@ -4,6 +4,7 @@
 # enforce is tested here, and what it cannot is checked to be said in --verbose.
 bats_require_minimum_version 1.5.0
 load sandbox_common
+load socket_helpers
 
 setup() {
   sandbox_setup
@@ -15,6 +16,7 @@ setup() {
 }
 teardown() {
   [[ -n ${HOST_PID:-} ]] && kill "$HOST_PID" 2>/dev/null
+  stop_socket_listeners
   sandbox_teardown
 }
 
@@ -27,7 +29,8 @@ llx() { "$VG" sandbox run --runtime landlock "$@"; }
   [[ $stderr == *"Enforced: root filesystem read-only (Landlock ABI"* ]]
   [[ $stderr == *"Not enforced: PID namespace"* ]]
   [[ $stderr == *"Not enforced: private /tmp"* ]]
-  [[ $stderr == *"Not enforced: network namespace: "*"UDP"* ]]
+  [[ $stderr == *"Not enforced: network namespace: "* ]]
+  [[ $stderr == *"Enforced: UDP, ICMP and socket kinds other than TCP refused (seccomp)"* ]]
   [[ $stderr == *"Not enforced: $WS/.git/hooks read-only"* ]]
 }
 
@@ -118,6 +121,22 @@ except PermissionError:
   run --separate-stderr llx -- sh -c 'grep -E "^CapEff" /proc/self/status; grep NoNewPrivs /proc/self/status'
   [[ $output == *"CapEff:	0000000000000000"* ]]
   [[ $output == *"NoNewPrivs:	1"* ]]
+}
+
+@test "a seccomp_profile of one's own still leaves UDP and MPTCP refused without --network full" {
+  build_socket_probe
+  start_udp_listener "$(test_port)"
+  printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >"$ROOT/allow-all.json"
+  printf '[sandbox]\nruntime = landlock\nseccomp_profile = %s\n' "$ROOT/allow-all.json" >"$ROOT/profile.ini"
+  run --separate-stderr "$VG" --config "$ROOT/profile.ini" sandbox run --network none -- "$ROOT/socket_probe" udp "$(test_port)"
+  sleep 0.2
+  [ ! -e "$ROOT/udp-hits" ]  # judged from the host first
+  [[ $output == refused* ]]
+  run --separate-stderr "$VG" --config "$ROOT/profile.ini" sandbox run --network none -- "$ROOT/socket_probe" mptcp "$(test_port)"
+  [[ $output == refused* ]]
+  # With the host's network the datagram arrives: the listener works.
+  run --separate-stderr "$VG" --config "$ROOT/profile.ini" sandbox run --network full -- "$ROOT/socket_probe" udp "$(test_port)"
+  [ "$output" = sent ]
 }
 
 @test "memory limit: 600 MiB fails under paranoid" {

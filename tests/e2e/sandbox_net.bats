@@ -3,6 +3,7 @@
 # (empty namespace plus the allow-listing proxy: tests/e2e/sandbox_proxy.bats).
 bats_require_minimum_version 1.5.0
 load sandbox_common
+load socket_helpers
 
 setup() {
   sandbox_setup
@@ -12,7 +13,10 @@ setup() {
   LISTENER_PID=$!
   wait_for_port "$PORT"
 }
-teardown() { sandbox_teardown; }
+teardown() {
+  stop_socket_listeners
+  sandbox_teardown
+}
 
 probe_port() { echo "exec 3<>/dev/tcp/127.0.0.1/$PORT && echo REACHED || echo unreachable"; }
 
@@ -57,9 +61,59 @@ import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/inde
 
 @test "only loopback exists with none" {
   if [[ $SBX_RUNTIME == landlock ]]; then
-    declares_not_enforced "network namespace: UDP and ICMP still reach the host's network" --network none
+    declares_not_enforced "network namespace: the host's network is visible" --network none
     return
   fi
   run --separate-stderr sbx --network none -- sh -c "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
   [ "$output" = lo ]
+}
+
+# The socket kinds a network mode allows are an allowlist (sandbox/socket_policy.cc),
+# judged here from the host: the listeners record whatever reaches them.
+
+@test "a unix socket made with garbage in the family's upper half is refused; the host listener sees nothing" {
+  build_socket_probe
+  # In the scratch root, outside the workspace: visible read-only, which does not stop connect().
+  start_unix_listener "$ROOT/host.sock"
+  local said=
+  for net in none full; do
+    run --separate-stderr sbx --network "$net" -- "$ROOT/socket_probe" unix "$ROOT/host.sock"
+    said+="$output "
+  done
+  sleep 0.2
+  [ ! -e "$ROOT/unix-hits" ]  # judged from the host first
+  [ "$said" = "refused refused " ]
+}
+
+@test "MPTCP sockets are refused in every network mode; nothing reaches the host" {
+  build_socket_probe
+  start_tcp_listener $((PORT + 1))
+  local said=
+  for net in none restricted full; do
+    run --separate-stderr sbx --network "$net" -- "$ROOT/socket_probe" mptcp $((PORT + 1))
+    said+="$output,"
+  done
+  [ ! -e "$ROOT/tcp-hits" ]
+  [ "$said" = "refused Protocol not supported,refused Protocol not supported,refused Protocol not supported," ]
+}
+
+@test "no UDP datagram leaves a sandbox without network; with --network full it does" {
+  build_socket_probe
+  start_udp_listener "$PORT"
+  local said=
+  for net in none restricted; do
+    run --separate-stderr sbx --network "$net" -- "$ROOT/socket_probe" udp "$PORT"
+    [ "$status" -eq 0 ]
+    said+="$output "
+  done
+  sleep 0.3
+  [ ! -e "$ROOT/udp-hits" ]
+  # Landlock shares the host's network, so UDP is refused there; elsewhere it stays in
+  # the sandbox's own network namespace.
+  if [[ $SBX_RUNTIME == landlock ]]; then [[ $said == "refused "*"refused "* ]]; fi
+  # The listener works: the host's network lets the datagram through.
+  run --separate-stderr sbx --network full -- "$ROOT/socket_probe" udp "$PORT"
+  [ "$output" = sent ]
+  wait_for_path "$ROOT/udp-hits"
+  [ "$(cat "$ROOT/udp-hits")" = udp-canary ]
 }

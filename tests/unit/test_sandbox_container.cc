@@ -336,9 +336,9 @@ static std::string bpf_of(scmp_filter_ctx ctx) {
   return out;
 }
 
-static std::string builtin_bpf(bool unix_sockets) {
+static std::string builtin_bpf(bool unix_sockets, bool datagrams = true) {
   std::string error;
-  int fd = seccomp_bpf_memfd({unix_sockets, ""}, error);
+  int fd = seccomp_bpf_memfd({unix_sockets, "", datagrams}, error);
   cr_assert_geq(fd, 0, "%s", error.c_str());
   std::string out(static_cast<size_t>(lseek(fd, 0, SEEK_END)), '\0');
   cr_assert_eq(pread(fd, out.data(), out.size(), 0), static_cast<ssize_t>(out.size()));
@@ -348,16 +348,21 @@ static std::string builtin_bpf(bool unix_sockets) {
 
 Test(container_seccomp, json_compiles_to_the_builtin_filter) {
   for (bool unix_sockets : {false, true}) {
-    std::string error;
-    scmp_filter_ctx ctx = parse_docker_seccomp_profile(docker_seccomp_json(unix_sockets), "builtin.json", error);
-    cr_assert(ctx, "%s", error.c_str());
-    std::string json_bpf = bpf_of(ctx);
-    seccomp_release(ctx);
-    cr_assert_gt(json_bpf.size(), 0u);
-    cr_assert(json_bpf == builtin_bpf(unix_sockets), "unix_sockets=%d: the JSON profile differs from the built-in filter",
-              unix_sockets);
+    for (bool datagrams : {true, false}) {
+      std::string error;
+      scmp_filter_ctx ctx =
+          parse_docker_seccomp_profile(docker_seccomp_json(unix_sockets, datagrams), "builtin.json", error);
+      cr_assert(ctx, "%s", error.c_str());
+      std::string json_bpf = bpf_of(ctx);
+      seccomp_release(ctx);
+      cr_assert_gt(json_bpf.size(), 0u);
+      cr_assert(json_bpf == builtin_bpf(unix_sockets, datagrams),
+                "unix_sockets=%d datagrams=%d: the JSON profile differs from the built-in filter", unix_sockets,
+                datagrams);
+    }
   }
   cr_assert(builtin_bpf(false) != builtin_bpf(true), "the unix-socket choice matters");
+  cr_assert(builtin_bpf(false) != builtin_bpf(false, false), "the datagram choice matters");
 }
 
 Test(container_seccomp, file_written_once_and_user_profile_passed_through) {

@@ -3,9 +3,13 @@
 #include <criterion/criterion.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <netinet/in.h>
+#include <linux/netlink.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -45,9 +49,9 @@ int in_filtered_child(int fd, int (*probe)()) {
   return WEXITSTATUS(status);
 }
 
-int filter_fd(bool allow_unix) {
+int filter_fd(bool allow_unix, bool datagrams = true) {
   std::string err;
-  int fd = seccomp_bpf_memfd({allow_unix, ""}, err);
+  int fd = seccomp_bpf_memfd({allow_unix, "", datagrams}, err);
   cr_assert_geq(fd, 0, "%s", err.c_str());
   return fd;
 }
@@ -104,6 +108,105 @@ Test(seccomp, vsock_always_denied) {
 Test(seccomp, inet_sockets_still_work) {
   int fd = filter_fd(false);
   cr_assert_eq(in_filtered_child(fd, [] { return socket(AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : 1; }), 0);
+  close(fd);
+}
+
+// The kernel reads family, type, protocol and the ioctl request as 32-bit ints: garbage in
+// the upper half of the register must not slip a call past a rule.
+constexpr long kHigh = 1L << 32;
+
+// socket(2) straight through syscall(2), so the upper halves reach the kernel as given;
+// 0 when it failed with `err` (any error for 0), 1 when it failed otherwise, 2 when it
+// made a socket.
+int raw_socket_fails_with(long family, long type, long protocol, int err) {
+  long fd = syscall(SYS_socket, family, type, protocol);
+  if (fd >= 0) return 2;
+  return err == 0 || errno == err ? 0 : 1;
+}
+
+Test(seccomp, unix_socket_with_high_bits_in_the_family_denied) {
+  int fd = filter_fd(false);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 long s = syscall(SYS_socket, kHigh | AF_UNIX, SOCK_STREAM, 0);
+                 return s < 0 ? 0 : 1;
+               }),
+               0, "socket(1<<32 | AF_UNIX) made a unix socket");
+  close(fd);
+}
+
+Test(seccomp, high_bits_do_not_open_other_families_types_or_protocols) {
+  int fd = filter_fd(true);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 if (syscall(SYS_socket, kHigh | AF_VSOCK, SOCK_STREAM, 0) >= 0) return 1;
+                 if (syscall(SYS_socket, AF_INET, kHigh | SOCK_SEQPACKET, 0) >= 0) return 2;
+                 if (syscall(SYS_socket, AF_INET, SOCK_STREAM, kHigh | IPPROTO_MPTCP) >= 0) return 3;
+                 if (syscall(SYS_socket, kHigh | AF_INET, SOCK_STREAM, IPPROTO_MPTCP) >= 0) return 4;
+                 if (syscall(SYS_socket, AF_NETLINK, SOCK_RAW, kHigh | NETLINK_KOBJECT_UEVENT) >= 0) return 5;
+                 return 0;
+               }),
+               0);
+  close(fd);
+}
+
+Test(seccomp, tiocsti_with_high_bits_in_the_request_denied) {
+  int fd = filter_fd(false);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 // On /dev/null: should the filter let it through, the kernel says ENOTTY.
+                 int null = open("/dev/null", O_RDWR);
+                 char c = 'x';
+                 long rc = syscall(SYS_ioctl, null, kHigh | TIOCSTI, &c);
+                 return rc == -1 && errno == EPERM ? 0 : 1;
+               }),
+               0);
+  close(fd);
+}
+
+Test(seccomp, mptcp_sctp_udplite_raw_and_packet_sockets_refused) {
+  int fd = filter_fd(true);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 if (raw_socket_fails_with(AF_INET, SOCK_STREAM, IPPROTO_MPTCP, EPROTONOSUPPORT)) return 1;
+                 if (raw_socket_fails_with(AF_INET6, SOCK_STREAM, IPPROTO_MPTCP, EPROTONOSUPPORT)) return 2;
+                 if (raw_socket_fails_with(AF_INET, SOCK_STREAM, IPPROTO_SCTP, EPROTONOSUPPORT)) return 3;
+                 if (raw_socket_fails_with(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, EPROTONOSUPPORT)) return 4;
+                 if (raw_socket_fails_with(AF_INET, SOCK_SEQPACKET, 0, ESOCKTNOSUPPORT)) return 5;
+                 if (raw_socket_fails_with(AF_INET, SOCK_RAW, IPPROTO_ICMP, ESOCKTNOSUPPORT)) return 6;
+                 if (raw_socket_fails_with(AF_PACKET, SOCK_DGRAM, 0, EAFNOSUPPORT)) return 7;
+                 if (raw_socket_fails_with(AF_NETLINK, SOCK_RAW, NETLINK_KOBJECT_UEVENT, EPROTONOSUPPORT)) return 8;
+                 if (raw_socket_fails_with(AF_MAX + 7, SOCK_STREAM, 0, EAFNOSUPPORT)) return 9;
+                 return 0;
+               }),
+               0);
+  close(fd);
+}
+
+Test(seccomp, tcp_udp_and_netlink_route_sockets_work) {
+  int fd = filter_fd(false);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 if (socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP) < 0) return 1;
+                 if (socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP) < 0) return 2;
+                 if (socket(AF_INET, SOCK_DGRAM, 0) < 0) return 3;
+                 if (socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE) < 0) return 4;
+                 // IPv6 may be off on the machine; only the filter's answer counts.
+                 if (socket(AF_INET6, SOCK_STREAM, 0) < 0 && errno != EAFNOSUPPORT) return 5;
+                 return 0;
+               }),
+               0);
+  close(fd);
+}
+
+Test(seccomp, tcp_only_variant_refuses_udp_and_icmp) {
+  int fd = filter_fd(false, false);
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 if (raw_socket_fails_with(AF_INET, SOCK_DGRAM, 0, ESOCKTNOSUPPORT)) return 1;
+                 // Both the type and the protocol are refused here: either errno will do.
+                 if (raw_socket_fails_with(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP, 0)) return 2;
+                 if (raw_socket_fails_with(AF_INET, SOCK_DGRAM, IPPROTO_ICMP, 0)) return 3;
+                 if (raw_socket_fails_with(AF_INET, SOCK_STREAM, IPPROTO_UDP, EPROTONOSUPPORT)) return 4;
+                 if (raw_socket_fails_with(AF_INET, kHigh | SOCK_DGRAM, 0, ESOCKTNOSUPPORT)) return 5;
+                 if (socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0) < 0) return 6;
+                 return 0;
+               }),
+               0);
   close(fd);
 }
 
@@ -180,12 +283,13 @@ Test(docker_profile, profile_replaces_builtin_and_is_enforced) {
 // The copy compiled at build time must be exactly what libseccomp compiles now: a rule
 // added to seccomp.cc without a rebuild of the copy would otherwise be silently missing.
 Test(seccomp, precompiled_builtin_matches_a_fresh_compile) {
-  for (bool allow_unix : {false, true}) {
-    std::string_view pre = vg::sandbox::precompiled_builtin_bpf(allow_unix, seccomp_arch_native());
+  for (SeccompPolicy policy : {SeccompPolicy{false, "", true}, SeccompPolicy{true, "", true},
+                               SeccompPolicy{false, "", false}, SeccompPolicy{true, "", false}}) {
+    std::string_view pre = vg::sandbox::precompiled_builtin_bpf(policy, seccomp_arch_native());
     cr_assert(!pre.empty(), "the build made no precompiled filter for this architecture");
     int fd = memfd_create("t", 0);
     std::string error;
-    cr_assert(vg::sandbox::export_builtin_bpf({allow_unix, ""}, fd, error), "%s", error.c_str());
+    cr_assert(vg::sandbox::export_builtin_bpf(policy, fd, error), "%s", error.c_str());
     lseek(fd, 0, SEEK_SET);
     std::string fresh;
     char buf[4096];
@@ -195,5 +299,21 @@ Test(seccomp, precompiled_builtin_matches_a_fresh_compile) {
     cr_assert(fresh == pre, "precompiled filter (%zu bytes) differs from a fresh compile (%zu bytes)",
               pre.size(), fresh.size());
   }
-  cr_assert(vg::sandbox::precompiled_builtin_bpf(false, seccomp_arch_native() + 1).empty());
+  cr_assert(vg::sandbox::precompiled_builtin_bpf({}, seccomp_arch_native() + 1).empty());
+}
+
+// Stacked by the Landlock runtime on a user's profile: the socket rules, nothing else.
+Test(seccomp, socket_only_filter_refuses_udp_and_mptcp) {
+  std::string err;
+  int fd = socket_filter_memfd({false, "/some/profile.json", false}, err);
+  cr_assert_geq(fd, 0, "%s", err.c_str());
+  cr_assert_eq(in_filtered_child(fd, [] {
+                 if (raw_socket_fails_with(AF_INET, SOCK_DGRAM, 0, 0)) return 1;
+                 if (raw_socket_fails_with(AF_INET, SOCK_STREAM, IPPROTO_MPTCP, EPROTONOSUPPORT)) return 2;
+                 if (raw_socket_fails_with(AF_UNIX, SOCK_STREAM, 0, EPERM)) return 3;
+                 if (socket(AF_INET, SOCK_STREAM, 0) < 0) return 4;
+                 return syscall(SYS_getppid) > 0 ? 0 : 5;
+               }),
+               0);
+  close(fd);
 }
