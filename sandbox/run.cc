@@ -1,12 +1,48 @@
 // vg::sandbox::run: request -> runtime -> spec -> runner.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "sandbox/network.h"
+#include "sandbox/planted.h"
+#include "sandbox/quarantine.h"
 #include "sandbox/runner.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/spec.h"
 
 namespace vg::sandbox {
+
+namespace {
+
+std::string run_id() {
+  char buf[32];
+  time_t now = time(nullptr);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return std::string(buf) + "-" + std::to_string(getpid());
+}
+
+bool workspace_writable(const SandboxSpec& spec) {
+  return std::any_of(spec.mounts.begin(), spec.mounts.end(), [&](const Mount& m) {
+    return m.kind == MountKind::RwBind && m.target == spec.workspace;
+  });
+}
+
+// After every runner: what the command left in the workspace for host git or a later
+// vectra-guard line to execute is moved out of their reach, whatever the runtime.
+void quarantine_planted(const SandboxSpec& spec, const ScanStart& start, const std::string& state_dir,
+                        Report& report) {
+  std::vector<std::string> planted = find_planted(spec.workspace, start);
+  if (planted.empty()) return;
+  Quarantine q = quarantine(spec.workspace, planted, state_dir, run_id());
+  report.quarantined = q.moved;
+  std::fprintf(stderr, "%s\n", quarantine_notice(q).c_str());
+}
+
+}  // namespace
 
 int run(const Request& req, const Config& config, Report& report) {
   const HostView host = current_host();
@@ -18,6 +54,8 @@ int run(const Request& req, const Config& config, Report& report) {
 
   SandboxSpec spec;
   if (!build_spec(req, config, host, spec, report.error)) return 125;
+  const bool scan = workspace_writable(spec);
+  const ScanStart start = scan ? scan_start(spec.workspace) : ScanStart{};
   report.network = describe_network(spec.network_requested, spec.network);
   if (spec.network == NetworkMode::Restricted) {
     std::vector<std::string> warnings;
@@ -30,7 +68,9 @@ int run(const Request& req, const Config& config, Report& report) {
 
   if (req.before_start) req.before_start(report);
   if (req.verbose) std::fputs(details_text(report).c_str(), stderr);
-  return runner->run(spec, report);
+  const int status = runner->run(spec, report);
+  if (scan) quarantine_planted(spec, start, host.state_dir, report);
+  return status;
 }
 
 }  // namespace vg::sandbox

@@ -37,6 +37,7 @@ struct Report {
   std::vector<std::string> not_enforced;  // limits that could not be applied here, and why
   std::vector<std::string> caches;        // package caches mounted read-write ("npm /home/u/.npm")
   std::vector<std::string> network_blocked;  // restricted: refused "host:port (reason)"
+  std::vector<std::string> quarantined;  // workspace paths moved away after the run (planted.h)
   std::string error;                      // set when the sandbox could not be started
 };
 

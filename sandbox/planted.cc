@@ -1,0 +1,243 @@
+#include "sandbox/planted.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string_view>
+
+#include "sandbox/git_config_check.h"
+
+namespace vg::sandbox {
+
+namespace {
+
+constexpr off_t kMaxConfigBytes = 64 * 1024;
+constexpr int kMaxModuleDepth = 8;  // submodule names with slashes: modules/a/b/c
+
+// Open `rel` beneath `root` without following any symlink on the way (the run is over,
+// but a path must still never lead us outside the workspace). O_PATH|O_NOFOLLOW gives
+// the symlink itself when the last component is one.
+int open_beneath(int root, const std::string& rel, int flags) {
+  if (rel.empty()) return fcntl(root, F_DUPFD_CLOEXEC, 0);
+  open_how how{};
+  how.flags = static_cast<unsigned>(flags | O_CLOEXEC | O_NOFOLLOW);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+  long fd = syscall(SYS_openat2, root, rel.c_str(), &how, sizeof how);
+  if (fd < 0 && errno == ENOSYS) fd = openat(root, rel.c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
+  return static_cast<int>(fd);
+}
+
+bool stat_beneath(int root, const std::string& rel, struct stat& st) {
+  int fd = open_beneath(root, rel, O_PATH);
+  if (fd < 0) return false;
+  bool ok = fstat(fd, &st) == 0;
+  close(fd);
+  return ok;
+}
+
+struct Entry {
+  std::string name;
+  bool dir;
+};
+
+// getdents through readdir: d_type tells directories apart without a stat, except on
+// filesystems that do not fill it in.
+std::vector<Entry> list(int root, const std::string& rel) {
+  std::vector<Entry> out;
+  int fd = open_beneath(root, rel, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return out;
+  DIR* d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return out;
+  }
+  while (dirent* e = readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    bool dir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
+      struct stat st;
+      dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    }
+    out.push_back({std::string(name), dir});
+  }
+  closedir(d);
+  return out;
+}
+
+bool has(const std::vector<Entry>& entries, std::string_view name) {
+  return std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.name == name; });
+}
+
+std::string join(const std::string& dir, const std::string& name) {
+  return dir.empty() ? name : dir + "/" + name;
+}
+
+struct Scan {
+  int root;
+  ScanStart start;
+  std::vector<std::string> found;
+
+  bool newer(const struct stat& st) const {
+    const timespec& c = st.st_ctim;
+    return c.tv_sec > start.since.tv_sec ||
+           (c.tv_sec == start.since.tv_sec && c.tv_nsec >= start.since.tv_nsec);
+  }
+  bool changed(const std::string& rel) const {
+    struct stat st;
+    return stat_beneath(root, rel, st) && newer(st);
+  }
+
+  std::string read_small(const std::string& rel, bool& ok) const {
+    ok = false;
+    std::string text;
+    int fd = open_beneath(root, rel, O_RDONLY);
+    struct stat st;
+    if (fd < 0) return text;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxConfigBytes) {
+      text.resize(static_cast<size_t>(st.st_size));
+      ok = read(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    }
+    close(fd);
+    return text;
+  }
+
+  void config(const std::string& rel, bool dir_changed) {
+    struct stat st;
+    if (!stat_beneath(root, rel, st) || !(dir_changed || newer(st))) return;
+    bool ok = false;
+    std::string text = read_small(rel, ok);
+    if (!ok || !harmless_git_config(text)) found.push_back(rel);
+  }
+
+  // A linked worktree's gitdir (<gitdir>/worktrees/<id>) names its repository as "../..":
+  // that one is examined here too. Anything else points git at a config we did not see.
+  void commondir(const std::string& gitdir, const std::string& rel, bool dir_changed) {
+    struct stat st;
+    if (!stat_beneath(root, rel, st) || !(dir_changed || newer(st))) return;
+    bool ok = false;
+    std::string text = read_small(rel, ok);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    size_t slash = gitdir.rfind('/');
+    std::string parent = gitdir.substr(0, slash == std::string::npos ? 0 : slash);
+    bool in_worktrees = parent == "worktrees" ||
+                        (parent.size() > 10 && parent.compare(parent.size() - 10, 10, "/worktrees") == 0);
+    if (!ok || !in_worktrees || text != "../..") found.push_back(rel);
+  }
+
+  void hooks(const std::string& gitdir, bool dir_changed) {
+    const std::string rel = join(gitdir, "hooks");
+    struct stat st;
+    if (!stat_beneath(root, rel, st)) return;
+    bool hooks_changed = dir_changed || newer(st);
+    if (!S_ISDIR(st.st_mode)) {  // a symlink or file in place of the directory
+      if (hooks_changed) found.push_back(rel);
+      return;
+    }
+    for (const Entry& e : list(root, rel)) {
+      // git runs hooks by their exact names; *.sample never runs.
+      if (e.name.size() > 7 && e.name.compare(e.name.size() - 7, 7, ".sample") == 0) continue;
+      std::string hook = join(rel, e.name);
+      if (hooks_changed || changed(hook)) found.push_back(hook);
+    }
+  }
+
+  // Directories below modules/ or worktrees/ that are git directories themselves; a
+  // symlink or file put there is reported (a gitfile elsewhere may point through it).
+  void nested_gitdirs(const std::string& rel, int depth) {
+    for (const Entry& e : list(root, rel)) {
+      std::string p = join(rel, e.name);
+      if (!e.dir) {
+        if (changed(p)) found.push_back(p);
+        continue;
+      }
+      std::vector<Entry> inside = list(root, p);
+      if (has(inside, "HEAD") || has(inside, "commondir"))
+        gitdir(p, false);
+      else if (depth < kMaxModuleDepth)
+        nested_gitdirs(p, depth + 1);
+    }
+  }
+
+  void gitdir(const std::string& rel, bool top) {
+    struct stat st;
+    if (!stat_beneath(root, rel, st)) return;
+    // The workspace's own .git changes with every commit; it counts as changed only
+    // when it is another directory than before the run. Any other git directory
+    // counts as changed when its ctime says so: it may have been moved into place
+    // with old files in it.
+    bool dir_changed = top ? (st.st_ino != start.git_ino || st.st_dev != start.git_dev) : newer(st);
+    config(join(rel, "config"), dir_changed);
+    config(join(rel, "config.worktree"), dir_changed);
+    commondir(rel, join(rel, "commondir"), dir_changed);
+    hooks(rel, dir_changed);
+    for (const char* sub : {"modules", "worktrees"}) {
+      std::string p = join(rel, sub);
+      struct stat sst;
+      if (!stat_beneath(root, p, sst)) continue;
+      if (S_ISDIR(sst.st_mode))
+        nested_gitdirs(p, 0);
+      else if (dir_changed || newer(sst))
+        found.push_back(p);
+    }
+  }
+
+  void walk() {
+    std::vector<std::string> todo{""};
+    while (!todo.empty()) {
+      std::string dir = std::move(todo.back());
+      todo.pop_back();
+      std::vector<Entry> entries = list(root, dir);
+      // What git takes for a bare repository (or a linked worktree's gitdir) when run
+      // from inside it.
+      if (has(entries, "HEAD") && ((has(entries, "objects") && has(entries, "refs")) || has(entries, "commondir")))
+        gitdir(dir, false);
+      for (const Entry& e : entries) {
+        std::string rel = join(dir, e.name);
+        if (e.name == ".git") {
+          if (e.dir)
+            gitdir(rel, dir.empty());
+          else if (changed(rel))
+            found.push_back(rel);  // a gitfile or symlink: points git at any directory
+        } else if (e.name == "vectra-guard.ini") {
+          if (changed(rel)) found.push_back(rel);
+        } else if (e.dir) {
+          todo.push_back(rel);
+        }
+      }
+    }
+  }
+};
+
+}  // namespace
+
+ScanStart scan_start(const std::string& workspace) {
+  ScanStart s;
+  clock_gettime(CLOCK_REALTIME_COARSE, &s.since);
+  struct stat st;
+  if (lstat((workspace + "/.git").c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    s.git_dev = st.st_dev;
+    s.git_ino = st.st_ino;
+  }
+  return s;
+}
+
+std::vector<std::string> find_planted(const std::string& workspace, const ScanStart& start) {
+  int root = open(workspace.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return {};
+  Scan scan{root, start, {}};
+  scan.walk();
+  close(root);
+  std::vector<std::string> out;
+  for (std::string& p : scan.found)
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
+  return out;
+}
+
+}  // namespace vg::sandbox

@@ -1,0 +1,34 @@
+// What a sandboxed run left in the workspace that host git, or a later vectra-guard line
+// in that project, would read as config or code: git config, commondir, hooks, gitfiles
+// and nested repositories, and vectra-guard.ini. Found after the run from the host, by
+// ctime (user space cannot set it) and one walk of the workspace.
+#pragma once
+
+#include <sys/types.h>
+
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace vg::sandbox {
+
+// Taken before the command starts.
+struct ScanStart {
+  timespec since{};    // coarse realtime: the clock the kernel stamps ctime with
+  dev_t git_dev = 0;   // the workspace's .git directory as it was (ino 0: none)
+  ino_t git_ino = 0;
+};
+ScanStart scan_start(const std::string& workspace);
+
+// Paths relative to the workspace, each listed once: entries created or changed since
+// `start` that git or vectra-guard would read as config or code. One readdir per
+// directory; no symlink is followed; ordinary files are never stat'ed. Inside a git
+// directory: config and config.worktree unless they hold only harmless keys
+// (git_config_check.h), commondir, hooks other than *.sample, the same again for
+// modules/* and worktrees/*; anywhere: a `.git` that is not a directory (a gitfile or
+// symlink), a directory git would take for a bare repository, and vectra-guard.ini.
+// A git directory that is itself new or changed (moved into place with old files
+// inside) has all of these checked regardless of their own ctime.
+std::vector<std::string> find_planted(const std::string& workspace, const ScanStart& start);
+
+}  // namespace vg::sandbox

@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# Files host tools execute later: nothing a sandboxed command writes in the workspace may
+# make a later host `git status` (every git-aware prompt runs one) start a program, or
+# break a later vectra-guard line in the project. Judged from the host with a canary
+# script that only touches a file.
+bats_require_minimum_version 1.5.0
+load sandbox_common
+
+setup() {
+  sandbox_setup
+  # A real repository instead of the suite's fake .git.
+  rm -rf "$WS/.git"
+  git init -q "$WS"
+  git -C "$WS" -c user.name=t -c user.email=t@example.invalid commit -q --allow-empty -m init
+  CANARY=$ROOT/canary-ran
+  printf '#!/bin/sh\ntouch %s\n' "$CANARY" >"$ROOT/canary.sh"
+  chmod 755 "$ROOT/canary.sh"
+  # A repository outside the workspace whose config runs the canary: what a planted
+  # commondir or gitfile would point host git at.
+  git init -q "$ROOT/evil"
+  git -C "$ROOT/evil" config core.fsmonitor "$ROOT/canary.sh"
+  EVIL=$ROOT/evil/.git
+}
+teardown() { sandbox_teardown; }
+
+# `git status` on the host in DIR; the canary must not have run.
+host_git_status_is_clean() {
+  (cd "$1" && git status >/dev/null 2>&1)
+  [ ! -e "$CANARY" ]
+}
+
+@test "a planted .git/commondir does not make host git run a program" {
+  run --separate-stderr sbx -- sh -c "echo '$EVIL' > .git/commondir"
+  [ "$status" -eq 0 ]
+  host_git_status_is_clean "$WS"
+  [[ $stderr == *"quarantined .git/commondir"* ]]
+  [ -e "$(echo "$VG_HOME"/quarantine/*/.git/commondir)" ]
+}
+
+@test "a nested repository's config does not make host git run a program" {
+  run --separate-stderr sbx -- sh -c "git init -q sub && git -C sub config core.fsmonitor '$ROOT/canary.sh'"
+  [ "$status" -eq 0 ]
+  host_git_status_is_clean "$WS/sub"
+  host_git_status_is_clean "$WS"
+  [[ $stderr == *"quarantined sub/.git/config"* ]]
+  [ -d "$WS/sub/.git" ]  # the repository stays; only its config was moved
+}
+
+@test "a planted gitfile does not make host git run a program" {
+  run --separate-stderr sbx -- sh -c "mkdir sub && echo 'gitdir: $EVIL' > sub/.git"
+  [ "$status" -eq 0 ]
+  host_git_status_is_clean "$WS/sub"
+  [[ $stderr == *"quarantined sub/.git"* ]]
+  [ ! -e "$WS/sub/.git" ]
+}
+
+@test "a rewritten .git/config does not make host git run a program" {
+  run --separate-stderr sbx -- git config core.fsmonitor "$ROOT/canary.sh"
+  host_git_status_is_clean "$WS"
+  if [[ $SBX_RUNTIME == landlock ]]; then
+    # Landlock cannot make it read-only inside the writable workspace: moved afterwards.
+    [[ $stderr == *"quarantined .git/config"* ]]
+  else
+    [ "$status" -ne 0 ]  # read-only inside
+  fi
+}
+
+@test "a planted broken vectra-guard.ini is quarantined and later lines still work" {
+  run --separate-stderr sbx -- sh -c "printf '[sandbox\nruntime = nonsense\n' > vectra-guard.ini"
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"quarantined vectra-guard.ini"* ]]
+  [ ! -e "$WS/vectra-guard.ini" ]
+  [ -e "$(echo "$VG_HOME"/quarantine/*/vectra-guard.ini)" ]
+  run --separate-stderr "$VG" explain -- ls
+  [ "$status" -eq 0 ]
+}
+
+@test "the restore command printed puts the quarantined files back" {
+  run --separate-stderr sbx -- sh -c "echo '$EVIL' > .git/commondir"
+  [ "$status" -eq 0 ]
+  restore=${stderr#*restore: }
+  [ "$restore" != "$stderr" ]
+  bash -c "$restore"
+  [ "$(cat "$WS/.git/commondir")" = "$EVIL" ]
+}
+
+@test "ordinary git work in the sandbox is not disturbed" {
+  before=$(cat "$WS/.git/config")
+  run --separate-stderr sbx -- sh -c 'echo hi > f.txt && mkdir -p src && echo x > src/a.c &&
+    git add f.txt && git -c user.name=t -c user.email=t@example.invalid commit -q -m work &&
+    git init -q vendored && git -C vendored remote add origin https://example.invalid/v.git'
+  [ "$status" -eq 0 ]
+  [[ $stderr != *quarantined* ]]
+  [ ! -e "$VG_HOME/quarantine" ]
+  [ "$(git -C "$WS" log -1 --format=%s)" = work ]
+  [ "$(cat "$WS/.git/config")" = "$before" ]
+  [ "$(cat "$WS/src/a.c")" = x ]
+  [ "$(git -C "$WS/vendored" remote get-url origin)" = https://example.invalid/v.git ]
+  host_git_status_is_clean "$WS"
+}
