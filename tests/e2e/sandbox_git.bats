@@ -68,11 +68,12 @@ host_git_status_is_clean() {
 @test "a planted broken vectra-guard.ini is quarantined and later lines still work" {
   run --separate-stderr sbx -- sh -c "printf '[sandbox\nruntime = nonsense\n' > vectra-guard.ini"
   [ "$status" -eq 0 ]
-  [[ $stderr == *"quarantined vectra-guard.ini"* ]]
-  [ ! -e "$WS/vectra-guard.ini" ]
-  [ -e "$(echo "$VG_HOME"/quarantine/*/vectra-guard.ini)" ]
+  notice=$stderr
   run --separate-stderr "$VG" explain -- ls
   [ "$status" -eq 0 ]
+  [[ $notice == *"quarantined vectra-guard.ini"* ]]
+  [ ! -e "$WS/vectra-guard.ini" ]
+  [ -e "$(echo "$VG_HOME"/quarantine/*/vectra-guard.ini)" ]
 }
 
 @test "the restore command printed puts the quarantined files back" {
