@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <string_view>
 
 #include "sandbox/git_config_check.h"
@@ -17,7 +18,7 @@ namespace vg::sandbox {
 
 namespace {
 
-constexpr off_t kMaxConfigBytes = 64 * 1024;
+constexpr off_t kMaxFileBytes = 1024 * 1024;  // larger: not read, quarantined
 constexpr int kMaxModuleDepth = 8;  // submodule names with slashes: modules/a/b/c
 
 // Open `rel` beneath `root` without following any symlink on the way (the run is over,
@@ -48,10 +49,14 @@ struct Entry {
 
 // getdents64 itself (readdir would add an fcntl and an fstat per directory): d_type
 // tells directories apart without a stat, except on filesystems that do not fill it in.
-std::vector<Entry> list(int root, const std::string& rel) {
+// `unreadable`: the directory exists but cannot be opened (its mode was taken away).
+std::vector<Entry> list(int root, const std::string& rel, bool* unreadable = nullptr) {
   std::vector<Entry> out;
   int fd = open_beneath(root, rel, O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return out;
+  if (fd < 0) {
+    if (unreadable) *unreadable = errno == EACCES || errno == EPERM;
+    return out;
+  }
   alignas(8) char buf[16384];
   for (;;) {
     long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
@@ -102,7 +107,7 @@ struct Scan {
     int fd = open_beneath(root, rel, O_RDONLY);
     struct stat st;
     if (fd < 0) return text;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxConfigBytes) {
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxFileBytes) {
       text.resize(static_cast<size_t>(st.st_size));
       ok = read(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     }
@@ -133,6 +138,31 @@ struct Scan {
     if (!ok || !in_worktrees || text != "../..") found.push_back(rel);
   }
 
+  // An interactive rebase's todo list: `git rebase --continue` on the host runs its
+  // `exec` lines.
+  void rebase_todo(const std::string& gitdir, bool dir_changed) {
+    const std::string rel = join(gitdir, "rebase-merge/git-rebase-todo");
+    struct stat st;
+    if (!stat_beneath(root, rel, st) || !(dir_changed || newer(st))) return;
+    bool ok = false;
+    std::string text = read_small(rel, ok);
+    if (!ok) {
+      found.push_back(rel);
+      return;
+    }
+    for (size_t pos = 0; pos < text.size();) {
+      size_t nl = text.find('\n', pos);
+      std::string_view line = std::string_view(text).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      pos = nl == std::string::npos ? text.size() : nl + 1;
+      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+      std::string_view word = line.substr(0, line.find_first_of(" \t\r"));
+      if (word == "x" || word == "exec") {
+        found.push_back(rel);
+        return;
+      }
+    }
+  }
+
   void hooks(const std::string& gitdir, bool dir_changed) {
     const std::string rel = join(gitdir, "hooks");
     struct stat st;
@@ -142,7 +172,10 @@ struct Scan {
       if (hooks_changed) found.push_back(rel);
       return;
     }
-    for (const Entry& e : list(root, rel)) {
+    bool unreadable = false;
+    std::vector<Entry> entries = list(root, rel, &unreadable);
+    if (unreadable && hooks_changed) found.push_back(rel);
+    for (const Entry& e : entries) {
       // git runs hooks by their exact names; *.sample never runs.
       if (e.name.size() > 7 && e.name.compare(e.name.size() - 7, 7, ".sample") == 0) continue;
       std::string hook = join(rel, e.name);
@@ -159,7 +192,9 @@ struct Scan {
         if (changed(p)) found.push_back(p);
         continue;
       }
-      std::vector<Entry> inside = list(root, p);
+      bool unreadable = false;
+      std::vector<Entry> inside = list(root, p, &unreadable);
+      if (unreadable && changed(p)) found.push_back(p);
       if (has(inside, "HEAD") || has(inside, "commondir"))
         gitdir(p, false);
       else if (depth < kMaxModuleDepth)
@@ -179,6 +214,7 @@ struct Scan {
     config(join(rel, "config.worktree"), dir_changed);
     commondir(rel, join(rel, "commondir"), dir_changed);
     hooks(rel, dir_changed);
+    rebase_todo(rel, dir_changed);
     for (const char* sub : {"modules", "worktrees"}) {
       std::string p = join(rel, sub);
       struct stat sst;
@@ -195,7 +231,11 @@ struct Scan {
     while (!todo.empty()) {
       std::string dir = std::move(todo.back());
       todo.pop_back();
-      std::vector<Entry> entries = list(root, dir);
+      bool unreadable = false;
+      std::vector<Entry> entries = list(root, dir, &unreadable);
+      // A directory made unlistable during the run could hide a repository that a
+      // shell can still enter (mode 0111): it goes as a whole.
+      if (unreadable && !dir.empty() && changed(dir)) found.push_back(dir);
       // What git takes for a bare repository (or a linked worktree's gitdir) when run
       // from inside it.
       if (has(entries, "HEAD") && ((has(entries, "objects") && has(entries, "refs")) || has(entries, "commondir")))
@@ -230,9 +270,13 @@ ScanStart scan_start(const std::string& workspace) {
   return s;
 }
 
-std::vector<std::string> find_planted(const std::string& workspace, const ScanStart& start) {
+std::vector<std::string> find_planted(const std::string& workspace, const ScanStart& start,
+                                      std::string* error) {
   int root = open(workspace.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0) return {};
+  if (root < 0) {
+    if (error) *error = std::strerror(errno);
+    return {};
+  }
   Scan scan{root, start, {}};
   scan.walk();
   close(root);

@@ -24,11 +24,15 @@ ScanStart scan_start(const std::string& workspace);
 // `start` that git or vectra-guard would read as config or code. One readdir per
 // directory; no symlink is followed; ordinary files are never stat'ed. Inside a git
 // directory: config and config.worktree unless they hold only harmless keys
-// (git_config_check.h), commondir, hooks other than *.sample, the same again for
+// (git_config_check.h), commondir, hooks other than *.sample, a rebase todo list with
+// `exec` lines, the same again for
 // modules/* and worktrees/*; anywhere: a `.git` that is not a directory (a gitfile or
 // symlink), a directory git would take for a bare repository, and vectra-guard.ini.
 // A git directory that is itself new or changed (moved into place with old files
-// inside) has all of these checked regardless of their own ctime.
-std::vector<std::string> find_planted(const std::string& workspace, const ScanStart& start);
+// inside) has all of these checked regardless of their own ctime; a directory made
+// unlistable during the run is listed whole. `error` is set when the workspace itself
+// cannot be read (then nothing was checked).
+std::vector<std::string> find_planted(const std::string& workspace, const ScanStart& start,
+                                      std::string* error = nullptr);
 
 }  // namespace vg::sandbox

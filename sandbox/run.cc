@@ -35,7 +35,11 @@ bool workspace_writable(const SandboxSpec& spec) {
 // vectra-guard line to execute is moved out of their reach, whatever the runtime.
 void quarantine_planted(const SandboxSpec& spec, const ScanStart& start, const std::string& state_dir,
                         Report& report) {
-  std::vector<std::string> planted = find_planted(spec.workspace, start);
+  std::string error;
+  std::vector<std::string> planted = find_planted(spec.workspace, start, &error);
+  if (!error.empty())
+    std::fprintf(stderr, "📦 Sandbox: could not check %s for files planted for git (%s): check it before running git there.\n",
+                 spec.workspace.c_str(), error.c_str());
   if (planted.empty()) return;
   Quarantine q = quarantine(spec.workspace, planted, state_dir, run_id());
   report.quarantined = q.moved;

@@ -21,7 +21,10 @@ setup() {
   git -C "$ROOT/evil" config core.fsmonitor "$ROOT/canary.sh"
   EVIL=$ROOT/evil/.git
 }
-teardown() { sandbox_teardown; }
+teardown() {
+  [[ -n ${ROOT:-} && -d $ROOT ]] && chmod -R u+rwX "$ROOT" 2>/dev/null
+  sandbox_teardown
+}
 
 # `git status` on the host in DIR; the canary must not have run.
 host_git_status_is_clean() {
@@ -44,6 +47,15 @@ host_git_status_is_clean() {
   host_git_status_is_clean "$WS"
   [[ $stderr == *"quarantined sub/.git/config"* ]]
   [ -d "$WS/sub/.git" ]  # the repository stays; only its config was moved
+}
+
+@test "a nested repository in a directory made unlistable does not make host git run a program" {
+  run --separate-stderr sbx -- sh -c "git init -q a/b && git -C a/b config core.fsmonitor '$ROOT/canary.sh' && chmod 111 a"
+  [ "$status" -eq 0 ]
+  (cd "$WS/a/b" 2>/dev/null && git status >/dev/null 2>&1) || true
+  chmod -R u+rwX "$WS" "$VG_HOME"
+  [ ! -e "$CANARY" ]
+  [[ $stderr == *"quarantined a"* ]]
 }
 
 @test "a planted gitfile does not make host git run a program" {

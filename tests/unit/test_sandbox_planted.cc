@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -116,6 +117,19 @@ Test(planted, new_config_entries_of_the_workspace_git_are_found) {
   cr_assert_eq(f.size(), 4);
 }
 
+Test(planted, a_rebase_todo_with_exec_lines_is_found) {
+  std::string ws = scratch_dir("planted");
+  fake_repo(ws + "/.git");
+  make_dirs(ws + "/.git/rebase-merge");
+  make_dirs(ws + "/n/.git/rebase-merge");
+  ScanStart s = start_now(ws);
+  write(ws + "/.git/rebase-merge/git-rebase-todo", "pick 1234 a\n  exec /x/canary\n");
+  write(ws + "/n/.git/rebase-merge/git-rebase-todo", "pick 1234 a\n# x nothing\n");
+  std::vector<std::string> f = find_planted(ws, s);
+  cr_assert(listed(f, ".git/rebase-merge/git-rebase-todo"));
+  cr_assert_eq(f.size(), 1);
+}
+
 Test(planted, a_rewritten_harmless_config_is_kept) {
   std::string ws = scratch_dir("planted");
   fake_repo(ws + "/.git");
@@ -171,6 +185,26 @@ Test(planted, a_git_dir_moved_into_place_counts_as_new) {
   std::vector<std::string> f = find_planted(ws, s);
   cr_assert(listed(f, "sub/.git/config"));
   cr_assert(listed(f, "sub/.git/hooks/pre-commit"));
+}
+
+Test(planted, a_directory_made_unlistable_goes_whole) {
+  std::string ws = scratch_dir("planted");
+  chmod(ws.c_str(), 0755);
+  make_dirs(ws + "/a/b");
+  fake_repo(ws + "/a/b/.git");
+  ScanStart s = start_now(ws);
+  chmod((ws + "/a").c_str(), 0111);
+  // Root lists any directory: scan as an ordinary user (nobody) in a child.
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (geteuid() == 0 && (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)) _exit(2);
+    std::vector<std::string> f = find_planted(ws, s);
+    _exit(f.size() == 1 && f[0] == "a" ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  chmod((ws + "/a").c_str(), 0755);
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
 }
 
 Test(quarantine, moves_keeping_the_relative_path_and_says_how_to_restore) {
