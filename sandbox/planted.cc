@@ -86,10 +86,35 @@ std::string join(const std::string& dir, const std::string& name) {
   return dir.empty() ? name : dir + "/" + name;
 }
 
+// "a/b/../c/./d" -> "a/c/d"; "" when it climbs above the start.
+std::string normalize(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    std::string part = path.substr(pos, slash - pos);
+    pos = slash + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (parts.empty()) return {};
+      parts.pop_back();
+    } else {
+      parts.push_back(part);
+    }
+  }
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "/") + p;
+  return out;
+}
+
 struct Scan {
   int root;
+  std::string workspace;
   ScanStart start;
   std::vector<std::string> found;
+  std::vector<std::string> examined;  // git directories whose entries were checked
+  std::vector<std::string> gitfiles;  // changed .git files: decided after the walk
 
   bool newer(const struct stat& st) const {
     const timespec& c = st.st_ctim;
@@ -205,6 +230,7 @@ struct Scan {
   void gitdir(const std::string& rel, bool top) {
     struct stat st;
     if (!stat_beneath(root, rel, st)) return;
+    examined.push_back(rel);
     // The workspace's own .git changes with every commit; it counts as changed only
     // when it is another directory than before the run. Any other git directory
     // counts as changed when its ctime says so: it may have been moved into place
@@ -224,6 +250,29 @@ struct Scan {
       else if (dir_changed || newer(sst))
         found.push_back(p);
     }
+  }
+
+  // What `git submodule` and `git worktree add` write: "gitdir: PATH" naming a git
+  // directory inside the workspace that was examined here (reached without symlinks).
+  // Anything else (a symlink, a path outside, through a symlink) could be any config.
+  bool gitfile_points_inside(const std::string& rel) const {
+    bool ok = false;
+    std::string text = read_small(rel, ok);
+    if (!ok || text.compare(0, 8, "gitdir: ") != 0) return false;
+    std::string target = text.substr(8);
+    while (!target.empty() && (target.back() == '\n' || target.back() == '\r')) target.pop_back();
+    if (target.empty() || target.find('\n') != std::string::npos) return false;
+    if (target[0] == '/') {
+      if (target.compare(0, workspace.size() + 1, workspace + "/") != 0) return false;
+      target = target.substr(workspace.size() + 1);
+    } else {
+      size_t slash = rel.rfind('/');
+      target = (slash == std::string::npos ? std::string() : rel.substr(0, slash + 1)) + target;
+    }
+    target = normalize(target);
+    if (target.empty() || std::find(examined.begin(), examined.end(), target) == examined.end()) return false;
+    struct stat st;
+    return stat_beneath(root, target, st) && S_ISDIR(st.st_mode);  // no symlink on the way
   }
 
   void walk() {
@@ -246,7 +295,7 @@ struct Scan {
           if (e.dir)
             gitdir(rel, dir.empty());
           else if (changed(rel))
-            found.push_back(rel);  // a gitfile or symlink: points git at any directory
+            gitfiles.push_back(rel);  // a gitfile or symlink: points git at any directory
         } else if (e.name == "vectra-guard.ini") {
           if (changed(rel)) found.push_back(rel);
         } else if (e.dir) {
@@ -277,8 +326,10 @@ std::vector<std::string> find_planted(const std::string& workspace, const ScanSt
     if (error) *error = std::strerror(errno);
     return {};
   }
-  Scan scan{root, start, {}};
+  Scan scan{root, workspace, start, {}, {}, {}};
   scan.walk();
+  for (const std::string& g : scan.gitfiles)
+    if (!scan.gitfile_points_inside(g)) scan.found.push_back(g);
   close(root);
   std::vector<std::string> out;
   for (std::string& p : scan.found)

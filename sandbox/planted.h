@@ -26,8 +26,10 @@ ScanStart scan_start(const std::string& workspace);
 // directory: config and config.worktree unless they hold only harmless keys
 // (git_config_check.h), commondir, hooks other than *.sample, a rebase todo list with
 // `exec` lines, the same again for
-// modules/* and worktrees/*; anywhere: a `.git` that is not a directory (a gitfile or
-// symlink), a directory git would take for a bare repository, and vectra-guard.ini.
+// modules/* and worktrees/*; anywhere: a `.git` that is not a directory (a symlink, or a
+// gitfile unless it names one of the git directories checked here, as `git submodule`
+// and `git worktree add` write them), a directory git would take for a bare repository
+// (checked as a git directory), and vectra-guard.ini.
 // A git directory that is itself new or changed (moved into place with old files
 // inside) has all of these checked regardless of their own ctime; a directory made
 // unlistable during the run is listed whole. `error` is set when the workspace itself

@@ -101,7 +101,8 @@ host_git_status_is_clean() {
   before=$(cat "$WS/.git/config")
   run --separate-stderr sbx -- sh -c 'echo hi > f.txt && mkdir -p src && echo x > src/a.c &&
     git add f.txt && git -c user.name=t -c user.email=t@example.invalid commit -q -m work &&
-    git init -q vendored && git -C vendored remote add origin https://example.invalid/v.git'
+    git init -q vendored && git -C vendored remote add origin https://example.invalid/v.git &&
+    git worktree add -q wt'
   [ "$status" -eq 0 ]
   [[ $stderr != *quarantined* ]]
   [ ! -e "$VG_HOME/quarantine" ]
@@ -109,5 +110,6 @@ host_git_status_is_clean() {
   [ "$(cat "$WS/.git/config")" = "$before" ]
   [ "$(cat "$WS/src/a.c")" = x ]
   [ "$(git -C "$WS/vendored" remote get-url origin)" = https://example.invalid/v.git ]
+  [ "$(git -C "$WS/wt" rev-parse --abbrev-ref HEAD)" = wt ]
   host_git_status_is_clean "$WS"
 }

@@ -172,6 +172,28 @@ Test(planted, nested_repositories_gitfiles_and_ini_files_are_found) {
   cr_assert_eq(f.size(), 8);
 }
 
+Test(planted, gitfiles_of_submodules_and_worktrees_inside_are_kept) {
+  std::string ws = scratch_dir("planted");
+  fake_repo(ws + "/.git");
+  ScanStart s = start_now(ws);
+  fake_repo(ws + "/.git/modules/lib");
+  make_dirs(ws + "/.git/worktrees/wt");
+  write(ws + "/.git/worktrees/wt/HEAD", "x\n");
+  write(ws + "/.git/worktrees/wt/commondir", "../..\n");
+  make_dirs(ws + "/lib");
+  write(ws + "/lib/.git", "gitdir: ../.git/modules/lib\n");
+  make_dirs(ws + "/wt");
+  write(ws + "/wt/.git", "gitdir: " + ws + "/.git/worktrees/wt\n");
+  make_dirs(ws + "/x");
+  write(ws + "/x/.git", "gitdir: ../.git/modules/nothing-here\n");
+  make_dirs(ws + "/y");
+  write(ws + "/y/.git", "gitdir: ../../elsewhere\n");
+  std::vector<std::string> f = find_planted(ws, s);
+  cr_assert(listed(f, "x/.git"));
+  cr_assert(listed(f, "y/.git"));
+  cr_assert_eq(f.size(), 2);
+}
+
 Test(planted, a_git_dir_moved_into_place_counts_as_new) {
   std::string ws = scratch_dir("planted");
   make_dirs(ws + "/stash");
