@@ -113,3 +113,13 @@ host_git_status_is_clean() {
   [ "$(git -C "$WS/wt" rev-parse --abbrev-ref HEAD)" = wt ]
   host_git_status_is_clean "$WS"
 }
+
+@test "the exec audit event lists what was quarantined" {
+  VG_SESSION=git-guard run --separate-stderr "$VG" exec -- sh -c "echo '$EVIL' > .git/commondir"
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"Running in sandbox"* ]]
+  host_git_status_is_clean "$WS"
+  got=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline()).get("quarantined"))' \
+    "$VG_HOME/sessions/git-guard.jsonl")
+  [ "$got" = "['.git/commondir']" ]
+}
