@@ -129,7 +129,8 @@ struct Scan {
   std::string read_small(const std::string& rel, bool& ok) const {
     ok = false;
     std::string text;
-    int fd = open_beneath(root, rel, O_RDONLY);
+    // O_NONBLOCK: a FIFO planted under a config name must not stop the scan.
+    int fd = open_beneath(root, rel, O_RDONLY | O_NONBLOCK);
     struct stat st;
     if (fd < 0) return text;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxFileBytes) {

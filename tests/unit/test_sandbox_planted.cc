@@ -130,6 +130,19 @@ Test(planted, a_rebase_todo_with_exec_lines_is_found) {
   cr_assert_eq(f.size(), 1);
 }
 
+Test(planted, fifos_under_config_names_do_not_stop_the_scan) {
+  std::string ws = scratch_dir("planted");
+  fake_repo(ws + "/.git");
+  ScanStart s = start_now(ws);
+  unlink((ws + "/.git/config").c_str());
+  mkfifo((ws + "/.git/config").c_str(), 0644);
+  make_dirs(ws + "/sub");
+  mkfifo((ws + "/sub/.git").c_str(), 0644);
+  std::vector<std::string> f = find_planted(ws, s);
+  cr_assert(listed(f, ".git/config"));
+  cr_assert(listed(f, "sub/.git"));
+}
+
 Test(planted, a_rewritten_harmless_config_is_kept) {
   std::string ws = scratch_dir("planted");
   fake_repo(ws + "/.git");
