@@ -17,7 +17,8 @@ bool allowed(const std::string& section, const std::string& key) {
   };
   static const Row kRows[] = {
       {"core", {"repositoryformatversion", "filemode", "bare", "logallrefupdates", "ignorecase",
-                "precomposeunicode", "symlinks", "worktree", "sparsecheckout", "sparsecheckoutcone"}},
+                "precomposeunicode", "symlinks", "worktree", "sparsecheckout", "sparsecheckoutcone",
+                "autocrlf", "eol", "quotepath"}},
       {"remote", {"url", "pushurl", "fetch", "push", "mirror", "tagopt", "promisor",
                   "partialclonefilter", "prune"}},
       {"branch", {"remote", "merge", "rebase", "pushremote", "description"}},
@@ -25,6 +26,12 @@ bool allowed(const std::string& section, const std::string& key) {
       {"user", {"name", "email"}},
       {"extensions", {"objectformat", "worktreeconfig", "partialclone", "refstorage"}},
       {"init", {"defaultbranch"}},
+      // What agents set after git's hints.
+      {"pull", {"rebase", "ff"}},
+      {"push", {"default", "autosetupremote"}},
+      {"fetch", {"prune"}},
+      {"merge", {"conflictstyle"}},
+      {"color", {"ui"}},
   };
   for (const Row& r : kRows)
     if (section == r.section)

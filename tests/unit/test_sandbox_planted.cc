@@ -62,6 +62,7 @@ Test(git_config_check, what_init_and_clone_write_is_harmless) {
       "\tmerge = refs/heads/main\n# comment\n; comment\n[submodule \"lib\"]\n\turl = ../lib\n"
       "\tactive = true\n[user]\n\tname = A\n\temail = a@b\n"));
   cr_assert(harmless_git_config("[CORE]\r\n\tBare = false\r\n"));
+  cr_assert(harmless_git_config("[pull]\n\trebase = false\n[push]\n\tautoSetupRemote = true\n"));
 }
 
 Test(git_config_check, keys_that_run_programs_or_read_other_files_are_not) {
@@ -74,6 +75,8 @@ Test(git_config_check, keys_that_run_programs_or_read_other_files_are_not) {
   cr_assert_not(harmless_git_config("[submodule \"a\"]\n\tupdate = !sh\n"));
   cr_assert_not(harmless_git_config("[remote \"o\"]\n\tuploadpack = sh\n"));
   cr_assert_not(harmless_git_config("[core.x]\n\tfsmonitor = y\n"));
+  cr_assert_not(harmless_git_config("[merge \"x\"]\n\tdriver = sh\n"));
+  cr_assert_not(harmless_git_config("[filter \"lfs\"]\n\tprocess = git-lfs filter-process\n"));
 }
 
 Test(git_config_check, unusual_syntax_is_not) {
