@@ -115,6 +115,7 @@ struct Scan {
   std::vector<std::string> found;
   std::vector<std::string> examined;  // git directories whose entries were checked
   std::vector<std::string> gitfiles;  // changed .git files: decided after the walk
+  std::vector<std::pair<std::string, std::string>> commondirs;  // worktree commondir -> its target
 
   bool newer(const struct stat& st) const {
     const timespec& c = st.st_ctim;
@@ -150,7 +151,8 @@ struct Scan {
   }
 
   // A linked worktree's gitdir (<gitdir>/worktrees/<id>) names its repository as "../..":
-  // that one is examined here too. Anything else points git at a config we did not see.
+  // harmless when that directory is examined here too (decided after the walk).
+  // Anything else points git at a config we did not see.
   void commondir(const std::string& gitdir, const std::string& rel, bool dir_changed) {
     struct stat st;
     if (!stat_beneath(root, rel, st) || !(dir_changed || newer(st))) return;
@@ -161,7 +163,10 @@ struct Scan {
     std::string parent = gitdir.substr(0, slash == std::string::npos ? 0 : slash);
     bool in_worktrees = parent == "worktrees" ||
                         (parent.size() > 10 && parent.compare(parent.size() - 10, 10, "/worktrees") == 0);
-    if (!ok || !in_worktrees || text != "../..") found.push_back(rel);
+    if (!ok || !in_worktrees || text != "../..")
+      found.push_back(rel);
+    else
+      commondirs.emplace_back(rel, normalize(gitdir + "/../.."));
   }
 
   // An interactive rebase's todo list: `git rebase --continue` on the host runs its
@@ -327,10 +332,13 @@ std::vector<std::string> find_planted(const std::string& workspace, const ScanSt
     if (error) *error = std::strerror(errno);
     return {};
   }
-  Scan scan{root, workspace, start, {}, {}, {}};
+  Scan scan{root, workspace, start, {}, {}, {}, {}};
   scan.walk();
   for (const std::string& g : scan.gitfiles)
     if (!scan.gitfile_points_inside(g)) scan.found.push_back(g);
+  for (const auto& [rel, target] : scan.commondirs)
+    if (std::find(scan.examined.begin(), scan.examined.end(), target) == scan.examined.end())
+      scan.found.push_back(rel);
   close(root);
   std::vector<std::string> out;
   for (std::string& p : scan.found)

@@ -210,6 +210,20 @@ Test(planted, gitfiles_of_submodules_and_worktrees_inside_are_kept) {
   cr_assert_eq(f.size(), 2);
 }
 
+Test(planted, a_worktree_commondir_into_an_unchecked_directory_is_found) {
+  std::string ws = scratch_dir("planted");
+  ScanStart s = start_now(ws);
+  // evil/ has no HEAD, so it is not a repository of its own; its worktree names it.
+  make_dirs(ws + "/evil/objects");
+  make_dirs(ws + "/evil/refs");
+  write(ws + "/evil/config", "[core]\n\tbare = false\n\tworktree = /x\n\tfsmonitor = /x\n");
+  make_dirs(ws + "/evil/worktrees/x");
+  write(ws + "/evil/worktrees/x/HEAD", "x\n");
+  write(ws + "/evil/worktrees/x/commondir", "../..\n");
+  std::vector<std::string> f = find_planted(ws, s);
+  cr_assert(listed(f, "evil/worktrees/x/commondir"));
+}
+
 Test(planted, a_git_dir_moved_into_place_counts_as_new) {
   std::string ws = scratch_dir("planted");
   make_dirs(ws + "/stash");
