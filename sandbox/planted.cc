@@ -126,6 +126,13 @@ struct Scan {
     struct stat st;
     return stat_beneath(root, rel, st) && newer(st);
   }
+  // For a symlink also its target's ctime: a link left as it was can point at a file
+  // the run rewrote (hooks/pre-commit -> ../../scripts/hook.sh).
+  bool changed_here_or_target(const std::string& rel, const struct stat& st) const {
+    if (newer(st)) return true;
+    struct stat target;
+    return S_ISLNK(st.st_mode) && fstatat(root, rel.c_str(), &target, 0) == 0 && newer(target);
+  }
 
   std::string read_small(const std::string& rel, bool& ok) const {
     ok = false;
@@ -144,7 +151,7 @@ struct Scan {
 
   void config(const std::string& rel, bool dir_changed) {
     struct stat st;
-    if (!stat_beneath(root, rel, st) || !(dir_changed || newer(st))) return;
+    if (!stat_beneath(root, rel, st) || !(dir_changed || changed_here_or_target(rel, st))) return;
     bool ok = false;
     std::string text = read_small(rel, ok);
     if (!ok || !harmless_git_config(text)) found.push_back(rel);
@@ -155,7 +162,7 @@ struct Scan {
   // Anything else points git at a config we did not see.
   void commondir(const std::string& gitdir, const std::string& rel, bool dir_changed) {
     struct stat st;
-    if (!stat_beneath(root, rel, st) || !(dir_changed || newer(st))) return;
+    if (!stat_beneath(root, rel, st) || !(dir_changed || changed_here_or_target(rel, st))) return;
     bool ok = false;
     std::string text = read_small(rel, ok);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
@@ -174,7 +181,7 @@ struct Scan {
   void rebase_todo(const std::string& gitdir, bool dir_changed) {
     const std::string rel = join(gitdir, "rebase-merge/git-rebase-todo");
     struct stat st;
-    if (!stat_beneath(root, rel, st) || !(dir_changed || newer(st))) return;
+    if (!stat_beneath(root, rel, st) || !(dir_changed || changed_here_or_target(rel, st))) return;
     bool ok = false;
     std::string text = read_small(rel, ok);
     if (!ok) {
@@ -210,7 +217,9 @@ struct Scan {
       // git runs hooks by their exact names; *.sample never runs.
       if (e.name.size() > 7 && e.name.compare(e.name.size() - 7, 7, ".sample") == 0) continue;
       std::string hook = join(rel, e.name);
-      if (hooks_changed || changed(hook)) found.push_back(hook);
+      struct stat hst;
+      if (stat_beneath(root, hook, hst) && (hooks_changed || changed_here_or_target(hook, hst)))
+        found.push_back(hook);
     }
   }
 
@@ -303,7 +312,8 @@ struct Scan {
           else if (changed(rel))
             gitfiles.push_back(rel);  // a gitfile or symlink: points git at any directory
         } else if (e.name == "vectra-guard.ini") {
-          if (changed(rel)) found.push_back(rel);
+          struct stat ist;
+          if (stat_beneath(root, rel, ist) && changed_here_or_target(rel, ist)) found.push_back(rel);
         } else if (e.dir) {
           todo.push_back(rel);
         }

@@ -146,6 +146,25 @@ Test(planted, fifos_under_config_names_do_not_stop_the_scan) {
   cr_assert(listed(f, "sub/.git"));
 }
 
+Test(planted, symlinks_left_in_place_count_when_their_target_changed) {
+  std::string ws = scratch_dir("planted");
+  fake_repo(ws + "/.git");
+  make_dirs(ws + "/scripts");
+  write(ws + "/scripts/hook.sh", "#!/bin/sh\n");
+  write(ws + "/scripts/vg.ini", "[sandbox]\n");
+  write(ws + "/scripts/untouched.sh", "#!/bin/sh\n");
+  symlink("../../scripts/hook.sh", (ws + "/.git/hooks/pre-commit").c_str());
+  symlink("../../scripts/untouched.sh", (ws + "/.git/hooks/post-merge").c_str());
+  symlink("scripts/vg.ini", (ws + "/vectra-guard.ini").c_str());
+  ScanStart s = start_now(ws);
+  write(ws + "/scripts/hook.sh", "#!/bin/sh\necho changed\n");
+  write(ws + "/scripts/vg.ini", "[[[\n");
+  std::vector<std::string> f = find_planted(ws, s);
+  cr_assert(listed(f, ".git/hooks/pre-commit"));
+  cr_assert(listed(f, "vectra-guard.ini"));
+  cr_assert_eq(f.size(), 2);
+}
+
 Test(planted, a_rewritten_harmless_config_is_kept) {
   std::string ws = scratch_dir("planted");
   fake_repo(ws + "/.git");
