@@ -28,7 +28,7 @@ teardown() {
 
 # `git status` on the host in DIR; the canary must not have run.
 host_git_status_is_clean() {
-  (cd "$1" && git status >/dev/null 2>&1)
+  (cd "$1" && git status >/dev/null 2>&1) || true  # failing is fine; running the canary is not
   [ ! -e "$CANARY" ]
 }
 
@@ -64,6 +64,42 @@ host_git_status_is_clean() {
   host_git_status_is_clean "$WS/sub"
   [[ $stderr == *"quarantined sub/.git"* ]]
   [ ! -e "$WS/sub/.git" ]
+}
+
+@test "a symlink named .git does not make host git run a program" {
+  run --separate-stderr sbx -- sh -c "mkdir sub && ln -s '$EVIL' sub/.git"
+  [ "$status" -eq 0 ]
+  host_git_status_is_clean "$WS/sub"
+  [[ $stderr == *"quarantined sub/.git"* ]]
+}
+
+@test "a bare repository made in the workspace does not make host git run a program" {
+  run --separate-stderr sbx -- sh -c "git init -q --bare b && git -C b config core.bare false &&
+    git -C b config core.worktree .. && git -C b config core.fsmonitor '$ROOT/canary.sh'"
+  [ "$status" -eq 0 ]
+  host_git_status_is_clean "$WS/b"
+  [[ $stderr == *"quarantined b/config"* ]]
+}
+
+@test "a repository assembled over two runs (renamed into place) does not make host git run a program" {
+  # First run: a repository under other names, nothing git would read there yet.
+  run sbx -- sh -c "git init -q st && git -C st config core.fsmonitor '$ROOT/canary.sh' &&
+    mv st/.git st/dotgit && mv st/dotgit/HEAD st/dotgit/HEAD.off"
+  [ "$status" -eq 0 ]
+  # Second run: its config keeps its old ctime; the directory renamed into place does not.
+  run --separate-stderr sbx -- sh -c "mkdir sub && mv st/dotgit sub/.git && mv sub/.git/HEAD.off sub/.git/HEAD"
+  [ "$status" -eq 0 ]
+  host_git_status_is_clean "$WS/sub"
+  [[ $stderr == *"quarantined sub/.git/config"* ]]
+}
+
+@test "a hook planted in a nested repository does not run on a host commit" {
+  run --separate-stderr sbx -- sh -c "git init -q sub && printf '#!/bin/sh\ntouch %s\n' '$CANARY' > sub/.git/hooks/pre-commit &&
+    chmod +x sub/.git/hooks/pre-commit"
+  [ "$status" -eq 0 ]
+  (cd "$WS/sub" && git -c user.name=t -c user.email=t@example.invalid commit -q --allow-empty -m x) || true
+  [ ! -e "$CANARY" ]
+  [[ $stderr == *"quarantined sub/.git/hooks/pre-commit"* ]]
 }
 
 @test "a rewritten .git/config does not make host git run a program" {
