@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -324,9 +325,55 @@ struct Scan {
 
 }  // namespace
 
+namespace {
+
+// Filesystems whose timestamps come from this kernel's clock.
+bool local_clock(const std::string& dir) {
+  struct statfs fs;
+  if (statfs(dir.c_str(), &fs) != 0) return false;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0xEF53:      // ext2/3/4
+    case 0x58465342:  // xfs
+    case 0x9123683E:  // btrfs
+    case 0x01021994:  // tmpfs
+    case 0x858458F6:  // ramfs
+    case 0xF2F52010:  // f2fs
+    case 0x2FC12FC1:  // zfs
+    case 0xCA451A4E:  // bcachefs
+    case 0x794C7630:  // overlayfs
+      return true;
+    default:
+      return false;
+  }
+}
+
+// On a network or virtual filesystem (NFS, SMB, 9p and virtiofs of VMs and WSL, FUSE)
+// the server stamps ctime with its own clock, which may be behind ours: read it from a
+// file made there and never linked (or removed at once). Failing that, look 5 minutes
+// further back.
+void server_clock(const std::string& dir, timespec& since) {
+  struct stat st;
+  int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    std::string tmpl = dir + "/.vg-clock-XXXXXX";
+    fd = mkostemp(tmpl.data(), O_CLOEXEC);
+    if (fd >= 0) unlink(tmpl.c_str());
+  }
+  if (fd >= 0 && fstat(fd, &st) == 0) {
+    const timespec& c = st.st_ctim;
+    if (c.tv_sec < since.tv_sec || (c.tv_sec == since.tv_sec && c.tv_nsec < since.tv_nsec)) since = c;
+  } else {
+    since.tv_sec -= 300;
+  }
+  if (fd >= 0) close(fd);
+}
+
+}  // namespace
+
 ScanStart scan_start(const std::string& workspace) {
   ScanStart s;
   clock_gettime(CLOCK_REALTIME_COARSE, &s.since);
+  if (!local_clock(workspace)) server_clock(workspace, s.since);
   struct stat st;
   if (lstat((workspace + "/.git").c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     s.git_dev = st.st_dev;

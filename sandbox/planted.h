@@ -14,7 +14,8 @@ namespace vg::sandbox {
 
 // Taken before the command starts.
 struct ScanStart {
-  timespec since{};    // coarse realtime: the clock the kernel stamps ctime with
+  timespec since{};    // coarse realtime: the clock the kernel stamps ctime with (on a
+                       // network filesystem, the server's clock when that is behind)
   dev_t git_dev = 0;   // the workspace's .git directory as it was (ino 0: none)
   ino_t git_ino = 0;
 };
