@@ -299,3 +299,17 @@ Test(quarantine, moves_keeping_the_relative_path_and_says_how_to_restore) {
   cr_assert(exists(ws + "/sub/.git"));
   cr_assert(quarantine_notice(Quarantine{}).empty());
 }
+
+Test(quarantine, beside_itself_when_the_quarantine_cannot_take_it) {
+  std::string ws = scratch_dir("quarantine");
+  std::string home = scratch_dir("quarantine-home");
+  write(home + "/not-a-dir", "");  // stands for $VG_HOME on another filesystem (EXDEV)
+  write(ws + "/vectra-guard.ini", "[[[\n");
+  Quarantine q = quarantine(ws, {"vectra-guard.ini"}, home + "/not-a-dir", "r2");
+  cr_assert_eq(q.moved.size(), 1);
+  cr_assert(q.dir.empty());
+  cr_assert_not(exists(ws + "/vectra-guard.ini"));
+  cr_assert(exists(ws + "/vectra-guard.ini.vg-quarantined-r2"));
+  cr_assert_eq(system(q.restore.c_str()), 0);
+  cr_assert(exists(ws + "/vectra-guard.ini"));
+}
