@@ -315,7 +315,7 @@ struct Scan {
         } else if (e.name == "vectra-guard.ini") {
           struct stat ist;
           if (stat_beneath(root, rel, ist) && changed_here_or_target(rel, ist)) found.push_back(rel);
-        } else if (e.dir) {
+        } else if (e.dir && std::find(start.skip.begin(), start.skip.end(), rel) == start.skip.end()) {
           todo.push_back(rel);
         }
       }

@@ -18,6 +18,7 @@ struct ScanStart {
                        // network filesystem, the server's clock when that is behind)
   dev_t git_dev = 0;   // the workspace's .git directory as it was (ino 0: none)
   ino_t git_ino = 0;
+  std::vector<std::string> skip;  // workspace-relative paths the run could not reach (hidden)
 };
 ScanStart scan_start(const std::string& workspace);
 

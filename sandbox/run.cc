@@ -59,7 +59,10 @@ int run(const Request& req, const Config& config, Report& report) {
   SandboxSpec spec;
   if (!build_spec(req, config, host, spec, report.error)) return 125;
   const bool scan = workspace_writable(spec);
-  const ScanStart start = scan ? scan_start(spec.workspace) : ScanStart{};
+  ScanStart start = scan ? scan_start(spec.workspace) : ScanStart{};
+  for (const Mount& m : spec.mounts)  // hidden inside: nothing there to check (~/.ssh, $VG_HOME)
+    if (m.kind == MountKind::Hide && m.target.compare(0, spec.workspace.size() + 1, spec.workspace + "/") == 0)
+      start.skip.push_back(m.target.substr(spec.workspace.size() + 1));
   report.network = describe_network(spec.network_requested, spec.network);
   if (spec.network == NetworkMode::Restricted) {
     std::vector<std::string> warnings;

@@ -165,6 +165,18 @@ Test(planted, symlinks_left_in_place_count_when_their_target_changed) {
   cr_assert_eq(f.size(), 2);
 }
 
+Test(planted, hidden_directories_are_not_walked) {
+  std::string ws = scratch_dir("planted");
+  make_dirs(ws + "/.ssh/deep");
+  ScanStart s = start_now(ws);
+  s.skip = {".ssh"};
+  write(ws + "/.ssh/deep/vectra-guard.ini", "");  // stands for what the run could not have written
+  write(ws + "/vectra-guard.ini", "");
+  std::vector<std::string> f = find_planted(ws, s);
+  cr_assert(listed(f, "vectra-guard.ini"));
+  cr_assert_eq(f.size(), 1);
+}
+
 Test(planted, a_rewritten_harmless_config_is_kept) {
   std::string ws = scratch_dir("planted");
   fake_repo(ws + "/.git");
