@@ -19,6 +19,10 @@ namespace vg::sandbox {
 
 namespace {
 
+bool after(const timespec& a, const timespec& b) {
+  return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec > b.tv_nsec);
+}
+
 constexpr off_t kMaxFileBytes = 1024 * 1024;  // larger: not read, quarantined
 constexpr int kMaxModuleDepth = 8;  // submodule names with slashes: modules/a/b/c
 
@@ -118,21 +122,28 @@ struct Scan {
   std::vector<std::string> gitfiles;  // changed .git files: decided after the walk
   std::vector<std::pair<std::string, std::string>> commondirs;  // worktree commondir -> its target
 
-  bool newer(const struct stat& st) const {
-    const timespec& c = st.st_ctim;
-    return c.tv_sec > start.since.tv_sec ||
-           (c.tv_sec == start.since.tv_sec && c.tv_nsec >= start.since.tv_nsec);
+  // Changed since the start: a ctime in or after the start's tick, unless the entry is
+  // one seen before the start and still the same (a write just before the start shares
+  // its tick).
+  bool newer(const std::string& rel, const struct stat& st) const {
+    if (after(start.since, st.st_ctim)) return false;
+    for (const ScanStart::Seen& k : start.seen)
+      if (k.rel == rel)
+        return !(k.dev == st.st_dev && k.ino == st.st_ino && k.ctime.tv_sec == st.st_ctim.tv_sec &&
+                 k.ctime.tv_nsec == st.st_ctim.tv_nsec);
+    return true;
   }
   bool changed(const std::string& rel) const {
     struct stat st;
-    return stat_beneath(root, rel, st) && newer(st);
+    return stat_beneath(root, rel, st) && newer(rel, st);
   }
   // For a symlink also its target's ctime: a link left as it was can point at a file
   // the run rewrote (hooks/pre-commit -> ../../scripts/hook.sh).
   bool changed_here_or_target(const std::string& rel, const struct stat& st) const {
-    if (newer(st)) return true;
+    if (newer(rel, st)) return true;
     struct stat target;
-    return S_ISLNK(st.st_mode) && fstatat(root, rel.c_str(), &target, 0) == 0 && newer(target);
+    return S_ISLNK(st.st_mode) && fstatat(root, rel.c_str(), &target, 0) == 0 &&
+           !after(start.since, target.st_ctim);
   }
 
   std::string read_small(const std::string& rel, bool& ok) const {
@@ -206,7 +217,7 @@ struct Scan {
     const std::string rel = join(gitdir, "hooks");
     struct stat st;
     if (!stat_beneath(root, rel, st)) return;
-    bool hooks_changed = dir_changed || newer(st);
+    bool hooks_changed = dir_changed || newer(rel, st);
     if (!S_ISDIR(st.st_mode)) {  // a symlink or file in place of the directory
       if (hooks_changed) found.push_back(rel);
       return;
@@ -251,7 +262,7 @@ struct Scan {
     // when it is another directory than before the run. Any other git directory
     // counts as changed when its ctime says so: it may have been moved into place
     // with old files in it.
-    bool dir_changed = top ? (st.st_ino != start.git_ino || st.st_dev != start.git_dev) : newer(st);
+    bool dir_changed = top ? (st.st_ino != start.git_ino || st.st_dev != start.git_dev) : newer(rel, st);
     config(join(rel, "config"), dir_changed);
     config(join(rel, "config.worktree"), dir_changed);
     commondir(rel, join(rel, "commondir"), dir_changed);
@@ -263,7 +274,7 @@ struct Scan {
       if (!stat_beneath(root, p, sst)) continue;
       if (S_ISDIR(sst.st_mode))
         nested_gitdirs(p, 0);
-      else if (dir_changed || newer(sst))
+      else if (dir_changed || newer(p, sst))
         found.push_back(p);
     }
   }
@@ -360,8 +371,8 @@ void server_clock(const std::string& dir, timespec& since) {
     if (fd >= 0) unlink(tmpl.c_str());
   }
   if (fd >= 0 && fstat(fd, &st) == 0) {
-    const timespec& c = st.st_ctim;
-    if (c.tv_sec < since.tv_sec || (c.tv_sec == since.tv_sec && c.tv_nsec < since.tv_nsec)) since = c;
+    // Our probe is not "changed by the run": anything after it is.
+    if (after(since, st.st_ctim)) since = st.st_ctim;
   } else {
     since.tv_sec -= 300;
   }
@@ -379,7 +390,32 @@ ScanStart scan_start(const std::string& workspace) {
     s.git_dev = st.st_dev;
     s.git_ino = st.st_ino;
   }
+  // The entries a host command most likely wrote just before (git config, git init,
+  // vectra-guard init --local): remembered, so they are not taken for the run's.
+  std::vector<std::string> rels = {"vectra-guard.ini", ".git", ".git/config", ".git/config.worktree",
+                                   ".git/commondir", ".git/hooks"};
+  if (DIR* d = opendir((workspace + "/.git/hooks").c_str())) {
+    while (dirent* e = readdir(d))
+      if (e->d_name[0] != '.') rels.push_back(std::string(".git/hooks/") + e->d_name);
+    closedir(d);
+  }
+  for (const std::string& rel : rels) {
+    if (lstat((workspace + "/" + rel).c_str(), &st) != 0) continue;
+    s.seen.push_back({rel, st.st_dev, st.st_ino, st.st_ctim});
+    if (!after(s.since, st.st_ctim)) s.wait_for_tick = true;
+  }
   return s;
+}
+
+void wait_for_tick(const ScanStart& start) {
+  if (!start.wait_for_tick) return;
+  for (;;) {
+    timespec coarse;
+    clock_gettime(CLOCK_REALTIME_COARSE, &coarse);
+    if (after(coarse, start.since)) return;
+    timespec nap{0, 500 * 1000};
+    nanosleep(&nap, nullptr);
+  }
 }
 
 std::vector<std::string> find_planted(const std::string& workspace, const ScanStart& start,

@@ -12,15 +12,30 @@
 
 namespace vg::sandbox {
 
-// Taken before the command starts.
+// Taken before the command starts. A ctime in or after the tick of `since` means
+// "changed by the run", except for the entries seen here unchanged.
 struct ScanStart {
   timespec since{};    // coarse realtime: the clock the kernel stamps ctime with (on a
                        // network filesystem, the server's clock when that is behind)
   dev_t git_dev = 0;   // the workspace's .git directory as it was (ino 0: none)
   ino_t git_ino = 0;
   std::vector<std::string> skip;  // workspace-relative paths the run could not reach (hidden)
+  struct Seen {
+    std::string rel;
+    dev_t dev;
+    ino_t ino;
+    timespec ctime;
+  };
+  std::vector<Seen> seen;  // vectra-guard.ini, .git/config, hooks...: as they were
+  bool wait_for_tick = false;  // one of them was written in the start's tick
 };
 ScanStart scan_start(const std::string& workspace);
+
+// When a seen entry was written in the start's tick, a change by the command in that
+// same tick would leave its ctime as it was (kernels before 6.13 stamp with the coarse
+// clock only): wait for the next tick before the command starts (at most one tick, 4 ms
+// at HZ=250; only right after the host wrote one of them).
+void wait_for_tick(const ScanStart& start);
 
 // Paths relative to the workspace, each listed once: entries created or changed since
 // `start` that git or vectra-guard would read as config or code. One readdir per

@@ -75,6 +75,7 @@ int run(const Request& req, const Config& config, Report& report) {
 
   if (req.before_start) req.before_start(report);
   if (req.verbose) std::fputs(details_text(report).c_str(), stderr);
+  if (scan) wait_for_tick(start);
   const int status = runner->run(spec, report);
   if (scan) quarantine_planted(spec, start, host.state_dir, report);
   return status;

@@ -88,6 +88,19 @@ Test(git_config_check, unusual_syntax_is_not) {
   cr_assert_not(harmless_git_config("[core\n"));
 }
 
+Test(planted, what_was_written_just_before_the_start_is_not_found) {
+  // No pause between the last write and the start (what a script or test does).
+  for (int i = 0; i < 50; ++i) {
+    std::string ws = scratch_dir("planted");
+    write(ws + "/vectra-guard.ini", "[sandbox]\n");
+    ScanStart s = scan_start(ws);
+    wait_for_tick(s);
+    cr_assert(find_planted(ws, s).empty(), "round %d", i);
+    write(ws + "/vectra-guard.ini", "[sandbox]\n");  // and right after the start it is
+    cr_assert_eq(find_planted(ws, s).size(), 1, "round %d", i);
+  }
+}
+
 Test(planted, nothing_changed_nothing_found) {
   std::string ws = scratch_dir("planted");
   fake_repo(ws + "/.git");
