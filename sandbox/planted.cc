@@ -334,10 +334,6 @@ struct Scan {
   }
 };
 
-}  // namespace
-
-namespace {
-
 // Filesystems whose timestamps come from this kernel's clock.
 bool local_clock(const std::string& dir) {
   struct statfs fs;
