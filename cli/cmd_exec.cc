@@ -369,6 +369,7 @@ int cmd_exec(const Global& g, const Args& args) {
     ev.network = report.network;
     ev.caches = report.caches;
     ev.network_blocked = report.network_blocked;
+    ev.quarantined = report.quarantined;
   } else {
     sandbox::HostRun host;
     host.argv = argv;

@@ -112,6 +112,7 @@ std::string audit_event_to_json(const AuditEvent& ev) {
   if (!ev.network.empty()) j["network"] = ev.network;
   if (!ev.caches.empty()) j["caches"] = ev.caches;
   if (!ev.network_blocked.empty()) j["network_blocked"] = ev.network_blocked;
+  if (!ev.quarantined.empty()) j["quarantined"] = ev.quarantined;
   if (ev.has_output) {
     j["output"] = ev.output;
     j["output_truncated"] = ev.output_truncated;
@@ -159,6 +160,9 @@ bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* 
     if (auto it = j.find("network_blocked"); it != j.end() && it->is_array())
       for (const json& c : *it)
         if (c.is_string()) ev.network_blocked.push_back(c.get<std::string>());
+    if (auto it = j.find("quarantined"); it != j.end() && it->is_array())
+      for (const json& c : *it)
+        if (c.is_string()) ev.quarantined.push_back(c.get<std::string>());
     if (auto it = j.find("exit_code"); it != j.end() && it->is_null())
       ev.exit_code = -1;  // not observed
     else

@@ -63,7 +63,11 @@ const std::vector<std::string>& shell_startup_paths() {
 }
 
 const std::vector<std::string>& workspace_protected_paths() {
-  static const std::vector<std::string> list = {".git/hooks", ".git/config", "vectra-guard.ini"};
+  // What git reads as config or code, and our own config. `.git` itself when it is a
+  // gitfile (a linked worktree or submodule): it names the directory git reads. New
+  // files cannot be protected by a mount; run.cc quarantines them after the run.
+  static const std::vector<std::string> list = {".git/hooks", ".git/config", ".git/config.worktree",
+                                                ".git/commondir", "vectra-guard.ini"};
   return list;
 }
 
@@ -196,6 +200,8 @@ std::vector<Mount> filesystem_view(const FsInputs& in) {
   if (!in.workspace_writable) return out;
   if (std::string git = in.workspace + "/.git"; host_kind(git) == 'd')
     out.push_back({MountKind::RwBind, git, git});
+  else if (host_kind(git) == 'f')
+    out.push_back({MountKind::RoBind, git, git});
   for (const std::string& rel : workspace_protected_paths()) {
     std::string p = in.workspace + "/" + rel;
     if (host_kind(p)) out.push_back({MountKind::RoBind, p, p});

@@ -1,7 +1,12 @@
 // vg::sandbox::run: request -> runtime -> spec -> runner.
+#include <unistd.h>
+
 #include <cstdio>
+#include <ctime>
 
 #include "sandbox/network.h"
+#include "sandbox/planted.h"
+#include "sandbox/quarantine.h"
 #include "sandbox/runner.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/spec.h"
@@ -20,6 +25,30 @@ std::string display_path(const std::string& path, const std::vector<std::string>
   return path;
 }
 
+std::string run_id() {
+  char buf[32];
+  time_t now = time(nullptr);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return std::string(buf) + "-" + std::to_string(getpid());
+}
+
+// After every runner: what the command left in the workspace for host git or a later
+// vectra-guard line to execute is moved out of their reach, whatever the runtime.
+void quarantine_planted(const SandboxSpec& spec, const ScanStart& start, const std::string& state_dir,
+                        Report& report) {
+  std::string error;
+  std::vector<std::string> planted = find_planted(spec.workspace, start, &error);
+  if (!error.empty())
+    std::fprintf(stderr, "📦 Sandbox: could not check %s for files planted for git (%s): check it before running git there.\n",
+                 spec.workspace.c_str(), error.c_str());
+  if (planted.empty()) return;
+  Quarantine q = quarantine(spec.workspace, planted, state_dir, run_id());
+  report.quarantined = q.moved;
+  std::fprintf(stderr, "%s\n", quarantine_notice(q).c_str());
+}
+
 }  // namespace
 
 int run(const Request& req, const Config& config, Report& report) {
@@ -32,6 +61,11 @@ int run(const Request& req, const Config& config, Report& report) {
 
   SandboxSpec spec;
   if (!build_spec(req, config, host, spec, report.error)) return 125;
+  const bool scan = spec.workspace_writable;
+  ScanStart start = scan ? scan_start(spec.workspace) : ScanStart{};
+  for (const Mount& m : spec.mounts)  // hidden inside: nothing there to check (~/.ssh, $VG_HOME)
+    if (m.kind == MountKind::Hide && m.target.compare(0, spec.workspace.size() + 1, spec.workspace + "/") == 0)
+      start.skip.push_back(m.target.substr(spec.workspace.size() + 1));
   report.network = describe_network(spec.network_requested, spec.network);
   if (spec.network == NetworkMode::Restricted) {
     std::vector<std::string> warnings;
@@ -49,7 +83,10 @@ int run(const Request& req, const Config& config, Report& report) {
 
   if (req.before_start) req.before_start(report);
   if (req.verbose) std::fputs(details_text(report).c_str(), stderr);
-  return runner->run(spec, report);
+  if (scan) wait_for_tick(start);
+  const int status = runner->run(spec, report);
+  if (scan) quarantine_planted(spec, start, host.state_dir, report);
+  return status;
 }
 
 }  // namespace vg::sandbox

@@ -41,6 +41,7 @@ struct Report {
   // "~ is not a project (your home directory): read-only in the sandbox".
   std::string workspace_note;
   std::vector<std::string> network_blocked;  // restricted: refused "host:port (reason)"
+  std::vector<std::string> quarantined;  // workspace paths moved away after the run (planted.h)
   std::string error;                      // set when the sandbox could not be started
 };
 

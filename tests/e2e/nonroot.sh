@@ -59,7 +59,7 @@ done
 
 # The sandbox suites once more against the namespace runtime and the Landlock mode.
 for runtime in namespace landlock; do
-for suite in "$work"/e2e/sandbox_{cli,fs,net,process,proxy}.bats; do
+for suite in "$work"/e2e/sandbox_{cli,fs,git,net,process,proxy}.bats; do
   name="$(basename "$suite") ($runtime)"
   echo "# as $user: $name"
   if ! runuser -u "$user" -- env -i \

@@ -130,6 +130,21 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   [ ! -e "$WS/.git/hooks/new" ]
 }
 
+@test "files planted for host git are quarantined after the run (judged by host git status)" {
+  rm -rf "$WS/.git"
+  git init -q "$WS"
+  printf '#!/bin/sh\ntouch %s\n' "$ROOT/canary-ran" >"$ROOT/canary.sh"
+  chmod 755 "$ROOT/canary.sh"
+  git init -q "$ROOT/evil"
+  git -C "$ROOT/evil" config core.fsmonitor "$ROOT/canary.sh"
+  run --separate-stderr sbx -- sh -c "echo '$ROOT/evil/.git' > .git/commondir; mkdir sub; echo 'gitdir: $ROOT/evil/.git' > sub/.git"
+  [ "$status" -eq 0 ]
+  (cd "$WS" && git status >/dev/null 2>&1) || true
+  (cd "$WS/sub" && git status >/dev/null 2>&1) || true
+  [ ! -e "$ROOT/canary-ran" ]
+  [[ $stderr == *"quarantined "*".git/commondir"* && $stderr == *"sub/.git"* ]]
+}
+
 @test "environment: the whitelist only; tokens and image defaults do not get in" {
   GITHUB_TOKEN=ghp-secret-token AWS_SECRET_ACCESS_KEY=aws-secret-key run sbx -- env
   [ "$status" -eq 0 ]

@@ -76,6 +76,7 @@ Test(audit_json, round_trip_keeps_every_field) {
   ev.has_output = true;
   ev.output = "hello\nworld\n";
   ev.output_truncated = true;
+  ev.quarantined = {".git/commondir", "sub/.git"};
   AuditEvent back;
   std::string error;
   cr_assert(audit_event_from_json(audit_event_to_json(ev), back, &error), "%s", error.c_str());
@@ -100,6 +101,7 @@ Test(audit_json, round_trip_keeps_every_field) {
   cr_assert(back.has_output);
   cr_assert_eq(back.output, ev.output);
   cr_assert(back.output_truncated);
+  cr_assert(back.quarantined == ev.quarantined);
 }
 
 Test(audit_json, field_names_are_the_documented_ones) {

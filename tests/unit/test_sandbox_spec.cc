@@ -199,6 +199,23 @@ Test(spec, git_hooks_and_config_read_only) {
   cr_assert_gt(index_of(s, MountKind::RoBind, f.ws + "/.git/hooks"), index_of(s, MountKind::RwBind, f.ws));
 }
 
+Test(spec, git_commondir_worktree_config_and_gitfile_read_only) {
+  Fixture f;
+  touch(f.ws + "/.git/commondir");
+  touch(f.ws + "/.git/config.worktree");
+  SandboxSpec s = f.build();
+  cr_assert_not_null(find_mount(s, MountKind::RoBind, f.ws + "/.git/commondir"));
+  cr_assert_not_null(find_mount(s, MountKind::RoBind, f.ws + "/.git/config.worktree"));
+  // A linked worktree: .git is a file naming the directory git reads.
+  Fixture g;
+  std::string cmd = "rm -rf '" + g.ws + "/.git'";
+  cr_assert_eq(system(cmd.c_str()), 0);
+  touch(g.ws + "/.git");
+  SandboxSpec t = g.build();
+  cr_assert_not_null(find_mount(t, MountKind::RoBind, g.ws + "/.git"));
+  cr_assert_null(find_mount(t, MountKind::RwBind, g.ws + "/.git"));
+}
+
 Test(spec, bind_mounts_from_config) {
   Fixture f;
   make_dirs(f.root + "/cache");
