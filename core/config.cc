@@ -496,6 +496,13 @@ void set_agent_allow_disable(Setting& s) {
   s.cfg.agent_allow_disable = *v;
 }
 
+void set_agent_auto_approve(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  if (s.tighten_only && *v) return void(s.ignored = "letting agent hooks approve commands");
+  s.cfg.agent_auto_approve = *v;
+}
+
 void add_allow(Setting& s) {
   if (s.value.empty()) return void(s.expected = "a glob pattern such as 'npm test' or 'make *'");
   if (s.tighten_only) return void(s.ignored = "an allow pattern");
@@ -538,6 +545,7 @@ constexpr Key kKeys[] = {
     {"sandbox", "reuse_idle", set_reuse_idle},
     {"guard", "level", set_guard_level},
     {"agent", "allow_disable", set_agent_allow_disable},
+    {"agent", "auto_approve", set_agent_auto_approve},
     {"policies", "allow", add_allow},
     {"policies", "deny", add_deny},
 };

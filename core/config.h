@@ -50,6 +50,7 @@ struct Config {
   GuardLevel guard_level = GuardLevel::Medium;
   // [agent]
   bool agent_allow_disable = false;            // honour `VG_DISABLE=1 cmd` in agent sessions
+  bool agent_auto_approve = false;             // agent hooks may grant approval for a sandboxed run
   // [policies]
   std::vector<std::string> allow;              // glob patterns on the normalized command
   std::vector<std::string> deny;

@@ -568,6 +568,25 @@ Test(config_agent, workspace_cannot_let_agents_disable_the_guard) {
   cr_assert(c.warnings.empty());
 }
 
+Test(config_agent, auto_approve_defaults_off_and_parses) {
+  cr_assert_not(Config{}.agent_auto_approve);
+  cr_assert(parse("[agent]\nauto_approve = true\n").agent_auto_approve);
+  cr_assert_not(parse("[agent]\nauto_approve = false\n").agent_auto_approve);
+  Caught e = error_of("[agent]\nauto_approve = maybe\n");
+  cr_assert(e.thrown);
+  cr_assert_eq(e.line, 2);
+}
+
+Test(config_agent, workspace_cannot_let_hooks_approve) {
+  Config c = tighten("", "[agent]\nauto_approve = true\n");
+  cr_assert_not(c.agent_auto_approve);
+  cr_assert_eq(c.warnings.size(), 1u);
+  cr_assert(contains(c.warnings[0], "agent.auto_approve"), "%s", c.warnings[0].c_str());
+  c = tighten("[agent]\nauto_approve = true\n", "[agent]\nauto_approve = false\n");
+  cr_assert_not(c.agent_auto_approve);
+  cr_assert(c.warnings.empty());
+}
+
 // ---- network allow-listing, caches and container keys -------------------------------------
 
 Test(config, network_lists_parsed_and_lowercased) {
