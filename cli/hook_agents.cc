@@ -184,9 +184,16 @@ int hook_claude_code(const Global& g) {
       return kExitOk;  // not a shell call: nothing for us to judge
     }
     enter_cwd(event);
+    // Codex speaks a narrower dialect of the same protocol: "ask" is unsupported and a
+    // hook answer it cannot use counts as a failed hook, after which the ORIGINAL
+    // command runs; "allow" is accepted only as the partner of updatedInput (a rewrite,
+    // not an approval: Codex's own approval policy still applies). Codex events carry
+    // turn_id (Claude Code's do not), and older ones an argv array.
+    bool codex = event.contains("turn_id") || (*input)["command"].is_array();
     std::string command = command_from((*input)["command"]);
     if (is_sandboxed_form(command)) return kExitOk;  // our own re-route: exec judges it again
-    AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/true);
+    // Nobody can be asked through Codex: a verdict that would ask is sandboxed or blocked.
+    AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/!codex);
     json out;
     json& specific = out["hookSpecificOutput"];
     specific["hookEventName"] = "PreToolUse";
@@ -221,11 +228,12 @@ int hook_claude_code(const Global& g) {
         // updatedInput with no decision is not documented to apply, and if it were
         // dropped the original command would run on the host. So "ask": the rewrite
         // certainly applies and the user still decides. "allow" only when the user opted
-        // in ([agent] auto_approve = true). Deny and ask rules of the user still apply
-        // either way. The sandboxed run records its own audit event.
+        // in ([agent] auto_approve = true), or for Codex, where "allow" is the rewrite
+        // signal and approves nothing. Deny and ask rules of the user still apply either
+        // way. The sandboxed run records its own audit event.
         json updated = *input;
         updated["command"] = sandboxed_command_line(command);
-        specific["permissionDecision"] = v.auto_approve ? "allow" : "ask";
+        specific["permissionDecision"] = v.auto_approve || codex ? "allow" : "ask";
         specific["permissionDecisionReason"] =
             fmt::format("vectra-guard runs this in the sandbox: {}.", agent_why(v.decision));
         specific["updatedInput"] = updated;

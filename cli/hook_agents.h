@@ -52,8 +52,9 @@ std::string self_binary();
 // `vectra-guard hook claude-code`: JSON on stdin. Exit 0 with no output (no opinion:
 // Claude Code's own permission flow decides), or JSON: ask + updatedInput for the
 // sandbox (allow + updatedInput only with [agent] auto_approve), ask for a prompt;
-// 2 = blocked (reason on stderr). Any internal failure, malformed input included,
-// exits 2: fail closed.
+// 2 = blocked (reason on stderr). Codex events (turn_id, or an argv command): never
+// ask, a sandbox verdict is allow + updatedInput (Codex's rewrite signal). Any internal
+// failure, malformed input included, exits 2: fail closed.
 int hook_claude_code(const Global& g);
 
 // `vectra-guard hook cursor`: JSON on stdin, one JSON object on stdout: {} (no opinion:

@@ -42,6 +42,16 @@ cursor_documented() {
   schema_check cursor_before_shell_execution_output.schema.json <<<"$output"
 }
 
+# The same for Codex, which supports less: no "ask", "allow" only with updatedInput.
+codex_documented() {
+  if [[ $status -eq 2 ]]; then
+    [[ -z $output && -n $stderr ]] || { echo "exit 2 needs an empty stdout and a reason on stderr"; return 1; }
+    return 0
+  fi
+  [[ $status -eq 0 ]] || { echo "exit $status"; return 1; }
+  [[ -z $output ]] || schema_check codex_pretooluse_output.schema.json <<<"$output"
+}
+
 claude_decision() { [[ -z $output ]] || jq -r '.hookSpecificOutput.permissionDecision // empty' <<<"$output"; }
 cursor_permission() { jq -r '.permission // empty' <<<"$output"; }
 
@@ -174,6 +184,32 @@ with_zshenv_guard() {
   run --separate-stderr claude codex_shell_harmless.json
   [ "$status" -eq 0 ]
   has_event '.command == "git status"'
+}
+
+@test "codex: every verdict gets an answer Codex supports (never ask, allow only as a rewrite)" {
+  run --separate-stderr claude codex_bash_harmless.json
+  codex_documented
+  [ "$status" -eq 0 ] && [ -z "$output" ]
+  run --separate-stderr claude codex_bash_delete_home.json
+  codex_documented
+  [ "$status" -eq 2 ]
+  # Sandbox: allow is Codex's rewrite signal, it approves nothing there.
+  run --separate-stderr claude codex_bash_install.json
+  codex_documented
+  [ "$(claude_decision)" = allow ]
+  jq -e '.hookSpecificOutput.updatedInput.command | contains("exec --sandbox --no-interactive -- bash -c")' <<<"$output"
+  run --separate-stderr claude codex_bash_harmless.json "$T/always.ini"
+  codex_documented
+  [ "$(claude_decision)" = allow ]
+  # A verdict that would ask cannot be asked through Codex ("ask" fails open there): it is
+  # sandboxed or blocked instead.
+  printf '[sandbox]\nmode = auto\n[guard]\nlevel = paranoid\n' >"$T/paranoid.ini"
+  local e
+  for e in codex_bash_harmless.json codex_bash_install.json codex_shell_harmless.json; do
+    run --separate-stderr claude "$e" "$T/paranoid.ini"
+    codex_documented || { echo "$e: $output"; return 1; }
+    [ "$(claude_decision)" != ask ] || { echo "$e: $output"; return 1; }
+  done
 }
 
 @test "cursor: a host verdict is no opinion ({}), never an explicit allow" {
