@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -55,23 +54,17 @@ bool shim_active() {
 
 }  // namespace
 
-bool exec_guard_in_place(std::string* why) {
-  auto found = [&](const char* what) {
-    if (why) *why = what;
-    return true;
-  };
-  if (shim_active()) return found("the exec shim (LD_PRELOAD)");
+bool exec_guard_in_place() {
+  if (shim_active()) return true;
   std::string shell = env("SHELL");
   shell = shell.substr(shell.rfind('/') + 1);
   if (shell.empty() || shell == "bash") {
     // Our BASH_ENV file asks `agent check-shell` about every -c string.
-    if (read_small_file(env("BASH_ENV")).find("agent check-shell") != std::string::npos) {
-      return found("BASH_ENV");
-    }
+    return read_small_file(env("BASH_ENV")).find("agent check-shell") != std::string::npos;
   } else if (shell == "zsh") {
     std::string dir = env("ZDOTDIR").empty() ? env("HOME") : env("ZDOTDIR");
     std::string zshenv = read_small_file(dir + "/.zshenv");
-    if (zshenv.find("# >>> vectra-guard agents >>>") != std::string::npos) return found("~/.zshenv");
+    return zshenv.find("# >>> vectra-guard agents >>>") != std::string::npos;
   }
   return false;
 }

@@ -3,8 +3,6 @@
 // command into the sandbox, leaves sandboxing to that guard when it is in place.
 #pragma once
 
-#include <string>
-
 namespace vg::cli {
 
 // True when the shell commands started from this environment are judged at exec:
@@ -12,7 +10,6 @@ namespace vg::cli {
 // the agent's shell ($SHELL, bash by default) reads our hook — BASH_ENV for bash, the
 // marked ~/.zshenv block for zsh (scripts/setup-cursor-protection.sh). IDEs start their
 // agent shells and their hooks from the same process, so both see this environment.
-// `why` names the guard found.
-bool exec_guard_in_place(std::string* why = nullptr);
+bool exec_guard_in_place();
 
 }  // namespace vg::cli
