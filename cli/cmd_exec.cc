@@ -32,6 +32,7 @@ namespace {
 struct ExecOptions {
   bool force_sandbox = false;
   bool force_host = false;
+  bool review = false;                 // --review: the workspace copy-on-write (implies --sandbox)
   std::string runtime;
   std::optional<SecurityLevel> level;
   std::optional<NetworkMode> network;
@@ -71,6 +72,9 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
       help = true;
       return true;
     } else if (a == "--sandbox") {
+      o.force_sandbox = true;
+    } else if (a == "--review") {
+      o.review = true;
       o.force_sandbox = true;
     } else if (a == "--host") {
       o.force_host = true;
@@ -128,7 +132,8 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
     }
   }
   if (o.force_host && o.force_sandbox) {
-    print_error("--host and --sandbox contradict each other; give one of them.");
+    print_error(o.review ? "--host and --review contradict each other: a review run is a sandbox run."
+                         : "--host and --sandbox contradict each other; give one of them.");
     return false;
   }
   if (o.shell_form == !o.argv.empty()) {
@@ -300,6 +305,7 @@ int cmd_exec(const Global& g, const Args& args) {
   ev.runtime = "none";
 
   Action action = decision.action;
+  bool chosen_at_prompt = false;
   if (action == Action::Prompt) {
     Answer a = ask(line, decision);
     ev.answer = a == Answer::Sandbox ? "sandbox" : a == Answer::Host ? "host" : "no";
@@ -310,6 +316,7 @@ int cmd_exec(const Global& g, const Args& args) {
       return kExitBlocked;
     }
     action = a == Answer::Host ? Action::Host : Action::Sandbox;
+    chosen_at_prompt = action == Action::Sandbox;
   }
   if (action == Action::Block) {
     if (o.via_shim) {
@@ -335,6 +342,8 @@ int cmd_exec(const Global& g, const Args& args) {
     req.runtime = o.runtime;
     req.timeout_seconds = o.timeout_seconds;
     req.verbose = o.verbose;
+    req.command_line = line;
+    req.review_reason = review_reason(config->review, analysis, chosen_at_prompt, o.review);
   } else if (o.verbose || (decision.risk != Severity::Low && !o.via_shim)) {
     print_host_notice(decision);
   }
@@ -370,6 +379,7 @@ int cmd_exec(const Global& g, const Args& args) {
     ev.caches = report.caches;
     ev.network_blocked = report.network_blocked;
     ev.quarantined = report.quarantined;
+    ev.change_set = report.change_set;
   } else {
     sandbox::HostRun host;
     host.argv = argv;
