@@ -216,6 +216,7 @@ MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& o
     if (review && m.kind == MountKind::RwBind && m.source == spec.workspace && m.target == spec.workspace) {
       // Review: the workspace copy-on-write; its upper layer is the change set on the
       // host's disk (made by run.cc), reached through the host's root.
+      mount_point(p, t, true);  // under the private /tmp it does not exist yet
       add(p, {MountStep::Mount, "", t, "overlay",
               "lowerdir=" + H + m.source + ",upperdir=" + H + spec.review_dir + "/upper,workdir=" + H +
                   spec.review_dir + "/work,userxattr",
