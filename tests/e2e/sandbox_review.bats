@@ -217,6 +217,7 @@ PY
   LISTENER_PID=$!
   wait_for_path "$ROOT/port"
   printf '[sandbox]\nmode = always\nreview = always\n' >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+  mkdir -p "$HOME/.npm"  # the cache, read-write inside (as an ordinary user the root is read-only)
   run --separate-stderr vexec --network full -- npm install --registry "http://127.0.0.1:$(cat "$ROOT/port")/" \
     --no-audit --no-fund --no-update-notifier vg-review-demo
   echo "$output / $stderr"
