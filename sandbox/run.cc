@@ -59,6 +59,7 @@ void close_change_set(const ChangeSet& set, const SandboxSpec& spec, int status,
   if (!finish_change_set(set, status, error))
     std::fprintf(stderr, "📝 Sandbox: %s.\n", error.c_str());
   const ChangeCount c = count_changes(set.dir + "/upper", spec.workspace);
+  remove_change_set(set.dir + "/work/work");  // overlayfs' scratch (mode 0): no reader needs it
   if (c.changed == 0 && c.deleted == 0) {
     remove_change_set(set.dir);
     report.change_set = 0;

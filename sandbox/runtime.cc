@@ -84,9 +84,9 @@ std::string Runner::review_refusal() const {
   const std::string n(name());
   std::string detail = n == "bubblewrap" ? " (bubblewrap has no overlay mount before 0.9, and Debian 12 ships 0.8)"
                        : n == "landlock" ? " (Landlock can only allow or deny writes, not redirect them)"
-                                         : " (its overlay volumes are not used for review)";
+                                         : " (its volumes cannot be overlays with an upper layer of our own)";
   return "review mode needs a copy-on-write view of the workspace, which the " + n + " runtime cannot give" + detail +
-         "; use --runtime namespace (runtime = auto picks it for review runs), or review = never";
+         "; use --runtime namespace (runtime = auto picks it for review runs) or podman, or review = never";
 }
 
 std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::string& state_dir,
