@@ -210,7 +210,7 @@ void print_host_notice(const Decision& d) {
 enum class Answer { Sandbox, Host, No };
 
 // Ask on /dev/tty, never on the command's stdin (it may be the data being piped in).
-Answer ask(const std::string& line, const Decision& d) {
+Answer ask(const std::string& line, const Decision& d, bool review) {
   std::FILE* tty = std::fopen("/dev/tty", "r+e");
   if (!tty) return Answer::No;
   const bool host_allowed = d.risk != Severity::Critical;
@@ -221,6 +221,7 @@ Answer ask(const std::string& line, const Decision& d) {
                  f.reason.c_str());
   }
   if (!d.why.empty()) std::fprintf(tty, "   Why: %s\n", why_text(d.why).c_str());
+  if (review) std::fputs("   In the sandbox the project is copy-on-write: changes are kept for review.\n", tty);
   Answer answer = Answer::No;
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::fputs(host_allowed ? "   [S]andbox / [h]ost / [n]o: " : "   [S]andbox / [n]o: ", tty);
@@ -307,7 +308,7 @@ int cmd_exec(const Global& g, const Args& args) {
   Action action = decision.action;
   bool chosen_at_prompt = false;
   if (action == Action::Prompt) {
-    Answer a = ask(line, decision);
+    Answer a = ask(line, decision, config->review != Review::Never);
     ev.answer = a == Answer::Sandbox ? "sandbox" : a == Answer::Host ? "host" : "no";
     if (a == Answer::No) {
       std::fputs("⛔ Not run: you answered no.\n", stderr);

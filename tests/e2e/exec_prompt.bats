@@ -45,6 +45,7 @@ setup() {
 @test "[s] at the prompt keeps what the command wrote as a change set, not in the project" {
   run pty_run s "'$VG' --config '$T/ask.ini' exec -- sh -c 'echo data >made.txt'"
   [[ $status == 0 ]]
+  [[ $output == *"In the sandbox the project is copy-on-write: changes are kept for review."* ]]
   [[ $output == *"📝 1 file changed — vectra-guard changes show 1"* ]]
   [[ ! -e $T/ws/made.txt ]]
   [[ $(cat "$VG_HOME/changes/1/upper/made.txt") == data ]]

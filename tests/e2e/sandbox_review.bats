@@ -117,6 +117,24 @@ vexec() { "$VG" exec --no-interactive "$@"; }
   [ "$(change_sets | tr '\n' ' ')" = "1 2 " ]
 }
 
+@test "commit --amend, checkout -- ., find -delete and truncate are reviewed too" {
+  local n=0 line
+  for line in "git -c user.name=t -c user.email=t@example.invalid commit -q --amend -m rewritten" "git checkout -- ." "find . -name '*.py' -delete" \
+      "truncate -s 0 hello.py"; do
+    n=$((n + 1))
+    run --separate-stderr vexec -c "$line"
+    echo "$line: $stderr"
+    [ "$status" -eq 0 ]
+    [[ $stderr == *"change set $n."* && $stderr == *"vectra-guard changes show $n"* ]]
+    project_untouched
+  done
+  # The amend's new commit is only in the change set: the project's branch is unchanged.
+  [ "$(git -C "$WS" log --format=%s)" = initial ]
+  grep -rqs . "$VG_HOME/changes/1/upper/.git/refs/heads" || [ -f "$VG_HOME/changes/1/upper/.git/logs/HEAD" ]
+  is_whiteout "$VG_HOME/changes/3/upper/hello.py"
+  [ ! -s "$VG_HOME/changes/4/upper/hello.py" ] && [ -f "$VG_HOME/changes/4/upper/hello.py" ]
+}
+
 @test "an additive build writes through under review = destructive; no change set" {
   run --separate-stderr vexec -c 'mkdir -p out && echo built >out/app'
   echo "$stderr"
