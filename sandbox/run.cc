@@ -2,9 +2,8 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
-
 #include <cstdlib>
+#include <ctime>
 
 #include "sandbox/change_set.h"
 #include "sandbox/network.h"
@@ -74,7 +73,7 @@ int run(const Request& req, const Config& config, Report& report) {
   report.level = std::string(to_string(req.level.value_or(config.security_level)));
   std::string runtime = req.runtime.empty() ? config.runtime : req.runtime;
   const bool review = !req.review_reason.empty();
-  // Only the namespace runtime builds a copy-on-write workspace: auto takes it for review.
+  // bubblewrap (auto's first choice) cannot build a copy-on-write workspace; the namespace runtime can.
   if (review && runtime == "auto") runtime = "namespace";
   std::unique_ptr<Runner> runner = select_runner(runtime, host.state_dir, config, report.error);
   if (!runner) return 125;
@@ -91,7 +90,7 @@ int run(const Request& req, const Config& config, Report& report) {
     ChangeSetMeta meta;
     meta.workspace = spec.workspace;
     meta.cwd = spec.cwd;
-    meta.command = req.command_line.empty() ? "" : req.command_line;
+    meta.command = req.command_line;
     meta.argv = req.argv;
     meta.runtime = report.runtime;
     meta.reason = req.review_reason;
