@@ -101,6 +101,7 @@ constexpr HelpText kHelp[] = {
      "  -c LINE              evaluate a whole shell line, then run it with /bin/sh -c\n"
      "  --sandbox            run in the sandbox whatever the decision (critical still blocks)\n"
      "  --host               run on the host whatever the decision (critical still blocks)\n"
+     "  --review             in the sandbox, the project copy-on-write: changes kept as a change set\n"
      "  --interactive        ask on the terminal when the guard level says so\n"
      "  --no-interactive     never ask: what would ask is sandboxed, or blocked in mode never\n"
      "  --via-shim           used by the exec shim: as --no-interactive, logged as source \"shim\",\n"

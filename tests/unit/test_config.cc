@@ -681,3 +681,15 @@ Test(config, hide_adds_paths_in_every_layer) {
   cr_assert_eq(c.hide[1], "/opt/b");
   cr_assert(c.hide[2].size() > 2 && c.hide[2].ends_with("/c") && c.hide[2][0] == '/');
 }
+
+Test(config, review_values_and_the_workspace_may_only_raise_it) {
+  cr_expect(Config{}.review == Review::Destructive);
+  cr_expect(parse("[sandbox]\nreview = always\n").review == Review::Always);
+  cr_expect(parse("[sandbox]\nreview = never\n").review == Review::Never);
+  cr_expect(error_of("[sandbox]\nreview = sometimes\n").thrown);
+  Config lowered = tighten("[sandbox]\nreview = destructive\n", "[sandbox]\nreview = never\n");
+  cr_expect(lowered.review == Review::Destructive);
+  cr_expect_eq(lowered.warnings.size(), 1u);
+  cr_expect(tighten("", "[sandbox]\nreview = always\n").review == Review::Always);
+  cr_expect(tighten("[sandbox]\nreview = always\n", "[sandbox]\nreview = destructive\n").review == Review::Always);
+}
