@@ -119,6 +119,7 @@ HostView current_host() {
     for (const char* f : {"vectra-guard", "vg", "vg-init", "vg-proxy"})
       h.program_files.push_back(home + "/.local/bin/" + f);
     h.program_files.push_back(home + "/.local/lib/vectra-guard");
+    h.program_files.push_back(home + "/.local/libexec/vectra-guard");
     h.program_files.push_back(home + "/.local/share/vectra-guard");
   }
   h.uid = getuid();
