@@ -289,7 +289,9 @@ int answer(const Call& c, const char* name, const WritableRoots& roots) {
     return ENOSYS;
   }
   if (e) return e;
-  bool by_fd = path == 0 && (call[0] == 'f' || call == "utimensat");
+  // The f* calls name a descriptor; utimensat and futimesat do with a null path.
+  const bool fd_call = call == "fchmod" || call == "fchown" || call == "fsetxattr" || call == "fremovexattr";
+  bool by_fd = fd_call || (path == 0 && (call == "utimensat" || call == "futimesat"));
   if (path == 0 && !by_fd) return EFAULT;
   Fd target;
   if (by_fd) {
