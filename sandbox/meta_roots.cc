@@ -49,9 +49,22 @@ void WritableRoots::add_root(const std::string& path) {
 
 void WritableRoots::add_hidden(const std::string& path) {
   hidden_.push_back(path);
-  // A hidden symlink hides its target too.
-  std::string c = canonical(path);
-  if (!c.empty() && c != path) hidden_.push_back(c);
+  // Compared with the kernel's names, which have no symlinks in them: the parent is
+  // resolved once for all its hidden entries (realpath costs a readlink per component,
+  // there are a hundred entries), a hidden symlink hides its target too.
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return;
+  std::string parent = path.substr(0, slash);
+  auto [it, fresh] = canonical_parents_.try_emplace(parent);
+  if (fresh) it->second = canonical(parent);
+  if (it->second.empty()) return;  // nothing there to protect
+  std::string c = it->second + path.substr(slash);
+  struct stat st;
+  if (lstat(c.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    std::string target = canonical(c);
+    if (!target.empty()) hidden_.push_back(target);
+  }
+  if (c != path) hidden_.push_back(c);
 }
 
 bool WritableRoots::contains(int fd) const {

@@ -4,6 +4,7 @@
 // about the very inode it is about to change.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ class WritableRoots {
   std::vector<std::string> paths_;  // canonical, longest first
   std::vector<int> fds_;            // O_PATH, same order
   std::vector<std::string> hidden_;
+  std::map<std::string, std::string> canonical_parents_;
 };
 
 }  // namespace vg::sandbox
