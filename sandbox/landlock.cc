@@ -448,13 +448,8 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
   close(err[1]);
   close(meta_sock[1]);
   // The child sends its listener just before exec (or fails and sends nothing).
-  int listener = pid > 0 ? meta_receive_listener(meta_sock[0]) : -1;
+  if (pid > 0) meta_.adopt(meta_receive_listener(meta_sock[0]));
   close(meta_sock[0]);
-  std::string meta_error;
-  if (listener >= 0 && !meta_.start(listener, meta_error)) {
-    kill(pid, SIGKILL);  // unanswered, its metadata calls would hang
-    close(listener);
-  }
   std::string message;
   char buf[512];
   ssize_t n;
@@ -469,9 +464,8 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
     prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
     return status;
   };
-  if (pid < 0 || !message.empty() || !meta_error.empty()) {
-    report.error = pid < 0 ? std::string("cannot start the sandbox (") + strerror(errno) + ")"
-                           : message.empty() ? meta_error : message;
+  if (pid < 0 || !message.empty()) {
+    report.error = pid < 0 ? std::string("cannot start the sandbox (") + strerror(errno) + ")" : message;
     if (pid > 0) waitpid(pid, nullptr, 0);
     return finish(125);
   }
@@ -489,8 +483,21 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
       long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
       wait_ms = static_cast<int>(std::max(0L, spec.timeout_seconds * 1000L - elapsed));
     }
-    struct pollfd pfd = {sfd, POLLIN, 0};
-    int rc = poll(&pfd, 1, wait_ms);
+    struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {meta_.listener(), POLLIN, 0}};
+    int rc = poll(pfd, 2, wait_ms);
+    if (rc > 0 && pfd[1].revents) {
+      // The first metadata call: from now on a thread of its own answers them.
+      std::string meta_error;
+      if (!(pfd[1].revents & POLLIN)) {
+        meta_.stop();  // no process of the sandbox is left to ask
+      } else if (!meta_.start(meta_error)) {
+        std::fprintf(stderr, "vectra-guard: %s; stopped the command, whose calls would wait forever.\n",
+                     meta_error.c_str());
+        meta_.stop();
+        kill(group ? -pid : pid, SIGKILL);
+      }
+      if (!pfd[0].revents) continue;
+    }
     if (rc == 0 && !timed_out) {
       timed_out = true;
       std::fprintf(stderr,

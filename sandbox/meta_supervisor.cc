@@ -22,25 +22,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <system_error>
 
-#include "sandbox/ns_setup.h"
+#include "sandbox/meta_filter.h"
 
 namespace vg::sandbox {
 
 namespace {
-
-// Metadata calls of the native architecture, answered by the supervisor.
-constexpr const char* kMetaCalls[] = {
-    "chmod",     "fchmod",   "fchmodat",    "fchmodat2",   "chown",        "fchown",       "lchown",
-    "fchownat",  "utime",    "utimes",      "futimesat",   "utimensat",    "setxattr",     "lsetxattr",
-    "fsetxattr", "removexattr", "lremovexattr", "fremovexattr"};
-// The same calls under other names on 32-bit entry points (refused there).
-constexpr const char* kCompatMetaCalls[] = {"chown32", "fchown32", "lchown32", "utimensat_time64"};
-
-// Newer than this libseccomp (no name for them): by their number in the table every
-// architecture since Linux 5.1 shares. setxattrat, removexattrat (6.13) and file_setattr
-// (6.17) are answered ENOSYS, so programs fall back to the calls above.
-constexpr int kFchmodat2 = 452, kSetxattrat = 463, kRemovexattrat = 466, kFileSetattr = 469;
 
 constexpr std::uint32_t kX32Bit = 0x40000000;
 
@@ -316,39 +304,6 @@ void drop_thread_capabilities() {
 
 }  // namespace
 
-bool meta_filter(std::vector<sock_filter>& program, std::string& error) {
-  std::unique_ptr<void, void (*)(scmp_filter_ctx)> ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
-  auto fail = [&](const char* what, int rc) {
-    error = std::string("cannot build the metadata filter (") + what + ": " + strerror(-rc) + ")";
-    return false;
-  };
-  if (!ctx) return fail("seccomp_init", -ENOMEM);
-  // Other architectures' calls (int 0x80, x32) all reach the supervisor, which knows
-  // their names: nothing is left unfiltered because a number differs there.
-  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_NOTIFY); rc < 0)
-    return fail("other architectures", rc);
-  bool have_fchmodat2 = false;
-  for (const char* name : kMetaCalls) {
-    int nr = seccomp_syscall_resolve_name(name);
-    if (nr < 0) continue;  // not on this architecture (aarch64 has no chmod)
-    have_fchmodat2 |= std::strcmp(name, "fchmodat2") == 0;
-    if (int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 0); rc < 0) return fail(name, rc);
-  }
-#if defined(__x86_64__) || defined(__aarch64__)
-  for (int nr : {kFchmodat2, kSetxattrat, kRemovexattrat, kFileSetattr}) {
-    if (nr == kFchmodat2 && have_fchmodat2) continue;
-    if (int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 0); rc < 0) return fail("a newer call", rc);
-  }
-#endif
-  int fd = memfd_create("vg-meta-seccomp", MFD_CLOEXEC);
-  if (fd < 0) return fail("memfd_create", -errno);
-  int rc = seccomp_export_bpf(ctx.get(), fd);
-  bool ok = rc >= 0 && lseek(fd, 0, SEEK_SET) == 0 && ns::read_bpf(fd, program, error);
-  close(fd);
-  if (rc < 0) return fail("export", rc);
-  return ok;
-}
-
 int meta_install_in_child(const std::vector<sock_filter>& program, int sock) {
   struct sock_fprog prog;
   prog.len = static_cast<unsigned short>(program.size());
@@ -400,15 +355,18 @@ int meta_receive_listener(int sock) {
   return fd;
 }
 
-bool MetaSupervisor::start(int listener, std::string& error) {
-  listener_ = listener;
+bool MetaSupervisor::start(std::string& error) {
   wake_ = eventfd(0, EFD_CLOEXEC);
-  if (wake_ < 0) {
-    error = std::string("cannot start the metadata supervisor (") + strerror(errno) + ")";
-    return false;
+  if (wake_ >= 0) {
+    try {
+      thread_ = std::thread([this] { serve(); });
+      return true;
+    } catch (const std::system_error& e) {
+      errno = e.code().value();
+    }
   }
-  thread_ = std::thread([this] { serve(); });
-  return true;
+  error = std::string("cannot start the supervisor of chmod, chown and xattr calls (") + strerror(errno) + ")";
+  return false;
 }
 
 void MetaSupervisor::stop() {

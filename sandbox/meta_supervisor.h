@@ -16,14 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "sandbox/meta_filter.h"
 #include "sandbox/meta_roots.h"
 
 namespace vg::sandbox {
-
-// The filter (classic BPF) that sends the metadata calls to the supervisor. Calls of
-// other architectures (i386, x32) all go there too: it lets through all but the
-// metadata calls, which it refuses (their structs differ; 32-bit programs are rare).
-bool meta_filter(std::vector<sock_filter>& program, std::string& error);
 
 // Child, before exec (async-signal-safe): install `program` with a new listener and
 // send the listener to the runner over the unix socket `sock`. Returns errno or 0.
@@ -41,8 +37,13 @@ class MetaSupervisor {
 
   WritableRoots& roots() { return roots_; }
 
-  // Serve the notifications of `listener` (taken over) until stop().
-  bool start(int listener, std::string& error);
+  // Take over the listener the child sent. Nothing runs yet: the caller polls
+  // listener() and calls start() at the first notification, so a run that changes no
+  // metadata costs no thread.
+  void adopt(int listener) { listener_ = listener; }
+  int listener() const { return thread_.joinable() ? -1 : listener_; }
+  // Serve the notifications on a thread of our own until stop().
+  bool start(std::string& error);
   void stop();
 
  private:

@@ -1,6 +1,7 @@
 #include "sandbox/reaper.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -52,10 +53,22 @@ std::vector<pid_t> children_of_self() {
   std::vector<pid_t> out;
   bool listed = false;
   for (pid_t tid : numeric_entries("/proc/self/task")) {
-    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/children");
-    if (!in) continue;
+    std::string path = "/proc/self/task/" + std::to_string(tid) + "/children";
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
     listed = true;
-    for (pid_t pid; in >> pid;) out.push_back(pid);
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    close(fd);
+    for (const char* p = text.c_str(); *p;) {
+      char* end;
+      long pid = std::strtol(p, &end, 10);
+      if (end == p) break;
+      out.push_back(static_cast<pid_t>(pid));
+      p = end;
+    }
   }
   return listed ? out : children_by_scan();
 }

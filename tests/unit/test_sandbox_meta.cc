@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 
 #include <fcntl.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -81,11 +82,15 @@ Test(meta_roots, the_inode_counts_not_the_name) {
   std::filesystem::remove_all(t);
 }
 
-Test(meta_filter, builds) {
+Test(meta_filter, the_build_time_copy_equals_a_fresh_compile) {
   std::vector<sock_filter> program;
-  std::string error;
+  std::string error, fresh;
   cr_assert(meta_filter(program, error), "%s", error.c_str());
   cr_expect_gt(program.size(), 10u);
+  cr_assert(compile_meta_filter(fresh, error), "%s", error.c_str());
+  std::string_view built = precompiled_meta_filter(seccomp_arch_native());
+  cr_assert(!built.empty());
+  cr_expect(built == fresh, "the precompiled metadata filter is stale: rebuild");
 }
 
 Test(reaper, a_setsid_grandchild_is_killed) {
