@@ -162,6 +162,44 @@ int shell_status(int wstatus) {
   }
 }
 
+// The pids of our children: /proc/self/task/PID/children, else every process's parent.
+int our_children(pid_t* out, int max) {
+  int n = 0;
+  char path[300];
+  snprintf(path, sizeof path, "/proc/self/task/%d/children", getpid());
+  if (FILE* f = fopen(path, "r")) {
+    long pid;
+    while (n < max && fscanf(f, "%ld", &pid) == 1) out[n++] = static_cast<pid_t>(pid);
+    fclose(f);
+    return n;
+  }
+  DIR* d = opendir("/proc");
+  if (!d) return 0;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9' || n >= max) continue;
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    FILE* f = fopen(path, "r");
+    if (!f) continue;
+    char line[512];
+    const char* close = fgets(line, sizeof line, f) ? strrchr(line, ')') : nullptr;
+    long ppid = 0;
+    if (close && sscanf(close + 1, " %*c %ld", &ppid) == 1 && ppid == getpid()) out[n++] = atoi(e->d_name);
+    fclose(f);
+  }
+  closedir(d);
+  return n;
+}
+
+// Not PID 1 (a command in a warm container): no namespace ends with us, so as their
+// subreaper we stop every descendant ourselves, each orphan as it comes to us.
+void kill_descendants() {
+  pid_t kids[256];
+  while (int n = our_children(kids, 256)) {
+    for (int k = 0; k < n; ++k) kill(kids[k], SIGKILL);
+    for (int k = 0; k < n; ++k) waitpid(kids[k], nullptr, 0);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,6 +240,10 @@ int main(int argc, char** argv) {
     return 125;
   }
   char** command = argv + i;
+  // As PID 1 our end ends the PID namespace and every process in it; otherwise orphans
+  // (a `setsid` daemon) must come to us, to be stopped when the command ends.
+  const bool pid1 = getpid() == 1;
+  if (!pid1) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
   drop_privileges();
   if (ready_fd >= 0) {
@@ -295,12 +337,19 @@ int main(int argc, char** argv) {
       pid_t p;
       while ((p = waitpid(-1, &wstatus, WNOHANG)) > 0) {
         // Leaving kills whatever else still runs in this PID namespace.
-        if (p == child) _exit(timed_out ? 124 : shell_status(wstatus));
+        if (p == child) {
+          if (!pid1) kill_descendants();
+          _exit(timed_out ? 124 : shell_status(wstatus));
+        }
       }
     } else if (sig == SIGALRM) {
       timed_out = true;
       fprintf(stderr, "vectra-guard: the command ran past its %ld s timeout; stopped it and everything it started.\n",
               timeout);
+      if (!pid1) {
+        kill_descendants();  // not every process of a shared container: ours
+        _exit(124);
+      }
       kill(-1, SIGKILL);  // as PID 1: every other process of the sandbox
     } else {
       if (interactive && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;

@@ -8,7 +8,9 @@
 #include <linux/landlock.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -25,6 +27,7 @@
 
 #include "sandbox/landlock_abi.h"
 #include "sandbox/network.h"
+#include "sandbox/reaper.h"
 #include "sandbox/ns_setup.h"
 #include "sandbox/seccomp.h"
 
@@ -164,7 +167,19 @@ std::string landlock_unprotected(const SandboxSpec& spec, const Mount& m) {
   return "";
 }
 
-std::vector<LandlockRule> landlock_wanted(const SandboxSpec& spec, const std::string& tmpdir, int abi) {
+std::vector<std::string> own_terminals() {
+  std::vector<std::string> out;
+  for (int fd = 0; fd <= 2; ++fd) {
+    char name[256];
+    if (!isatty(fd) || ttyname_r(fd, name, sizeof name) != 0) continue;
+    std::string t = name;
+    if (t.rfind("/dev/", 0) == 0 && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<LandlockRule> landlock_wanted(const SandboxSpec& spec, const std::string& tmpdir, int abi,
+                                          const std::vector<std::string>& terminals) {
   std::vector<LandlockRule> w = {{"/", landlock_read_rights()}};
   for (const Mount& m : spec.mounts) {
     switch (m.kind) {
@@ -174,7 +189,9 @@ std::vector<LandlockRule> landlock_wanted(const SandboxSpec& spec, const std::st
         w.push_back({"/dev", LANDLOCK_ACCESS_FS_READ_DIR});
         for (const char* node : {"null", "zero", "full", "random", "urandom", "tty", "ptmx"})
           w.push_back({"/dev/" + std::string(node), landlock_device_rights(abi)});
-        w.push_back({"/dev/pts", landlock_device_rights(abi) | LANDLOCK_ACCESS_FS_READ_DIR});
+        // Of the terminals, only the command's own: every other /dev/pts/N is another
+        // window of the user's, to read keystrokes from or type into.
+        for (const std::string& t : terminals) w.push_back({t, landlock_device_rights(abi)});
         // /dev/shm would be the host's, holding other programs' shared memory: closed.
         break;
       case MountKind::RwBind: w.push_back({m.source, landlock_write_rights(abi)}); break;
@@ -230,7 +247,8 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
   report.not_enforced.push_back("hidden directories: Landlock cannot take the list right away below a listable "
                                 "directory, so the names of their entries can be listed (not read)");
   report.not_enforced.push_back("minimal /dev: the host's /dev is listed, but only null, zero, full, random, "
-                                "urandom, tty and ptys open; /dev/shm (POSIX shared memory) is closed");
+                                "urandom, tty, ptmx and the command's own terminal open; /dev/shm (POSIX shared "
+                                "memory) is closed, and so are ptys the command creates itself (script, expect)");
   if (abi_ < 6)
     report.not_enforced.push_back("signal isolation: Landlock ABI < 6 lets the command signal your other processes");
   if (spec.network == NetworkMode::Full) {
@@ -302,7 +320,7 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
       }
     }
   }
-  for (const LandlockRule& r : landlock_rules(landlock_wanted(spec, tmpdir_, abi_))) {
+  for (const LandlockRule& r : landlock_rules(landlock_wanted(spec, tmpdir_, abi_, own_terminals()))) {
     int fd = open(r.path.c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) continue;  // gone since we looked: nothing to grant
     struct landlock_path_beneath_attr pb = {r.rights, fd};
@@ -336,8 +354,19 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
                                                               : "seccomp filter (" + spec.seccomp.profile_path + ")");
   report.enforced.push_back("no capabilities, no_new_privs, own session");
   if (spec.timeout_seconds > 0)
-    report.enforced.push_back("timeout " + std::to_string(spec.timeout_seconds) +
-                              " s (the command's process group)");
+    report.enforced.push_back("timeout " + std::to_string(spec.timeout_seconds) + " s (every process of the run)");
+  report.enforced.push_back("no process outlives the run (vectra-guard is their subreaper and stops them)");
+
+  // Landlock does not cover chmod, chown, utimes and xattrs: a supervisor performs them,
+  // beneath the writable paths only (meta_supervisor.h).
+  if (!meta_filter(meta_filter_, report.error)) return false;
+  for (const Mount& m : spec.mounts) {
+    if (m.kind == MountKind::RwBind) meta_.roots().add_root(m.source);
+    if (m.kind == MountKind::Hide) meta_.roots().add_hidden(m.target);
+  }
+  meta_.roots().add_root(tmpdir_);
+  report.enforced.push_back("chmod, chown, times and xattrs only beneath the writable paths (seccomp supervisor)");
+  report.not_enforced.push_back("metadata from 32-bit programs: their chmod, chown, times and xattr calls are refused");
 
   cgroups_.setup(spec.limits, report.enforced, report.not_enforced);
   auto by_cgroup = [&](const char* what) {
@@ -370,12 +399,14 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
 
   sigset_t old_mask;
   int sfd = forwarded_signals_fd(&old_mask);
-  int err[2];
-  if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0) {
+  int err[2], meta_sock[2];
+  if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, meta_sock) != 0) {
     report.error = std::string("cannot start the sandbox (") + strerror(errno) + ")";
     sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     return 125;
   }
+  // Orphans of the sandbox (a `setsid` daemon) become our children, to be stopped below.
+  become_subreaper();
   pid_t pid = fork();
   if (pid == 0) {
     // Only system calls from here on (the parent may have other threads).
@@ -389,6 +420,7 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
       _exit(125);
     };
     close(err[0]);
+    close(meta_sock[0]);
     if (chdir(spec.cwd.c_str()) != 0) fail("the Landlock sandbox could not enter the working directory", errno);
     if (!cgroups_.join_in_child()) fail("the Landlock sandbox could not join its cgroup", errno);
     if (!apply_rlimits_in_child(rlimits_)) fail("the Landlock sandbox could not set resource limits", errno);
@@ -399,6 +431,8 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
     // The socket filter first: the user's profile may deny seccomp(2) itself.
     if (!socket_program.empty())
       if (int e = ns::load_seccomp(socket_program)) fail("the Landlock sandbox could not load the socket filter", e);
+    if (int e = meta_install_in_child(meta_filter_, meta_sock[1]))
+      fail("the Landlock sandbox could not hand its metadata calls to vectra-guard", e);
     if (int e = ns::load_seccomp(program)) fail("the Landlock sandbox could not load the seccomp filter", e);
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
     sigprocmask(SIG_SETMASK, &old_mask, nullptr);
@@ -412,6 +446,10 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
     _exit(e == ENOENT ? 127 : 126);
   }
   close(err[1]);
+  close(meta_sock[1]);
+  // The child sends its listener just before exec (or fails and sends nothing).
+  if (pid > 0) meta_.adopt(meta_receive_listener(meta_sock[0]));
+  close(meta_sock[0]);
   std::string message;
   char buf[512];
   ssize_t n;
@@ -422,6 +460,8 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
     close(sfd);
     sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     cgroups_.close_fds();
+    meta_.stop();
+    prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
     return status;
   };
   if (pid < 0 || !message.empty()) {
@@ -443,12 +483,25 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
       long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
       wait_ms = static_cast<int>(std::max(0L, spec.timeout_seconds * 1000L - elapsed));
     }
-    struct pollfd pfd = {sfd, POLLIN, 0};
-    int rc = poll(&pfd, 1, wait_ms);
+    struct pollfd pfd[2] = {{sfd, POLLIN, 0}, {meta_.listener(), POLLIN, 0}};
+    int rc = poll(pfd, 2, wait_ms);
+    if (rc > 0 && pfd[1].revents) {
+      // The first metadata call: from now on a thread of its own answers them.
+      std::string meta_error;
+      if (!(pfd[1].revents & POLLIN)) {
+        meta_.stop();  // no process of the sandbox is left to ask
+      } else if (!meta_.start(meta_error)) {
+        std::fprintf(stderr, "vectra-guard: %s; stopped the command, whose calls would wait forever.\n",
+                     meta_error.c_str());
+        meta_.stop();
+        kill(group ? -pid : pid, SIGKILL);
+      }
+      if (!pfd[0].revents) continue;
+    }
     if (rc == 0 && !timed_out) {
       timed_out = true;
       std::fprintf(stderr,
-                   "vectra-guard: the command ran past its %d s timeout; stopped it and its process group.\n",
+                   "vectra-guard: the command ran past its %d s timeout; stopped it and everything it started.\n",
                    spec.timeout_seconds);
       kill(group ? -pid : pid, SIGKILL);
       continue;
@@ -464,9 +517,10 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
       if (!group || kill(-pid, sig) != 0) kill(pid, sig);
     }
   }
-  // What the command left running in its group goes with it (there is no PID namespace
-  // whose end would take it).
+  // What the command left running goes with it, in its group or not (there is no PID
+  // namespace whose end would take it); vg-proxy stays until it has reported.
   if (group) kill(-pid, SIGKILL);
+  kill_descendants(proxy_.pid());
   for (const std::string& e : cgroups_.events()) std::fprintf(stderr, "📦 Sandbox: %s.\n", e.c_str());
   report.network_blocked = proxy_.finish();
   return finish(timed_out ? 124 : shell_status(wstatus));

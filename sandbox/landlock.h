@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sandbox/cgroup.h"
+#include "sandbox/meta_supervisor.h"
 #include "sandbox/proxy_host.h"
 #include "sandbox/rlimits.h"
 #include "sandbox/runner.h"
@@ -45,7 +46,12 @@ std::string landlock_unprotected(const SandboxSpec& spec, const Mount& m);
 
 // The wanted access for a spec (root read-only, workspace read-write, hidden paths
 // nothing, protected paths read-only, device nodes, the private TMPDIR read-write).
-std::vector<LandlockRule> landlock_wanted(const SandboxSpec& spec, const std::string& tmpdir, int abi);
+// `terminals`: the command's own terminal devices, the only ones it may open.
+std::vector<LandlockRule> landlock_wanted(const SandboxSpec& spec, const std::string& tmpdir, int abi,
+                                          const std::vector<std::string>& terminals = {});
+
+// The terminal devices our stdin, stdout and stderr are on ("/dev/pts/3").
+std::vector<std::string> own_terminals();
 
 class LandlockRunner : public Runner {
  public:
@@ -65,6 +71,8 @@ class LandlockRunner : public Runner {
   std::vector<unsigned char> seccomp_;  // sock_filter array
   std::vector<unsigned char> socket_seccomp_;  // the socket rules, stacked on a user's profile
   ProxyProcess proxy_;                  // restricted: vg-proxy on a host loopback port
+  std::vector<sock_filter> meta_filter_;  // chmod, chown, utimes, xattrs: to meta_
+  MetaSupervisor meta_;
 };
 
 }  // namespace vg::sandbox

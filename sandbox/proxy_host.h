@@ -32,6 +32,7 @@ class ProxyProcess {
   void forget_sandbox_fd() { sandbox_fd_ = -1; }  // handed over (and closed) by the launcher
   void finish_handover();                          // the sandbox has its copy: close ours
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   // Stop it and return each refused destination as "host:port (reason)".
   std::vector<std::string> finish();

@@ -224,6 +224,25 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   [ -z "$(ours)" ]
 }
 
+@test "a setsid child outlives neither the run nor --timeout, in a fresh or a warm container" {
+  for reuse in false true; do
+    printf '[sandbox]\nruntime = podman\nimage = %s\nreuse = %s\nreuse_idle = 30\n' "$IMAGE" "$reuse" \
+      >"$XDG_CONFIG_HOME/vectra-guard/config.ini"
+    rm -f "$WS"/CANARY*
+    run --separate-stderr sbx --network none -- sh -c "setsid sh -c 'sleep 3; touch CANARY1' </dev/null >/dev/null 2>&1 & sleep 0.5; echo started"
+    [ "$status" -eq 0 ]
+    [ "$output" = started ]
+    warm=$(ours)
+    sleep 3.5
+    [ ! -e "$WS/CANARY1" ]
+    run --separate-stderr sbx --network none --timeout 1 -- sh -c "setsid sh -c 'sleep 3; touch CANARY2' </dev/null >/dev/null 2>&1 & sleep 30"
+    [ "$status" -eq 124 ]
+    sleep 3.5
+    [ ! -e "$WS/CANARY2" ]
+  done
+  podman rm -f "$warm" >/dev/null
+}
+
 @test "SIGTERM and SIGINT to vectra-guard reach the command" {
   for sig in TERM INT; do
     rm -f "$WS/up.txt" "$WS/got.txt"

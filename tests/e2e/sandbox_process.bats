@@ -63,6 +63,27 @@ teardown() {
   ! pgrep -f "sleep $marker"
 }
 
+@test "a setsid child does not outlive the run" {
+  marker=3.$((RANDOM % 1000 + 1000))
+  run --separate-stderr sbx -- sh -c "setsid sh -c 'sleep $marker; touch \"$WS/CANARY\"' </dev/null >/dev/null 2>&1 & sleep 0.5; echo started"
+  [ "$status" -eq 0 ]
+  [ "$output" = started ]
+  sleep 0.3
+  ! pgrep -f "sleep $marker"
+  sleep 3.5
+  [ ! -e "$WS/CANARY" ]
+}
+
+@test "a setsid child does not outlive --timeout either" {
+  marker=3.$((RANDOM % 1000 + 2000))
+  run --separate-stderr sbx --timeout 1 -- sh -c "setsid sh -c 'sleep $marker; touch \"$WS/CANARY\"' </dev/null >/dev/null 2>&1 & sleep 30"
+  [ "$status" -eq 124 ]
+  sleep 0.3
+  ! pgrep -f "sleep $marker"
+  sleep 3.5
+  [ ! -e "$WS/CANARY" ]
+}
+
 @test "a host process can be neither signalled nor inspected" {
   sleep 300 &
   HOST_SLEEP=$!
