@@ -252,16 +252,27 @@ std::vector<Underneath> changed_underneath(const ChangeSet& set, const std::vect
 bool apply_changes(const ChangeSet& set, const std::vector<Change>& selected, std::string& error) {
   Applier a{set, "", {}, {}, {}};
   // Deletions first, deepest first, so a directory is empty when it goes and a path that
-  // changes type is free for its new content.
-  for (auto it = selected.rbegin(); it != selected.rend(); ++it)
-    if (it->kind == ChangeKind::deleted && !a.remove(it->path, it->old_mode)) return error = a.error, false;
+  // changes type is free for its new content. A rename's old path is one of them: its
+  // new content comes from the upper layer.
+  std::vector<std::pair<std::string, mode_t>> gone;
+  for (const Change& c : selected) {
+    if (c.kind == ChangeKind::deleted) gone.emplace_back(c.path, c.old_mode);
+    if (c.kind == ChangeKind::renamed) gone.emplace_back(c.from, c.old_mode);
+  }
+  std::sort(gone.begin(), gone.end());
+  for (auto it = gone.rbegin(); it != gone.rend(); ++it)
+    if (!a.remove(it->first, it->second)) return error = a.error, false;
   a.real_dirs.clear();  // some of them may be gone now
   for (const Change& c : selected)
     if (!a.create(c)) return error = a.error, false;
-  // A rename's old path goes once the new one is in place.
-  for (const Change& c : selected)
-    if (c.kind == ChangeKind::renamed && !a.remove(c.from, c.old_mode)) return error = a.error, false;
   if (!a.finish(selected)) return error = a.error, false;
+  // A whiteout over a path now gone from the host would read as "deleted on the host"
+  // the next time: the deletions just applied leave the set.
+  for (const auto& [rel, mode] : gone) {
+    struct stat st;
+    std::string w = set.dir + "/upper/" + rel;
+    if (lstat(w.c_str(), &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == 0) unlink(w.c_str());
+  }
   return true;
 }
 

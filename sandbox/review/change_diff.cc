@@ -46,7 +46,10 @@ std::string read_link(const std::string& path) {
 
 }  // namespace
 
-std::string git_mode(unsigned mode) { return fmt::format("{:06o}", mode & (S_IFMT | 07777)); }
+std::string git_mode(unsigned mode) {
+  if (S_ISLNK(mode)) return "120000";  // as git: a link has no permission bits
+  return fmt::format("{:06o}", mode & (S_IFMT | 07777));
+}
 
 bool print_change_diff(const ChangeSet& set, const std::vector<Change>& changes, std::string& error) {
   const std::string ws = set.meta.workspace + "/";
