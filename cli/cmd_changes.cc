@@ -215,7 +215,9 @@ int do_apply(const Args& args) {
                  "began, and applying would overwrite %s:\n",
                  args[1].c_str(), under.size(), under.size() == 1 ? "" : "s", set.meta.workspace.c_str(),
                  under.size() == 1 ? "it" : "them");
-    for (const Underneath& u : under) std::fprintf(stderr, "  %s (%s)\n", u.path.c_str(), u.what.c_str());
+    for (size_t i = 0; i < under.size() && i < 50; ++i)
+      std::fprintf(stderr, "  %s (%s)\n", under[i].path.c_str(), under[i].what.c_str());
+    if (under.size() > 50) std::fprintf(stderr, "  ... and %zu more\n", under.size() - 50);
     std::fprintf(stderr,
                  "Nothing was applied. Look at them, then apply the other paths with 'vectra-guard changes apply "
                  "%s PATH...', or discard the set.\n",

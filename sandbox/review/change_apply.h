@@ -1,6 +1,7 @@
-// `changes apply`: carries a change set's entries over to the workspace, one file at a
-// time atomically (temp file in the same directory, fsync, rename over), after checking
-// that the host did not change underneath since the run began.
+// `changes apply`: carries a change set's entries over to the workspace, each file
+// atomically (a complete copy in the same directory, flushed to disk with one syncfs for
+// all of them, then renamed over), after checking that the host did not change
+// underneath since the run began.
 #pragma once
 
 #include <string>
