@@ -109,7 +109,8 @@ struct Applier {
     struct stat us;
     if (ok && fstat(in, &us) == 0) {
       struct timespec times[2] = {us.st_atim, us.st_mtim};  // a build's outputs keep their times
-      if (fchmod(out, us.st_mode & 07777) != 0 || futimens(out, times) != 0) ok = false, why = errno_text();
+      // Never setuid or setgid: the sandbox made the file, the host may run it as root.
+      if (fchmod(out, us.st_mode & 01777) != 0 || futimens(out, times) != 0) ok = false, why = errno_text();
     }
     close(in);
     if (close(out) != 0 && ok) ok = false, why = errno_text();
@@ -165,7 +166,7 @@ struct Applier {
         return write_symlink(c);
       case ChangeKind::mode:
         if (S_ISDIR(c.new_mode)) return true;  // in finish()
-        if (chmod(host(c.path).c_str(), c.new_mode & 07777) != 0) return fail(c.path, "chmod: " + errno_text());
+        if (chmod(host(c.path).c_str(), c.new_mode & 01777) != 0) return fail(c.path, "chmod: " + errno_text());
         return true;
       case ChangeKind::special:
         if (!S_ISFIFO(c.new_mode)) return true;  // sockets and devices are not carried over

@@ -68,6 +68,8 @@ std::vector<ChangeFlag> flags_for(const Change& c) {
   bool was_x = S_ISREG(c.old_mode) && (c.old_mode & 0111) != 0;
   if (c.kind != ChangeKind::deleted && now_x && !was_x)
     flag("executable", c.old_mode == 0 || c.kind == ChangeKind::renamed ? "new executable" : "made executable");
+  if (c.kind != ChangeKind::deleted && is_file && (c.new_mode & 06000) != 0)
+    flag("executable", "setuid or setgid: applied without those bits");
 
   if (one_of(name, kManifests) || (starts_with(name, "requirements") && name.ends_with(".txt")))
     flag("manifest", "build or package manifest");

@@ -48,6 +48,7 @@ Test(review_apply, reproduces_the_run) {
   f.up("out/deep/bin", "x", 0750);
   chmod((f.upper + "/out").c_str(), 0555);  // a read-only new directory still gets its files
   symlink("edit.txt", (f.upper + "/link").c_str());
+  f.up("suid", "x", 04755);
 
   ChangeSet s = started_now(f);
   std::vector<std::string> unmatched;
@@ -65,10 +66,13 @@ Test(review_apply, reproduces_the_run) {
   cr_expect_eq(mode_of(f.ws + "/out/deep/bin") & 0777, 0750u);
   cr_expect_eq(mode_of(f.ws + "/out") & 0777, 0555u);
   cr_expect(S_ISLNK(mode_of(f.ws + "/link")));
+  cr_expect_eq(mode_of(f.ws + "/suid") & 07777, 0755u);  // never setuid on the host
   // No temporary file is left behind.
   cr_expect_eq(std::system(("test -z \"$(find '" + f.ws + "' -name '.vg-apply*')\"").c_str()), 0);
-  // Read again, the set has nothing left to apply.
-  cr_expect(f.read_set().changes.empty());
+  // Read again, the set has nothing left to apply (but the setuid bit it was refused).
+  ChangeSet again = f.read_set();
+  cr_expect_eq(again.changes.size(), 1u);
+  cr_expect_eq(again.changes[0].path, "suid");
 }
 
 Test(review_apply, refuses_when_the_host_changed_underneath) {

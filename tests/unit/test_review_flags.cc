@@ -47,6 +47,7 @@ Test(review_flags, categories) {
   cr_expect_eq(cats(file(".envrc")), "shell-startup");
   cr_expect_eq(cats(file(".env")), "env");
   cr_expect_eq(cats(file("api/.env.local")), "env");
+  cr_expect_eq(cats(file("tool", S_IFREG | 04755)), "executable,executable");  // new, and setuid
   cr_expect_eq(cats(file("src/main.c")), "");
   cr_expect_eq(cats(file("README.md")), "");
   Change del = file(".env");
