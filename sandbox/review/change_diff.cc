@@ -5,8 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -34,6 +37,30 @@ bool run_diff(const std::string& old_file, const std::string& new_file, const st
   if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
     error = "diff(1) failed on " + old_file + " and " + new_file;
     return false;
+  }
+  return true;
+}
+
+// A whole file as one hunk of additions (sign '+') or deletions ('-'), as diff -u prints
+// it against /dev/null, without starting diff(1) for it.
+bool print_whole(const std::string& file, char sign, const std::string& old_label, const std::string& new_label) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.empty()) return true;  // diff prints no hunk for an empty file
+  size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + (text.back() != '\n');
+  std::string range = lines == 1 ? "1" : "1," + std::to_string(lines);
+  std::printf("--- %s\n+++ %s\n@@ %s %s @@\n", old_label.c_str(), new_label.c_str(),
+              sign == '+' ? "-0,0" : ("-" + range).c_str(), sign == '+' ? ("+" + range).c_str() : "+0,0");
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    bool last_open = end == std::string::npos;
+    if (last_open) end = text.size();
+    std::putchar(sign);
+    std::fwrite(text.data() + start, 1, end - start, stdout);
+    std::fputs(last_open ? "\n\\ No newline at end of file\n" : "\n", stdout);
+    start = end + 1;
   }
   return true;
 }
@@ -109,6 +136,8 @@ bool print_change_diff(const ChangeSet& set, const std::vector<Change>& changes,
       std::printf("Binary files %s and %s differ\n", old_label.c_str(), new_label.c_str());
       continue;
     }
+    if (old_file == "/dev/null" && print_whole(new_file, '+', old_label, new_label)) continue;
+    if (new_file == "/dev/null" && print_whole(old_file, '-', old_label, new_label)) continue;
     if (!run_diff(old_file, new_file, old_label, new_label, error)) return false;
   }
   std::fflush(stdout);
