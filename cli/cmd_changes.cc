@@ -131,6 +131,8 @@ int do_list(bool json) {
     std::printf("No change sets: nothing is waiting for review.\n");
     return kExitOk;
   }
+  char cwd_buf[PATH_MAX];
+  std::string cwd = realpath(".", cwd_buf) ? cwd_buf : "";
   for (long id : ids) {
     nlohmann::json j = set_json(id, root + "/" + std::to_string(id));
     if (j["state"] == "unreadable") {
@@ -142,9 +144,13 @@ int do_list(bool json) {
       std::string cat = f["category"];
       if (flags.find(cat) == std::string::npos) flags += (flags.empty() ? "" : ", ") + cat;
     }
-    std::printf("%-4ld %-4s %-8s %-26s %s%s\n", id, age_text(j["started_ns"]).c_str(),
+    // The project is named when it is not the one the current directory is in.
+    std::string ws = j["workspace"];
+    bool here = cwd == ws || cwd.rfind(ws + "/", 0) == 0;
+    std::printf("%-4ld %-4s %-8s %-26s %s%s%s\n", id, age_text(j["started_ns"]).c_str(),
                 j["state"].get<std::string>().c_str(), j["summary"].get<std::string>().c_str(),
-                shorten(j["command"], 48).c_str(), flags.empty() ? "" : ("  ⚑ " + flags).c_str());
+                shorten(j["command"], 48).c_str(), here ? "" : ("  (in " + ws + ")").c_str(),
+                flags.empty() ? "" : ("  ⚑ " + flags).c_str());
   }
   return kExitOk;
 }

@@ -19,13 +19,15 @@
 namespace vg::review {
 
 int64_t review_start_ns() {
-  auto now = [] {
+  auto read = [](clockid_t clock) {
     timespec ts;
-    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    clock_gettime(clock, &ts);
     return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
   };
-  int64_t first = now(), t = first;
-  while ((t = now()) == first) usleep(500);
+  // Every write so far has a ctime at or below `fine`; the coarse clock publishes a tick
+  // late, so wait until it has passed `fine`: from then on every ctime is at least that.
+  int64_t fine = read(CLOCK_REALTIME), t;
+  while ((t = read(CLOCK_REALTIME_COARSE)) <= fine) usleep(500);
   return t;
 }
 

@@ -24,10 +24,11 @@ struct ChangeSetMeta {
   std::string session;
 };
 
-// The started_ns a run should record: the kernel stamps ctime from the coarse realtime clock
-// (one tick, 4 ms at HZ=250, behind), so a host write just after a fine CLOCK_REALTIME
-// reading can carry an older ctime. This waits for the next coarse tick and returns its
-// time: every host write before the call has a ctime below it, every later one not.
+// The started_ns a run should record. The kernel stamps ctime from the coarse realtime
+// clock, which publishes each tick late (4 ms ticks at HZ=250), so a host write just after
+// a CLOCK_REALTIME reading can carry an older ctime. This waits (one or two ticks) until
+// the coarse clock has passed the current time and returns it: every host write before
+// the call has a ctime below it, every later one a ctime at or above it.
 int64_t review_start_ns();
 
 // $state_dir/changes

@@ -169,6 +169,10 @@ mkdir -p empty/dir'
   run --separate-stderr "$VG" changes list
   [[ $output == "2 "*"running"* ]]
   [[ $output != *abc-keep* ]]
+  [[ $output != *"(in "* ]]
+  cd /  # outside the project, the line names it
+  run --separate-stderr "$VG" changes list
+  [[ $output == *"(in $WS)"* ]]
 }
 
 @test "list --json: the documented schema" {

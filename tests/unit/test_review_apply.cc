@@ -53,7 +53,7 @@ Test(review_apply, reproduces_the_run) {
   ChangeSet s = started_now(f);
   std::vector<std::string> unmatched;
   std::vector<Change> sel = select_changes(s, {}, unmatched);
-  cr_expect(changed_underneath(s, sel, {}).empty());
+  for (const Underneath& u : changed_underneath(s, sel, {})) cr_expect_fail("underneath: %s", u.path.c_str());
   std::string error;
   cr_assert(apply_changes(s, sel, error), "%s", error.c_str());
 
