@@ -196,14 +196,16 @@ int do_apply(const Args& args) {
   if (dir.empty()) return kExitError;
   int lock = lock_change_set(dir);
   if (lock < 0) {
-    print_error("change set " + args[1] + " is being applied or discarded by another vectra-guard; try again after it.");
+    print_error("change set " + args[1] + " is in use by another vectra-guard (an apply, a discard, or the run writing it); try again after it.");
     return kExitError;
   }
   ChangeSet set;
   std::string error;
   if (!read_change_set(dir, set, error)) return print_error(error), kExitError;
   if (!set.meta.finished_ns) {
-    print_error("change set " + args[1] + " is still being written by its command; apply it once the command has ended.");
+    print_error("change set " + args[1] +
+                " is still being written by its command (meta.json has no finished_ns); apply it once the command "
+                "has ended, or discard it if that run died.");
     return kExitError;
   }
   std::vector<std::string> prefixes, unmatched;
@@ -258,7 +260,7 @@ int do_discard(const Args& args) {
   if (dir.empty()) return kExitError;
   int lock = lock_change_set(dir);
   if (lock < 0) {
-    print_error("change set " + args[1] + " is being applied or discarded by another vectra-guard; try again after it.");
+    print_error("change set " + args[1] + " is in use by another vectra-guard (an apply, a discard, or the run writing it); try again after it.");
     return kExitError;
   }
   ChangeSet set;
