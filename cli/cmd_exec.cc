@@ -32,6 +32,7 @@ namespace {
 struct ExecOptions {
   bool force_sandbox = false;
   bool force_host = false;
+  bool review = false;                 // --review: the workspace copy-on-write (implies --sandbox)
   std::string runtime;
   std::optional<SecurityLevel> level;
   std::optional<NetworkMode> network;
@@ -71,6 +72,9 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
       help = true;
       return true;
     } else if (a == "--sandbox") {
+      o.force_sandbox = true;
+    } else if (a == "--review") {
+      o.review = true;
       o.force_sandbox = true;
     } else if (a == "--host") {
       o.force_host = true;
@@ -128,7 +132,8 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
     }
   }
   if (o.force_host && o.force_sandbox) {
-    print_error("--host and --sandbox contradict each other; give one of them.");
+    print_error(o.review ? "--host and --review contradict each other: a review run is a sandbox run."
+                         : "--host and --sandbox contradict each other; give one of them.");
     return false;
   }
   if (o.shell_form == !o.argv.empty()) {
@@ -205,7 +210,7 @@ void print_host_notice(const Decision& d) {
 enum class Answer { Sandbox, Host, No };
 
 // Ask on /dev/tty, never on the command's stdin (it may be the data being piped in).
-Answer ask(const std::string& line, const Decision& d) {
+Answer ask(const std::string& line, const Decision& d, bool review) {
   std::FILE* tty = std::fopen("/dev/tty", "r+e");
   if (!tty) return Answer::No;
   const bool host_allowed = d.risk != Severity::Critical;
@@ -216,6 +221,7 @@ Answer ask(const std::string& line, const Decision& d) {
                  f.reason.c_str());
   }
   if (!d.why.empty()) std::fprintf(tty, "   Why: %s\n", why_text(d.why).c_str());
+  if (review) std::fputs("   In the sandbox the project is copy-on-write: changes are kept for review.\n", tty);
   Answer answer = Answer::No;
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::fputs(host_allowed ? "   [S]andbox / [h]ost / [n]o: " : "   [S]andbox / [n]o: ", tty);
@@ -300,8 +306,9 @@ int cmd_exec(const Global& g, const Args& args) {
   ev.runtime = "none";
 
   Action action = decision.action;
+  bool chosen_at_prompt = false;
   if (action == Action::Prompt) {
-    Answer a = ask(line, decision);
+    Answer a = ask(line, decision, config->review != Review::Never);
     ev.answer = a == Answer::Sandbox ? "sandbox" : a == Answer::Host ? "host" : "no";
     if (a == Answer::No) {
       std::fputs("⛔ Not run: you answered no.\n", stderr);
@@ -310,6 +317,7 @@ int cmd_exec(const Global& g, const Args& args) {
       return kExitBlocked;
     }
     action = a == Answer::Host ? Action::Host : Action::Sandbox;
+    chosen_at_prompt = action == Action::Sandbox;
   }
   if (action == Action::Block) {
     if (o.via_shim) {
@@ -335,6 +343,8 @@ int cmd_exec(const Global& g, const Args& args) {
     req.runtime = o.runtime;
     req.timeout_seconds = o.timeout_seconds;
     req.verbose = o.verbose;
+    req.command_line = line;
+    req.review_reason = review_reason(config->review, analysis, chosen_at_prompt, o.review);
   } else if (o.verbose || (decision.risk != Severity::Low && !o.via_shim)) {
     print_host_notice(decision);
   }
@@ -370,6 +380,7 @@ int cmd_exec(const Global& g, const Args& args) {
     ev.caches = report.caches;
     ev.network_blocked = report.network_blocked;
     ev.quarantined = report.quarantined;
+    ev.change_set = report.change_set;
   } else {
     sandbox::HostRun host;
     host.argv = argv;

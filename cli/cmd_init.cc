@@ -140,6 +140,7 @@ std::string setting(const Config& c, const std::string& key) {
   if (key == "sandbox.reuse_idle") return std::to_string(c.reuse_idle_seconds);
   if (key == "guard.level") return std::string(to_string(c.guard_level));
   if (key == "agent.allow_disable") return b(c.agent_allow_disable);
+  if (key == "agent.auto_approve") return b(c.agent_auto_approve);
   if (key == "policies.allow") return join(c.allow);
   if (key == "policies.deny") return join(c.deny);
   return "?";
@@ -156,7 +157,8 @@ bool looser(const std::string& key, const std::string& before, const std::string
     if (key == "sandbox.security_level")
       return parse_security_level(v) ? -static_cast<int>(*parse_security_level(v)) : -9;
     if (key == "guard.level") return parse_guard_level(v) ? -static_cast<int>(*parse_guard_level(v)) : -9;
-    if (key == "sandbox.allow_unix_sockets" || key == "agent.allow_disable" || key == "sandbox.reuse")
+    if (key == "sandbox.allow_unix_sockets" || key == "agent.allow_disable" || key == "agent.auto_approve" ||
+        key == "sandbox.reuse")
       return v == "true";
     if (key == "sandbox.enable_cache") return v == "true" ? 1 : v == "default" ? 0 : -1;
     if (key == "sandbox.log_output") return v == "false";

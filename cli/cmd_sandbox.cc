@@ -17,6 +17,8 @@
 #include "cli/output.h"
 #include "core/analyze.h"
 #include "core/config.h"
+#include "core/policy.h"
+#include "core/shell_quote.h"
 #include "sandbox/doctor.h"
 #include "sandbox/sandbox.h"
 
@@ -38,6 +40,8 @@ constexpr const char* kUsage =
     "  --security-level L    permissive, balanced, strict or paranoid\n"
     "  --network N           none, restricted or full\n"
     "  --timeout SECONDS     kill the command and everything it started after SECONDS\n"
+    "  --review              see the project copy-on-write: its changes are kept as a change\n"
+    "                        set for 'vectra-guard changes' instead of written (also review = always)\n"
     "  -v, --verbose         list which limits were enforced and which were not\n"
     "  -h, --help            this text\n"
     "\n"
@@ -53,6 +57,7 @@ constexpr const char* kUsage =
 struct SandboxOptions {
   sandbox::Request req;
   bool help = false;
+  bool review = false;
 };
 
 // Options, then `--` and the command (or the first word that is not an option).
@@ -80,6 +85,8 @@ bool parse(const Args& args, bool want_command, SandboxOptions& o) {
     } else if (a == "-h" || a == "--help") {
       o.help = true;
       return true;
+    } else if (a == "--review") {
+      o.review = true;
     } else if (a == "-v" || a == "--verbose") {
       o.req.verbose = true;
     } else if (is("--runtime")) {
@@ -248,6 +255,10 @@ int cmd_sandbox(const Global& g, const Args& args) {
   if (!config) return kExitError;
   o.req.cwd = ctx.cwd;
   o.req.workspace = ctx.workspace;
+  // A direct run was not judged by the evaluator: only --review or review = always.
+  if (o.review || config->review == Review::Always)
+    o.req.review_reason = review_reason(config->review, Analysis{}, false, o.review);
+  o.req.command_line = shell_join(o.req.argv);
   o.req.before_start = [](const sandbox::Report& r) {
     std::fprintf(stderr, "%s\n", sandbox::notice_line(r).c_str());
   };

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/exec_guard.h"
 #include "cli/output.h"
 #include "core/audit_log.h"
 #include "core/session.h"
@@ -89,6 +90,7 @@ AgentVerdict evaluate_agent_command(const Global& g, const std::string& command,
     v.decision.why = "the configuration could not be read, so nothing runs until it is fixed";
     return v;
   }
+  v.auto_approve = config->agent_auto_approve;
   v.analysis = analyze(command, ctx);
   // `VG_DISABLE=1 cmd` is for people at a terminal; agents get it only when the user's
   // own config says so (the workspace file cannot turn it on). It is recorded.
@@ -182,14 +184,23 @@ int hook_claude_code(const Global& g) {
       return kExitOk;  // not a shell call: nothing for us to judge
     }
     enter_cwd(event);
+    // Codex speaks a narrower dialect of the same protocol: "ask" is unsupported and a
+    // hook answer it cannot use counts as a failed hook, after which the ORIGINAL
+    // command runs; "allow" is accepted only as the partner of updatedInput (a rewrite,
+    // not an approval: Codex's own approval policy still applies). Codex events carry
+    // turn_id (Claude Code's do not), and older ones an argv array.
+    bool codex = event.contains("turn_id") || (*input)["command"].is_array();
     std::string command = command_from((*input)["command"]);
     if (is_sandboxed_form(command)) return kExitOk;  // our own re-route: exec judges it again
-    AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/true);
+    // Nobody can be asked through Codex: a verdict that would ask is sandboxed or blocked.
+    AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/!codex);
     json out;
     json& specific = out["hookSpecificOutput"];
     specific["hookEventName"] = "PreToolUse";
     switch (v.action) {
       case Action::Block:
+        // Exit 2 is Claude Code's documented block: the call is refused and stderr is
+        // shown to Claude as the reason.
         record_agent_event("claude-code", v, "none");
         std::fprintf(stderr, "vectra-guard blocked this command: %s.\n", agent_block_reason(v.decision).c_str());
         for (const Finding& f : v.decision.findings) {
@@ -200,8 +211,10 @@ int hook_claude_code(const Global& g) {
         }
         return 2;
       case Action::Host:
+        // No opinion (exit 0, no output), never "allow": the user's own permission
+        // rules and prompt decide, as if vectra-guard were not there.
         record_agent_event("claude-code", v, "host");
-        return kExitOk;  // no objection: Claude Code's own permission flow continues
+        return kExitOk;
       case Action::Prompt:
         record_agent_event("claude-code", v, "");
         specific["permissionDecision"] = "ask";
@@ -209,10 +222,18 @@ int hook_claude_code(const Global& g) {
             fmt::format("vectra-guard: {} risk: {}.", to_string(v.decision.risk), agent_block_reason(v.decision));
         break;
       case Action::Sandbox: {
-        // The sandboxed run records its own audit event.
+        // The command is rewritten into the sandbox without granting permission for it.
+        // Claude Code documents updatedInput together with "allow" (approves it, skipping
+        // the user's prompt) or "ask" (shows the rewritten input for confirmation);
+        // updatedInput with no decision is not documented to apply, and if it were
+        // dropped the original command would run on the host. So "ask": the rewrite
+        // certainly applies and the user still decides. "allow" only when the user opted
+        // in ([agent] auto_approve = true), or for Codex, where "allow" is the rewrite
+        // signal and approves nothing. Deny and ask rules of the user still apply either
+        // way. The sandboxed run records its own audit event.
         json updated = *input;
         updated["command"] = sandboxed_command_line(command);
-        specific["permissionDecision"] = "allow";
+        specific["permissionDecision"] = v.auto_approve || codex ? "allow" : "ask";
         specific["permissionDecisionReason"] =
             fmt::format("vectra-guard runs this in the sandbox: {}.", agent_why(v.decision));
         specific["updatedInput"] = updated;
@@ -228,9 +249,16 @@ int hook_claude_code(const Global& g) {
   }
 }
 
+// Cursor's beforeShellExecution answer: one JSON object on stdout, always (an empty
+// stdout is invalid output to Cursor). The documented fields are "permission"
+// (allow | deny | ask), "user_message" and "agent_message"; {} carries no decision, so
+// Cursor's own approval flow (allowlist, prompt, auto-run mode) decides.
 int hook_cursor(const Global& g) {
-  auto deny = [](const std::string& user, const std::string& agent) {
-    json out = {{"permission", "deny"}, {"userMessage", user}, {"agentMessage", agent}};
+  auto answer = [](const char* permission, const std::string& user, const std::string& agent) {
+    json out = json::object();
+    if (permission) out["permission"] = permission;
+    if (!user.empty()) out["user_message"] = user;
+    if (!agent.empty()) out["agent_message"] = agent;
     std::puts(out.dump().c_str());
   };
   try {
@@ -241,34 +269,42 @@ int hook_cursor(const Global& g) {
     enter_cwd(event);
     std::string command = event["command"].get<std::string>();
     if (is_sandboxed_form(command)) {
-      // The form we told the agent to run: vectra-guard exec judges it again and
-      // runs it only in the sandbox (or not at all).
-      std::puts(json({{"permission", "allow"}}).dump().c_str());
+      // vectra-guard exec judges it again and runs it only in the sandbox (or not at
+      // all); whether it runs at all is the user's call, as for any command.
+      answer(nullptr, "", "");
       return kExitOk;
     }
     AgentVerdict v = evaluate_agent_command(g, command, /*can_ask=*/true);
-    json out;
     switch (v.action) {
       case Action::Host:
+        // No opinion: an explicit allow would approve on the user's behalf.
         record_agent_event("cursor", v, "host");
-        out = {{"permission", "allow"}};
-        break;
+        answer(v.auto_approve ? "allow" : nullptr, "", "");
+        return kExitOk;
       case Action::Prompt:
         record_agent_event("cursor", v, "");
-        out = {{"permission", "ask"},
-               {"userMessage", fmt::format("vectra-guard: {} risk: {}.", to_string(v.decision.risk),
-                                           agent_block_reason(v.decision))},
-               {"agentMessage", "vectra-guard wants the user to confirm this command."}};
-        break;
+        answer("ask",
+               fmt::format("vectra-guard: {} risk: {}.", to_string(v.decision.risk), agent_block_reason(v.decision)),
+               "vectra-guard wants the user to confirm this command.");
+        return kExitOk;
       case Action::Sandbox: {
-        // Cursor cannot rewrite the command: refuse it and hand the agent the
-        // sandboxed form to run instead.
-        record_agent_event("cursor", v, "none");
-        std::string routed = sandboxed_command_line(command);
-        deny(fmt::format("vectra-guard: this runs only in the sandbox ({}).", agent_why(v.decision)),
-             fmt::format("vectra-guard requires this command to run in its sandbox. Run exactly this "
-                         "instead: {}",
-                         routed));
+        // Cursor cannot rewrite a command. When the exec-level guard is in place it
+        // sandboxes this command as it starts, so we stay out of the way; without it the
+        // command would run on the host, so the user is asked. Never a deny: the
+        // command itself is not refused by the policy.
+        std::string why = agent_why(v.decision);
+        if (exec_guard_in_place()) {
+          answer(v.auto_approve ? "allow" : nullptr, "", "");
+          return kExitOk;  // the guarded run records its own event
+        }
+        record_agent_event("cursor", v, "");
+        answer("ask",
+               fmt::format("vectra-guard: this should run in the sandbox ({}), but the exec guard is not active "
+                           "for Cursor's shell (scripts/setup-cursor-protection.sh, or start Cursor with "
+                           "'vectra-guard agent start'); approving runs it on the host.",
+                           why),
+               fmt::format("vectra-guard wants the user to confirm this command: it should run in a sandbox ({}).",
+                           why));
         return kExitOk;
       }
       case Action::Block: {
@@ -281,17 +317,15 @@ int hook_cursor(const Global& g) {
             break;
           }
         }
-        deny(fmt::format("vectra-guard blocked: {}.", reason),
-             fmt::format("vectra-guard blocked this command: {}.{}", reason,
-                         safer.empty() ? "" : " Safer: " + safer));
+        answer("deny", fmt::format("vectra-guard blocked: {}.", reason),
+               fmt::format("vectra-guard blocked this command: {}.{}", reason, safer.empty() ? "" : " Safer: " + safer));
         return kExitOk;
       }
     }
-    std::puts(out.dump().c_str());
-    return kExitOk;
+    throw std::runtime_error("no verdict");
   } catch (const std::exception& e) {
     std::string msg = fmt::format("vectra-guard could not judge this command ({}); denied (fail closed).", e.what());
-    deny(msg, msg);
+    answer("deny", msg, msg);
     std::fprintf(stderr, "%s\n", msg.c_str());
     return 2;
   }

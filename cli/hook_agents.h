@@ -23,6 +23,7 @@ struct AgentVerdict {
   std::string command;  // what was judged
   bool config_error = false;  // the config could not be read; action is Block
   bool disabled = false;      // `VG_DISABLE=1 cmd`, allowed for agents by the config
+  bool auto_approve = false;  // [agent] auto_approve: the adapter may grant approval itself
 };
 
 AgentVerdict evaluate_agent_command(const Global& g, const std::string& command, bool can_ask);
@@ -48,12 +49,17 @@ bool is_sandboxed_form(const std::string& command);
 // Absolute path of the running vectra-guard binary.
 std::string self_binary();
 
-// `vectra-guard hook claude-code`: JSON on stdin. Exit 0 (no objection, or JSON with
-// allow + updatedInput for the sandbox, or ask), 2 = blocked (reason on stderr).
-// Any internal failure, malformed input included, exits 2: fail closed.
+// `vectra-guard hook claude-code`: JSON on stdin. Exit 0 with no output (no opinion:
+// Claude Code's own permission flow decides), or JSON: ask + updatedInput for the
+// sandbox (allow + updatedInput only with [agent] auto_approve), ask for a prompt;
+// 2 = blocked (reason on stderr). Codex events (turn_id, or an argv command): never
+// ask, a sandbox verdict is allow + updatedInput (Codex's rewrite signal). Any internal
+// failure, malformed input included, exits 2: fail closed.
 int hook_claude_code(const Global& g);
 
-// `vectra-guard hook cursor`: JSON on stdin, {"permission": ...} on stdout.
+// `vectra-guard hook cursor`: JSON on stdin, one JSON object on stdout: {} (no opinion:
+// Cursor's own approval flow decides), or "permission": "ask"|"deny" with
+// "user_message"/"agent_message" ("allow" only with [agent] auto_approve).
 // Malformed input or an internal failure: deny (and exit 2).
 int hook_cursor(const Global& g);
 

@@ -60,7 +60,7 @@ _vectra_guard() {
     return
   fi
 
-  local sandbox_opts='--runtime --security-level --network --timeout --verbose --help'
+  local sandbox_opts='--runtime --security-level --network --timeout --review --verbose --help'
   case $cmd in
     explain) words='--json --batch --mode --interactive --config --verbose --help --' ;;
     validate)

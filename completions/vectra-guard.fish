@@ -68,6 +68,7 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $s -l security-level -x -a 'permissive balanced strict paranoid' -d 'Security level'
         complete -c $c -n $s -l network -x -a 'none restricted full' -d 'Network mode'
         complete -c $c -n $s -l timeout -x -d 'Kill the command after SECONDS'
+        complete -c $c -n $s -l review -d 'The project copy-on-write: changes kept as a change set'
         complete -c $c -n $s -s v -l verbose -d 'List which limits were enforced'
         set -l x '__fish_seen_subcommand_from exec'
         complete -c $c -n $x -s c -x -d 'Evaluate a whole shell line'

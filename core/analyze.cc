@@ -65,7 +65,7 @@ void apply_notes(const WalkNotes& notes, std::string_view text, int line, RuleCo
 
 void run_rules(const std::vector<Cmd>& cmds, const WalkNotes& notes, std::string_view text, int line,
                const AnalyzeContext& ctx, Analysis& out) {
-  RuleContext rc(ctx, out.findings, out.traits);
+  RuleContext rc(ctx, out.findings, out.traits, &out.data_loss);
   for (const Cmd& c : cmds) {
     if (!(c.program == ":" && c.program_text.empty())) out.normalized.push_back(c.normalized());
     if (c.privileged) rc.trait("privilege");

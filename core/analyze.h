@@ -30,6 +30,10 @@ struct Analysis {
   std::vector<std::string> normalized;
   // Coarse traits the policy and notices use, e.g. "networked-install", "remote-exec".
   std::vector<std::string> traits;
+  // Why the line may lose data in the project, one sentence each (from data_loss rules
+  // and from deletes/rewrites inside the project that carry no risk to the machine).
+  // Non-empty: under `review = destructive` a sandboxed run keeps its changes aside.
+  std::vector<std::string> data_loss;
 };
 
 Analysis analyze(std::string_view line, const AnalyzeContext& ctx);

@@ -113,6 +113,7 @@ std::string audit_event_to_json(const AuditEvent& ev) {
   if (!ev.caches.empty()) j["caches"] = ev.caches;
   if (!ev.network_blocked.empty()) j["network_blocked"] = ev.network_blocked;
   if (!ev.quarantined.empty()) j["quarantined"] = ev.quarantined;
+  if (ev.change_set > 0) j["change_set"] = ev.change_set;
   if (ev.has_output) {
     j["output"] = ev.output;
     j["output_truncated"] = ev.output_truncated;
@@ -163,6 +164,7 @@ bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* 
     if (auto it = j.find("quarantined"); it != j.end() && it->is_array())
       for (const json& c : *it)
         if (c.is_string()) ev.quarantined.push_back(c.get<std::string>());
+    if (auto it = j.find("change_set"); it != j.end() && it->is_number_integer()) ev.change_set = it->get<int>();
     if (auto it = j.find("exit_code"); it != j.end() && it->is_null())
       ev.exit_code = -1;  // not observed
     else

@@ -43,6 +43,7 @@ struct AuditEvent {
   std::vector<std::string> caches;  // sandbox runs: package caches mounted ("npm /home/u/.npm")
   std::vector<std::string> network_blocked;  // restricted network: refused "host:port (reason)"
   std::vector<std::string> quarantined;  // sandbox runs: workspace paths moved away afterwards
+  int change_set = 0;          // review runs: the change set kept ($VG_HOME/changes/<id>); 0: none
   int exit_code = 0;           // kExitNotObserved (-1): it ran elsewhere; written as null
   long long duration_ms = 0;   // wall time of the command itself
   bool has_output = false;     // output was captured (log_output = true)

@@ -93,6 +93,22 @@ std::optional<NetworkMode> parse_network_mode(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(Review r) {
+  switch (r) {
+    case Review::Never: return "never";
+    case Review::Destructive: return "destructive";
+    case Review::Always: return "always";
+  }
+  return "destructive";
+}
+
+std::optional<Review> parse_review(std::string_view s) {
+  if (s == "never") return Review::Never;
+  if (s == "destructive") return Review::Destructive;
+  if (s == "always") return Review::Always;
+  return std::nullopt;
+}
+
 NetworkMode effective_network_mode(const Config& cfg) {
   if (cfg.network_mode) return *cfg.network_mode;
   switch (cfg.security_level) {
@@ -358,6 +374,13 @@ void set_keep_changes(Setting& s) {
   s.cfg.keep_changes = *v;
 }
 
+void set_review(Setting& s) {
+  auto v = parse_review(s.value);
+  if (!v) return void(s.expected = "destructive, always or never");
+  if (s.tighten_only && *v < s.cfg.review) return void(s.ignored = "less review");
+  s.cfg.review = *v;
+}
+
 // A host pattern for the proxy: name, *.suffix or @ecosystem, each with an optional :port.
 bool valid_host_pattern(const std::string& p) {
   std::string host = p;
@@ -496,6 +519,13 @@ void set_agent_allow_disable(Setting& s) {
   s.cfg.agent_allow_disable = *v;
 }
 
+void set_agent_auto_approve(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  if (s.tighten_only && *v) return void(s.ignored = "letting agent hooks approve commands");
+  s.cfg.agent_auto_approve = *v;
+}
+
 void add_allow(Setting& s) {
   if (s.value.empty()) return void(s.expected = "a glob pattern such as 'npm test' or 'make *'");
   if (s.tighten_only) return void(s.ignored = "an allow pattern");
@@ -526,6 +556,7 @@ constexpr Key kKeys[] = {
     {"sandbox", "log_output", set_log_output},
     {"sandbox", "seccomp_profile", set_seccomp_profile},
     {"sandbox", "keep_changes", set_keep_changes},
+    {"sandbox", "review", set_review},
     {"sandbox", "network_allow", add_network_allow},
     {"sandbox", "network_deny", add_network_deny},
     {"sandbox", "allow_localhost_ports", set_allow_localhost_ports},
@@ -538,6 +569,7 @@ constexpr Key kKeys[] = {
     {"sandbox", "reuse_idle", set_reuse_idle},
     {"guard", "level", set_guard_level},
     {"agent", "allow_disable", set_agent_allow_disable},
+    {"agent", "auto_approve", set_agent_auto_approve},
     {"policies", "allow", add_allow},
     {"policies", "deny", add_deny},
 };

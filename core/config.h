@@ -12,6 +12,7 @@ enum class Mode { Always, Auto, Risky, Never };
 enum class GuardLevel { Low, Medium, High, Paranoid };
 enum class SecurityLevel { Permissive, Balanced, Strict, Paranoid };
 enum class NetworkMode { None, Restricted, Full };
+enum class Review { Never, Destructive, Always };
 
 struct BindMount {
   std::string source;
@@ -33,6 +34,9 @@ struct Config {
   bool log_output = false;
   std::string seccomp_profile;                 // Docker-format JSON file; empty = built-in
   bool keep_changes = false;                   // keep the overlay's upper layer under $VG_HOME
+  // When a sandboxed run sees the workspace copy-on-write and its changes are kept as a
+  // change set for review (never < destructive < always: a workspace file may only raise it).
+  Review review = Review::Destructive;
   // network_mode = restricted: what the proxy admits.
   std::vector<std::string> network_allow;      // "name", "*.suffix", "name:port", "@npm"
   std::vector<std::string> network_deny;       // same forms; deny wins
@@ -50,6 +54,7 @@ struct Config {
   GuardLevel guard_level = GuardLevel::Medium;
   // [agent]
   bool agent_allow_disable = false;            // honour `VG_DISABLE=1 cmd` in agent sessions
+  bool agent_auto_approve = false;             // agent hooks may grant approval for a sandboxed run
   // [policies]
   std::vector<std::string> allow;              // glob patterns on the normalized command
   std::vector<std::string> deny;
@@ -106,9 +111,11 @@ std::string_view to_string(Mode m);
 std::string_view to_string(GuardLevel g);
 std::string_view to_string(SecurityLevel s);
 std::string_view to_string(NetworkMode n);
+std::string_view to_string(Review r);
 std::optional<Mode> parse_mode(std::string_view s);
 std::optional<GuardLevel> parse_guard_level(std::string_view s);
 std::optional<SecurityLevel> parse_security_level(std::string_view s);
 std::optional<NetworkMode> parse_network_mode(std::string_view s);
+std::optional<Review> parse_review(std::string_view s);
 
 }  // namespace vg

@@ -99,6 +99,23 @@ std::string with_mode(const Decision& d, const Analysis& a, const Config& cfg) {
   return s;
 }
 
+}  // namespace
+
+std::string review_reason(Review review, const Analysis& a, bool chosen_at_prompt, bool forced) {
+  if (forced) return "asked for with --review";
+  switch (review) {
+    case Review::Never: return "";
+    case Review::Always: return "review = always";
+    case Review::Destructive:
+      if (!a.data_loss.empty()) return "it may lose data in the project: " + clause(a.data_loss.front());
+      if (chosen_at_prompt) return "you chose the sandbox at the prompt";
+      return "";
+  }
+  return "";
+}
+
+namespace {
+
 // The first deny pattern that matches a normalized command or the whole line.
 const std::string* deny_match(const Analysis& a, const Config& cfg, const std::string& line) {
   for (const std::string& pat : cfg.deny) {

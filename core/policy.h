@@ -40,6 +40,11 @@ Action mode_action(Mode mode, Severity risk);
 // Whether the guard level asks the user before a command of this risk runs.
 bool guard_asks(GuardLevel level, Severity risk);
 
+// Review mode: why a sandboxed run should see the workspace copy-on-write (its changes
+// kept as a change set), or "" when it writes through. `forced`: --review;
+// `chosen_at_prompt`: the user answered [s] to a prompt.
+std::string review_reason(Review review, const Analysis& analysis, bool chosen_at_prompt, bool forced);
+
 // Glob match (fnmatch-like: * ? [..]) of a pattern against a normalized command.
 bool policy_pattern_matches(std::string_view pattern, std::string_view normalized_command);
 

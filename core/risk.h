@@ -21,6 +21,7 @@ struct Finding {
   std::string alternative;  // safer alternative; empty when none
   std::string command;      // the normalized command that triggered it
   int line = 1;             // line in the source (validate)
+  bool data_loss = false;   // may lose data in the project (a review run keeps its changes aside)
 };
 
 }  // namespace vg

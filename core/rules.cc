@@ -225,6 +225,11 @@ const Rule* find_rule(std::string_view id) {
   return it == index.end() ? nullptr : it->second;
 }
 
+void RuleContext::data_loss(std::string_view what) {
+  if (data_loss_ && std::find(data_loss_->begin(), data_loss_->end(), what) == data_loss_->end())
+    data_loss_->emplace_back(what);
+}
+
 void RuleContext::trait(std::string_view t) {
   if (t.empty()) return;
   if (std::find(traits_.begin(), traits_.end(), t) == traits_.end()) traits_.emplace_back(t);
@@ -250,6 +255,8 @@ void RuleContext::hit(std::string_view rule_id, const Cmd& cmd, Severity severit
     f.pack = std::string(r->pack);
     f.reason = std::string(r->reason);
     f.alternative = std::string(r->alternative);
+    f.data_loss = r->data_loss;
+    if (r->data_loss) data_loss(r->reason);
     trait(r->trait);
   } else {
     f.pack = "unknown";

@@ -23,6 +23,9 @@ struct Rule {
   std::string_view reason;       // one sentence
   std::string_view alternative;  // may be empty
   std::string_view trait;        // coarse trait for the policy, may be empty
+  // May lose data in the project (deletes, resets, cleans, history rewrites): a sandboxed
+  // run then sees the workspace copy-on-write under `review = destructive`.
+  bool data_loss = false;
 };
 
 // program + subcommand words + flags => rule. Matching:
@@ -42,13 +45,17 @@ struct CommandPattern {
 
 class RuleContext {
  public:
-  RuleContext(const AnalyzeContext& ctx, std::vector<Finding>& out, std::vector<std::string>& traits)
-      : ctx_(ctx), out_(out), traits_(traits) {}
+  RuleContext(const AnalyzeContext& ctx, std::vector<Finding>& out, std::vector<std::string>& traits,
+              std::vector<std::string>* data_loss = nullptr)
+      : ctx_(ctx), out_(out), traits_(traits), data_loss_(data_loss) {}
 
   // Record that `rule_id` matched `cmd`; `at_least`/`override` adjust the table severity.
   void hit(std::string_view rule_id, const Cmd& cmd);
   void hit(std::string_view rule_id, const Cmd& cmd, Severity severity);
   void trait(std::string_view t);
+  // Data loss in the project that is no risk to the machine (rm -r src, git commit
+  // --amend): no finding, only Analysis.data_loss, which decides review mode.
+  void data_loss(std::string_view what);
 
   PathInfo path(const Arg& a, const Cmd& cmd) const { return classify_path(a, cmd.cwd, ctx_); }
   const AnalyzeContext& ctx() const { return ctx_; }
@@ -57,6 +64,7 @@ class RuleContext {
   const AnalyzeContext& ctx_;
   std::vector<Finding>& out_;
   std::vector<std::string>& traits_;
+  std::vector<std::string>* data_loss_;
 };
 
 const Rule* find_rule(std::string_view id);

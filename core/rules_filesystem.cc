@@ -8,7 +8,7 @@ namespace {
 
 constexpr Rule kRules[] = {
     {"fs.delete-root", "filesystem", Severity::Critical, "Deletes the root filesystem or everything in it.",
-     "Delete only the specific project files you mean, by relative path.", "destructive"},
+     "Delete only the specific project files you mean, by relative path.", "destructive", true},
     {"fs.delete-system", "filesystem", Severity::Critical,
      "Recursively or forcibly deletes system files the machine needs to run.",
      "Leave system directories to the package manager.", "destructive"},
@@ -16,34 +16,34 @@ constexpr Rule kRules[] = {
      "Use the package manager or edit a copy in the project.", "destructive"},
     {"fs.delete-home", "filesystem", Severity::Critical,
      "Deletes files in your home directory, outside the project: they cannot be recovered.",
-     "Move them to the trash (gio trash / trash-put) or delete inside the project only.", "destructive"},
+     "Move them to the trash (gio trash / trash-put) or delete inside the project only.", "destructive", true},
     {"fs.delete-outside", "filesystem", Severity::Critical,
      "Recursively or forcibly deletes an absolute path outside the project and temp directories.",
-     "Delete inside the project, or move the files to the trash.", "destructive"},
+     "Delete inside the project, or move the files to the trash.", "destructive", true},
     {"fs.delete-outside-file", "filesystem", Severity::High,
      "Deletes a file outside the project and temp directories.", "Move the file to the trash instead.",
-     "destructive"},
+     "destructive", true},
     {"fs.delete-unknown", "filesystem", Severity::High,
      "Recursively deletes a path only known at run time: an empty or wrong variable can hit / or home.",
-     "Check the variable first (${VAR:?}) or use a literal relative path.", "destructive"},
+     "Check the variable first (${VAR:?}) or use a literal relative path.", "destructive", true},
     {"fs.delete-unknown-file", "filesystem", Severity::Medium,
-     "Deletes a path that is only known at run time.", "Use a literal relative path.", "destructive"},
+     "Deletes a path that is only known at run time.", "Use a literal relative path.", "destructive", true},
     {"fs.delete-workspace", "filesystem", Severity::Medium,
      "Recursively deletes the whole project directory.", "Delete the specific build outputs instead.",
-     "destructive"},
+     "destructive", true},
     {"fs.delete-git-dir", "filesystem", Severity::High, "Deletes the repository's .git directory and its history.",
-     "Keep .git; use git clean for untracked files.", "destructive"},
+     "Keep .git; use git clean for untracked files.", "destructive", true},
     {"fs.delete-temp-root", "filesystem", Severity::Medium,
      "Deletes a whole temp directory, including other programs' files.", "Delete your own temp files only.",
      "destructive"},
     {"fs.mv-devnull", "filesystem", Severity::Critical, "Moving a file onto /dev/null destroys it.",
-     "Delete it explicitly, or move it to the trash.", "destructive"},
+     "Delete it explicitly, or move it to the trash.", "destructive", true},
     {"fs.mv-system", "filesystem", Severity::Critical, "Moves a system directory away, which breaks the machine.",
      "Leave system directories in place.", "destructive"},
     {"fs.mv-home", "filesystem", Severity::High, "Moves your home directory or a top folder of it.",
      "Move the specific files you mean.", "destructive"},
     {"fs.shred", "filesystem", Severity::Medium, "shred overwrites files so they can never be recovered.",
-     "Delete normally, or keep a backup first.", "destructive"},
+     "Delete normally, or keep a backup first.", "destructive", true},
     {"fs.chmod-system", "filesystem", Severity::Critical,
      "Recursively changes ownership or permissions of system directories, which breaks the machine.",
      "Change only the specific files that need it.", "destructive"},
@@ -64,17 +64,24 @@ constexpr Rule kRules[] = {
      "Write inside the project, or use the package manager.", ""},
     {"fs.rsync-delete", "filesystem", Severity::Medium,
      "rsync --delete removes files at the destination that the source does not have.",
-     "Run with --dry-run first.", "destructive"},
+     "Run with --dry-run first.", "destructive", true},
     {"fs.rsync-delete-outside", "filesystem", Severity::Critical,
      "rsync --delete into a system or home directory can wipe it.", "Sync into a project or temp directory.",
      "destructive"},
     {"fs.windows-delete", "filesystem", Severity::Critical,
      "Windows recursive/forced delete (del /s, rd /s, Remove-Item -Recurse) of a drive or folder.",
-     "Delete specific files inside the project.", "destructive"},
+     "Delete specific files inside the project.", "destructive", true},
 };
 
 bool is_git_dir(const PathInfo& pi) {
   return pi.abs.size() >= 5 && pi.abs.compare(pi.abs.size() - 5, 5, "/.git") == 0;
+}
+
+// No risk to the machine, but the project loses what was there.
+std::string_view in_project_loss(const Cmd& cmd) {
+  if (cmd.program == "truncate") return "Truncates files in the project.";
+  if (cmd.program == "shred" || cmd.program == "srm" || cmd.program == "wipe") return "Overwrites files in the project.";
+  return "Deletes files in the project.";
 }
 
 // Deleting one path: recursive_or_forced widens what counts as destructive.
@@ -102,9 +109,11 @@ void judge_delete(const Arg& a, const Cmd& cmd, bool recursive, bool forced, Rul
     case PathClass::WorkspaceRoot:
       // find -delete / -exec narrow with filters; rm -r . or rm -rf * takes everything.
       if (recursive && cmd.via.rfind("find", 0) != 0) rc.hit("fs.delete-workspace", cmd);
+      rc.data_loss(in_project_loss(cmd));
       break;
     case PathClass::Workspace:
       if (is_git_dir(pi) && (recursive || a.subtree)) rc.hit("fs.delete-git-dir", cmd);
+      rc.data_loss(in_project_loss(cmd));
       break;
     case PathClass::TempRoot:
       if (recursive && cmd.via.rfind("find", 0) != 0) rc.hit("fs.delete-temp-root", cmd);

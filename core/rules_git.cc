@@ -7,9 +7,9 @@ namespace {
 
 constexpr Rule kRules[] = {
     {"git.reset-hard", "git", Severity::High, "git reset --hard discards uncommitted changes for good.",
-     "git stash first, or use git reset --keep.", "destructive"},
+     "git stash first, or use git reset --keep.", "destructive", true},
     {"git.clean-force", "git", Severity::High, "git clean -f deletes untracked files, which git cannot restore.",
-     "Preview with git clean -n first.", "destructive"},
+     "Preview with git clean -n first.", "destructive", true},
     {"git.push-force", "git", Severity::High, "A force push overwrites the remote branch's history.",
      "Use git push --force-with-lease, or push to a new branch.", "destructive"},
     {"git.push-force-lease", "git", Severity::Medium,
@@ -21,20 +21,20 @@ constexpr Rule kRules[] = {
      "Push specific branches instead.", "destructive"},
     {"git.history-rewrite", "git", Severity::High,
      "Rewrites repository history (filter-branch, filter-repo), changing every affected commit.",
-     "Work on a fresh clone and keep the original.", "destructive"},
+     "Work on a fresh clone and keep the original.", "destructive", true},
     {"git.reflog-expire", "git", Severity::High, "Expiring the reflog removes the safety net for lost commits.", "",
-     "destructive"},
+     "destructive", true},
     {"git.gc-prune", "git", Severity::Medium, "Pruning unreachable objects now makes lost commits unrecoverable.",
-     "Use the default gc without --prune=now.", "destructive"},
+     "Use the default gc without --prune=now.", "destructive", true},
     {"git.update-ref-delete", "git", Severity::High, "Deletes a ref directly, bypassing git's safety checks.",
-     "Use git branch -d.", "destructive"},
+     "Use git branch -d.", "destructive", true},
     {"git.discard-changes", "git", Severity::High,
      "Discards uncommitted changes in the working tree (checkout -- / restore), which cannot be undone.",
-     "git stash first, or commit the work.", "destructive"},
+     "git stash first, or commit the work.", "destructive", true},
     {"git.stash-drop", "git", Severity::Medium, "Drops stashed changes.", "Apply or inspect the stash first.",
-     "destructive"},
+     "destructive", true},
     {"git.branch-force-delete", "git", Severity::Medium, "git branch -D deletes a branch even if it is not merged.",
-     "Use git branch -d, which refuses unmerged branches.", "destructive"},
+     "Use git branch -d, which refuses unmerged branches.", "destructive", true},
     {"git.hooks-path", "git", Severity::Medium, "Changes where git looks for hooks: code that runs on every commit.",
      "", "persistence"},
 };
@@ -85,6 +85,10 @@ void git_check(const Cmd& cmd, RuleContext& rc) {
   std::vector<const Arg*> rest;
   for (size_t i = sub + 1; i < cmd.args.size(); ++i)
     if (cmd.args[i].text.empty() || cmd.args[i].text[0] != '-') rest.push_back(&cmd.args[i]);
+  // Rewrites and deletes that are no risk to the machine but lose work in the project.
+  if (verb == "commit" && cmd.has_long("amend")) rc.data_loss("Rewrites the last commit (git commit --amend).");
+  if (verb == "rebase") rc.data_loss("Rewrites the branch's history (git rebase).");
+  if (verb == "rm") rc.data_loss("Deletes files in the project (git rm).");
   if (verb == "push") {
     // git push REMOTE +ref (force) or :ref (delete)
     for (size_t i = 1; i < rest.size(); ++i) {

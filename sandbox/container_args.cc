@@ -95,6 +95,21 @@ bool add_container_flags(Argv& a, const SandboxSpec& spec, const ContainerOption
       case MountKind::RwBind:
       case MountKind::RoBind:
         if (!mountable(m.source, error) || !mountable(m.target, error)) return false;
+        if (!spec.review_dir.empty() && m.kind == MountKind::RwBind && inside(m.source, spec.workspace)) {
+          // Review (podman): the workspace as an overlay volume whose upper layer is the
+          // change set. A read-write bind inside it (.git onto itself, pinned directories)
+          // would write to the project, so there is none; read-only ones stay.
+          if (m.source != spec.workspace || m.target != spec.workspace) break;
+          for (const std::string& p : {m.source, spec.review_dir})
+            if (p.find(':') != std::string::npos) {
+              error = "review mode cannot mount " + p + " copy-on-write with podman: its path holds ':'; "
+                      "use --runtime namespace";
+              return false;
+            }
+          add(a, {"-v", m.source + ":" + m.target + ":O,upperdir=" + spec.review_dir + "/upper,workdir=" +
+                            spec.review_dir + "/work"});
+          break;
+        }
         add(a, {"--mount", "type=bind,source=" + m.source + ",destination=" + m.target +
                                (m.kind == MountKind::RoBind ? ",readonly" : "")});
         break;

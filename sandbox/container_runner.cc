@@ -410,6 +410,8 @@ bool ContainerRunner::prepare(SandboxSpec& spec, Report& report) {
   o.stdin_null = stdin_is_null();
   o.idle_seconds = settings_.reuse_idle_seconds;
   const std::string engine(to_string(o.engine));
+  // A warm container has the project itself mounted: a review run gets its own.
+  if (!spec.review_dir.empty()) settings_.reuse = false;
 
   if (o.engine == Engine::Podman) {
     o.rootless = geteuid() != 0;
@@ -505,7 +507,12 @@ int ContainerRunner::take_proxy_fd() {
 }
 
 int ContainerRunner::run(const SandboxSpec& spec, Report& report) {
-  return settings_.reuse ? run_warm(spec, report) : run_once(spec, report);
+  const int status = settings_.reuse ? run_warm(spec, report) : run_once(spec, report);
+  // Rootless podman's overlay leaves its workdir owned by a subordinate id, which only
+  // its own user namespace can remove (run.cc removes the rest of the set if empty).
+  if (!spec.review_dir.empty() && options_.engine == Engine::Podman && options_.rootless)
+    capture({options_.engine_path, "unshare", "rm", "-rf", spec.review_dir + "/work/work"}, nullptr);
+  return status;
 }
 
 int ContainerRunner::run_once(const SandboxSpec& spec, Report& report) {

@@ -54,6 +54,8 @@ class ContainerRunner : public Runner {
   std::string_view name() const override { return to_string(options_.engine); }
   bool prepare(SandboxSpec& spec, Report& report) override;
   int run(const SandboxSpec& spec, Report& report) override;
+  // Podman's overlay volumes (-v SRC:DST:O,upperdir=,workdir=) work as root and rootless.
+  bool supports_review() const override { return options_.engine == Engine::Podman; }
 
  private:
   int run_once(const SandboxSpec& spec, Report& report);

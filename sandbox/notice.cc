@@ -10,6 +10,10 @@ std::string notice_line(const Report& r) {
   if (r.network.find("not yet available") != std::string::npos)
     line += " Network: " + r.network + ".";
   if (!r.workspace_note.empty()) line += " " + r.workspace_note + ".";
+  if (r.change_set)
+    line += " Review: the project is copy-on-write, changes are kept as change set " + std::to_string(r.change_set) + ".";
+  else if (!r.review_note.empty())
+    line += " Review: " + r.review_note + ".";
   return line;
 }
 

@@ -206,14 +206,31 @@ MountPlan plan_mounts(const SandboxSpec& spec, const std::vector<std::string>& o
               MS_NOSUID | MS_NODEV, 0, false, "mount the writable overlay on " + dir});
     }
   }
+  const bool review = !spec.review_dir.empty();
+  auto in_workspace = [&](const std::string& path) {
+    return path == spec.workspace || path.compare(0, spec.workspace.size() + 1, spec.workspace + "/") == 0;
+  };
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     const Mount& m = spec.mounts[i];
     const std::string t = R + m.target;
+    if (review && m.kind == MountKind::RwBind && m.source == spec.workspace && m.target == spec.workspace) {
+      // Review: the workspace copy-on-write; its upper layer is the change set on the
+      // host's disk (made by run.cc), reached through the host's root.
+      mount_point(p, t, true);  // under the private /tmp it does not exist yet
+      add(p, {MountStep::Mount, "", t, "overlay",
+              "lowerdir=" + H + m.source + ",upperdir=" + H + spec.review_dir + "/upper,workdir=" + H +
+                  spec.review_dir + "/work,userxattr",
+              MS_NOSUID | MS_NODEV, 0, false, "mount the workspace copy-on-write"});
+      continue;
+    }
     switch (m.kind) {
       case MountKind::RoBind:
       case MountKind::RwBind:
         mount_point(p, t, host_is_dir(m.source));
-        add(p, {MountStep::Bind, H + m.source, t, "", "", 0, 0, false, "bind " + m.source});
+        // Review: what lies in the workspace (.git, its protected files, pinned
+        // directories) is taken from the overlay, so writes there stay in the change set.
+        add(p, {MountStep::Bind, (review && in_workspace(m.source) ? R : H) + m.source, t, "", "", 0, 0, false,
+                "bind " + m.source});
         add(p, {MountStep::SetAttr, t, "", "", "", m.kind == MountKind::RoBind ? kReadOnly : kHarden, 0, false,
                 "restrict " + m.target});
         break;

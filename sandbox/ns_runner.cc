@@ -138,6 +138,21 @@ bool NamespaceRunner::prepare(SandboxSpec& spec, Report& report) {
   } else {
     report.enforced.push_back("root filesystem read-only");
   }
+  if (!spec.review_dir.empty()) {
+    // Overlay options cannot carry these characters, and a lower layer's submounts are
+    // not part of it (the command would see the directories under them empty).
+    for (const std::string& p : {spec.workspace, spec.review_dir})
+      if (p.find_first_of(",:\\") != std::string::npos) {
+        report.error = "review mode cannot mount " + p + " copy-on-write: its path holds ',', ':' or '\\'; "
+                       "move it, or run with review = never";
+        return false;
+      }
+    if (!ns::dirs_with_submounts({spec.workspace}).empty()) {
+      report.error = "review mode cannot show " + spec.workspace +
+                     " copy-on-write: other file systems are mounted inside it; unmount them, or run with review = never";
+      return false;
+    }
+  }
   report_workspace_and_network(spec, report);
   init_path_ = find_init_binary(report);
   if (init_path_.empty()) return false;

@@ -25,6 +25,7 @@ class NamespaceRunner : public Runner {
   std::string_view name() const override { return "namespace"; }
   bool prepare(SandboxSpec& spec, Report& report) override;
   int run(const SandboxSpec& spec, Report& report) override;
+  bool supports_review() const override { return true; }
 
  private:
   ns::MountPlan plan_;

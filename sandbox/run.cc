@@ -2,8 +2,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
+#include "sandbox/change_set.h"
 #include "sandbox/network.h"
 #include "sandbox/planted.h"
 #include "sandbox/quarantine.h"
@@ -49,19 +51,64 @@ void quarantine_planted(const SandboxSpec& spec, const ScanStart& start, const s
   std::fprintf(stderr, "%s\n", quarantine_notice(q).c_str());
 }
 
+// Review mode, after the run: the set is closed with its end and status, and kept only
+// when the command changed something (one line says which); an empty one is removed.
+void close_change_set(const ChangeSet& set, const SandboxSpec& spec, int status, Report& report) {
+  std::string error;
+  if (!finish_change_set(set, status, error))
+    std::fprintf(stderr, "📝 Sandbox: %s.\n", error.c_str());
+  const ChangeCount c = count_changes(set.dir + "/upper", spec.workspace);
+  remove_change_set(set.dir + "/work/work");  // overlayfs' scratch (mode 0): no reader needs it
+  if (c.changed == 0 && c.deleted == 0) {
+    remove_change_set(set.dir);
+    report.change_set = 0;
+  }
+  std::fprintf(stderr, "%s\n", change_summary_line(c, set.id).c_str());
+}
+
 }  // namespace
 
 int run(const Request& req, const Config& config, Report& report) {
   const HostView host = current_host();
   report.level = std::string(to_string(req.level.value_or(config.security_level)));
-  const std::string runtime = req.runtime.empty() ? config.runtime : req.runtime;
+  std::string runtime = req.runtime.empty() ? config.runtime : req.runtime;
+  const bool review = !req.review_reason.empty();
+  // bubblewrap (auto's first choice) cannot build a copy-on-write workspace; the namespace runtime can.
+  if (review && runtime == "auto") runtime = "namespace";
   std::unique_ptr<Runner> runner = select_runner(runtime, host.state_dir, config, report.error);
   if (!runner) return 125;
   report.runtime = std::string(runner->name());
+  if (review && !runner->supports_review()) {
+    report.error = runner->review_refusal();
+    return 125;
+  }
 
   SandboxSpec spec;
   if (!build_spec(req, config, host, spec, report.error)) return 125;
-  const bool scan = spec.workspace_writable;
+  ChangeSet set;
+  if (review && spec.workspace_writable) {
+    ChangeSetMeta meta;
+    meta.workspace = spec.workspace;
+    meta.cwd = spec.cwd;
+    meta.command = req.command_line;
+    meta.argv = req.argv;
+    meta.runtime = report.runtime;
+    meta.reason = req.review_reason;
+    if (const char* s = std::getenv("VG_SESSION")) meta.session = s;
+    meta.started_ns = change_set_clock_ns();
+    if (!create_change_set(host.state_dir, meta, set, report.error)) return 125;
+    spec.review_dir = set.dir;
+    report.change_set = set.id;
+  } else if (review) {
+    report.review_note = "not a project, so nothing to review";
+  }
+  auto abandon = [&]() {  // the command never ran: nothing to keep
+    if (set.id) remove_change_set(set.dir);
+    report.change_set = 0;
+    return 125;
+  };
+  // Under review nothing reaches the workspace: no planted file to look for there.
+  const bool scan = spec.workspace_writable && spec.review_dir.empty();
   ScanStart start = scan ? scan_start(spec.workspace) : ScanStart{};
   for (const Mount& m : spec.mounts)  // hidden inside: nothing there to check (~/.ssh, $VG_HOME)
     if (m.kind == MountKind::Hide && m.target.compare(0, spec.workspace.size() + 1, spec.workspace + "/") == 0)
@@ -79,13 +126,15 @@ int run(const Request& req, const Config& config, Report& report) {
   if (!spec.workspace_writable)
     report.workspace_note = display_path(spec.workspace, host.homes) + " is not a project (" +
                             spec.workspace_reason + "): read-only in the sandbox";
-  if (!runner->prepare(spec, report)) return 125;
+  if (!runner->prepare(spec, report)) return abandon();
 
   if (req.before_start) req.before_start(report);
   if (req.verbose) std::fputs(details_text(report).c_str(), stderr);
   if (scan) wait_for_tick(start);
   const int status = runner->run(spec, report);
+  if (status == 125 && !report.error.empty()) return abandon();
   if (scan) quarantine_planted(spec, start, host.state_dir, report);
+  if (set.id) close_change_set(set, spec, status, report);
   return status;
 }
 

@@ -24,6 +24,11 @@ class Runner {
   // Run the prepared spec in the foreground; returns the status like `$?` (125 and
   // report.error when the sandbox itself failed).
   virtual int run(const SandboxSpec& spec, Report& report) = 0;
+
+  // Whether it can show the workspace copy-on-write (spec.review_dir); when not, the
+  // sentence saying what to use instead.
+  virtual bool supports_review() const { return false; }
+  virtual std::string review_refusal() const;
 };
 
 // The runner for a runtime name ("auto", "bubblewrap", ...), or nullptr with `error`

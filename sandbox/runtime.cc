@@ -80,6 +80,15 @@ std::unique_ptr<Runner> working_container(const Config& config, const std::strin
 
 }  // namespace
 
+std::string Runner::review_refusal() const {
+  const std::string n(name());
+  std::string detail = n == "bubblewrap" ? " (bubblewrap has no overlay mount before 0.9, and Debian 12 ships 0.8)"
+                       : n == "landlock" ? " (Landlock can only allow or deny writes, not redirect them)"
+                                         : " (its volumes cannot be overlays with an upper layer of our own)";
+  return "review mode needs a copy-on-write view of the workspace, which the " + n + " runtime cannot give" + detail +
+         "; use --runtime namespace (runtime = auto picks it for review runs) or podman, or review = never";
+}
+
 std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::string& state_dir,
                                       std::string& error) {
   return select_runner(runtime, state_dir, Config{}, error);

@@ -23,6 +23,10 @@ struct Request {
   int timeout_seconds = -1;               // -1 = config
   bool interactive = false;               // sandbox shell: pass the terminal through
   bool verbose = false;                   // print which limits were enforced
+  // Review mode: set (to why it applies) when the workspace is to be seen copy-on-write,
+  // its changes kept as a change set under $VG_HOME/changes/<N> instead of the project.
+  std::string review_reason;
+  std::string command_line;               // the line as the user wrote it (change set meta)
   // Called once the sandbox is set up (runtime, level, network and limits known in
   // the Report) and right before the command starts: the place to print the notice.
   std::function<void(const Report&)> before_start;
@@ -42,6 +46,8 @@ struct Report {
   std::string workspace_note;
   std::vector<std::string> network_blocked;  // restricted: refused "host:port (reason)"
   std::vector<std::string> quarantined;  // workspace paths moved away after the run (planted.h)
+  int change_set = 0;                     // review mode: the change set's id (0: none kept)
+  std::string review_note;                // review asked for, not applied: why ("not a project")
   std::string error;                      // set when the sandbox could not be started
 };
 

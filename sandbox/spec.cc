@@ -92,6 +92,8 @@ std::vector<ProtectedPath> protected_paths(const HostView& host) {
 }
 
 std::string workspace_line(const SandboxSpec& spec) {
+  if (!spec.review_dir.empty())
+    return "workspace " + spec.workspace + " copy-on-write, changes kept in " + spec.review_dir + "/upper for review";
   return "workspace " + spec.workspace +
          (spec.workspace_writable ? " read-write" : " read-only (not a project: " + spec.workspace_reason + ")");
 }
@@ -117,6 +119,7 @@ HostView current_host() {
     for (const char* f : {"vectra-guard", "vg", "vg-init", "vg-proxy"})
       h.program_files.push_back(home + "/.local/bin/" + f);
     h.program_files.push_back(home + "/.local/lib/vectra-guard");
+    h.program_files.push_back(home + "/.local/libexec/vectra-guard");
     h.program_files.push_back(home + "/.local/share/vectra-guard");
   }
   h.uid = getuid();

@@ -65,6 +65,9 @@ struct SandboxSpec {
   // keep_changes: the writable root's upper layers go to <changes_dir>/upper/<dir> (with
   // <changes_dir>/work) instead of a tmpfs, for later review. Empty: discarded.
   std::string changes_dir;
+  // Review mode: the workspace is an overlay with <review_dir>/upper and /work as its
+  // upper layer and workdir (change_set.h); nothing reaches the project. Empty: off.
+  std::string review_dir;
   std::vector<Mount> mounts;       // applied in order, after the root
   SecurityLevel level = SecurityLevel::Balanced;
   NetworkMode network = NetworkMode::None;      // what the runner must build

@@ -14,7 +14,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 prefix=${PREFIX:-$HOME/.local}
-build_dir=${VG_INSTALL_BUILD_DIR:-$root/build}
+build_dir=${VG_INSTALL_BUILD_DIR:-$root/build-release}
 shells=()
 uninstall=0
 
@@ -76,7 +76,9 @@ block_text() {
   # registers it now when compinit already ran); fish loads vendor_completions.d itself.
   case $shell in
     bash) printf "[ -f '%s' ] && . '%s'\n" "$bash_completion" "$bash_completion" ;;
-    zsh) printf "fpath=('%s' \$fpath); (( \$+functions[compdef] )) && autoload -Uz _vectra-guard && compdef _vectra-guard vectra-guard vg\n" "$zsh_completions" ;;
+    # Our block comes last: when nothing before it ran compinit, completion is off in
+    # this zsh, so start it (a .zshrc we create has nothing else).
+    zsh) printf "fpath=('%s' \$fpath); (( \$+functions[compdef] )) || { autoload -Uz compinit && compinit -i; }; autoload -Uz _vectra-guard && compdef _vectra-guard vectra-guard vg\n" "$zsh_completions" ;;
   esac
   # --- end completions
   if [[ $shell == fish ]]; then
@@ -181,6 +183,43 @@ do_uninstall() {
   echo "vectra-guard: uninstalled from $prefix."
 }
 
+# What building needs, from Debian's packages (bash-builtins: the in-process bash hook).
+build_packages=(cmake g++ make pkg-config libinih-dev libfmt-dev nlohmann-json3-dev
+  libseccomp-dev libcap-ng-dev bash-builtins)
+
+ensure_build_deps() {
+  command -v dpkg-query >/dev/null || {
+    command -v cmake >/dev/null && command -v g++ >/dev/null && return
+    die "building needs cmake, g++, pkg-config and the development files of inih, fmt, nlohmann-json, libseccomp and libcap-ng; install them with your package manager."
+  }
+  local p missing=()
+  for p in "${build_packages[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) != 0 ]]; then
+    echo "vectra-guard: building needs these packages; run as root, then run this script again:" >&2
+    echo "  apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "vectra-guard: installing the build dependencies: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# cmake's "[ 42%] Building ..." lines as one line that counts up; errors as they come.
+show_progress() {
+  local line pct last=""
+  while IFS= read -r line; do
+    case $line in
+      \[*%\]*)
+        pct=${line#\[}; pct=${pct%%\]*}; pct=${pct// /}
+        [[ $pct == "$last" ]] || { printf '\r  built %s' "$pct"; last=$pct; } ;;
+      *": error:"* | *": fatal error:"* | *"*** "*) printf '\n%s\n' "$line" >&2 ;;
+    esac
+  done
+}
+
 ensure_built() {
   # bash's loadable builtin (lib/vectra-guard/vectra_guard_hook.so) is built when bash's
   # headers (package bash-builtins) are there; cmake --install below installs it.
@@ -188,10 +227,15 @@ ensure_built() {
     [[ ! -f /usr/include/bash/builtins.h || -f $build_dir/lib/vectra-guard/vectra_guard_hook.so ]]; then
     return
   fi
-  command -v cmake >/dev/null || die "cmake is needed to build vectra-guard; run scripts/test.sh once (it installs the build tools) or apt-get install cmake g++."
-  echo "vectra-guard: building in $build_dir ..."
-  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build_dir" -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+  ensure_build_deps
+  # Only what gets installed (no unit tests), optimised; the binaries are stripped when
+  # installed. cmake's own progress is shown as one percentage line.
+  echo "vectra-guard: building in $build_dir (Release, a few minutes) ..."
+  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVG_BUILD_TESTS=OFF >/dev/null
+  if ! cmake --build "$build_dir" -j"$(nproc 2>/dev/null || echo 2)" 2>&1 | show_progress; then
+    die "the build failed; the lines above say why."
+  fi
+  printf '\r  built 100%%\n'
 }
 
 do_install() {
@@ -204,14 +248,14 @@ do_install() {
   touch "$record"
   chmod 600 "$record"
   for d in "${missing[@]}"; do record_add "dir $d"; done
-  for d in "$prefix/bin" "$prefix/lib/vectra-guard" "$share/noninteractive" \
+  for d in "$prefix/bin" "$prefix/lib/vectra-guard" "$prefix/libexec/vectra-guard" "$share/noninteractive" \
     "$share/hooks/bash" "$share/hooks/zsh" "$share/hooks/fish" \
     "$share/presets" "$(dirname "$bash_completion")" "$zsh_completions" \
     "$prefix/share/fish/vendor_completions.d" "$prefix/share/man/man1"; do
     note_new_dirs "$d"
   done
   echo "vectra-guard: installing to $prefix"
-  cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+  cmake --install "$build_dir" --prefix "$prefix" --strip >/dev/null
   local f
   if [[ -f $build_dir/install_manifest.txt ]]; then
     while IFS= read -r f || [[ -n $f ]]; do
@@ -229,8 +273,9 @@ do_install() {
   for s in "${shells[@]}"; do add_block "$s"; done
   case ":$PATH:" in
     *":$prefix/bin:"*) ;;
-    *) echo "vectra-guard: add $prefix/bin to PATH to run vectra-guard by name." ;;
+    *) echo "vectra-guard: $prefix/bin is not on your PATH: add 'export PATH=\"$prefix/bin:\$PATH\"' to your shell's rc file to run vectra-guard by name (the hooks work without it)." ;;
   esac
+  echo "vectra-guard: installed $(du -sh "$prefix/bin/vectra-guard" 2>/dev/null | cut -f1) vectra-guard, its helpers in $prefix/libexec/vectra-guard."
   echo "vectra-guard: open a new shell (or source its rc file) to be protected."
 }
 

@@ -16,6 +16,7 @@ packages=(
   bubblewrap util-linux procps iproute2 passwd strace
   zsh fish bash-builtins direnv zsh-autosuggestions zsh-syntax-highlighting
   jq hyperfine
+  python3-jsonschema  # tests/shell/agent_schema_check.py: adapter output against the tools' schemas
   curl openssl  # the restricted network's tests: an HTTPS server with a self-signed certificate
   man-db  # man -l renders the generated vectra-guard.1
   login  # newgrp (setuid): the exec shim's setuid test as a non-root user

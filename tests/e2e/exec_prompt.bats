@@ -32,13 +32,24 @@ setup() {
   [[ $(json_get "$(LOG)" 1 'e["runtime"]') == host ]]
 }
 
-@test "Enter alone: the default is the sandbox" {
+@test "Enter alone: the default is the sandbox, with the project under review" {
   run pty_run "" "'$VG' --config '$T/ask.ini' exec -- sh -c 'echo in-box'"
   [[ $status == 0 ]]
-  [[ $output == *"Running in sandbox"* ]]
+  [[ $output == *"Running in sandbox"*"Review: the project is copy-on-write"* ]]
   [[ $output == *in-box* ]]
+  [[ $output == *"📝 no changes"* ]]
   [[ $(json_get "$(LOG)" 1 'e["answer"]') == sandbox ]]
-  [[ $(json_get "$(LOG)" 1 'e["runtime"]') == bubblewrap ]]
+  [[ $(json_get "$(LOG)" 1 'e["runtime"]') == namespace ]]
+}
+
+@test "[s] at the prompt keeps what the command wrote as a change set, not in the project" {
+  run pty_run s "'$VG' --config '$T/ask.ini' exec -- sh -c 'echo data >made.txt'"
+  [[ $status == 0 ]]
+  [[ $output == *"In the sandbox the project is copy-on-write: changes are kept for review."* ]]
+  [[ $output == *"📝 1 file changed — vectra-guard changes show 1"* ]]
+  [[ ! -e $T/ws/made.txt ]]
+  [[ $(cat "$VG_HOME/changes/1/upper/made.txt") == data ]]
+  [[ $(json_get "$(LOG)" 1 'e["change_set"]') == 1 ]]
 }
 
 @test "the question is asked on /dev/tty, the command's stdin stays its own" {

@@ -355,3 +355,26 @@ ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
   run "$VG" --config "$ROOT/other.ini" sandbox doctor
   [[ $output == *"image localhost/vg-not-here:1 is not present locally"* ]]
 }
+
+@test "review: the workspace is a podman overlay volume, its changes kept as a change set" {
+  echo keep >"$WS/a.txt"
+  BEFORE=$(cd "$WS" && find . -printf '%P %y %m %s %T@\n' | sort)
+  run --separate-stderr "$VG" sandbox run --review -- sh -c '
+    rm a.txt; echo new >b.txt; cat a.txt 2>/dev/null || echo gone
+    echo evil >.git/hooks/pre-commit 2>/dev/null && echo hook-written; true'
+  echo "$output / $stderr"
+  [ "$status" -eq 0 ]
+  [ "$output" = gone ]
+  [[ $stderr == *"(podman, "*"Review: the project is copy-on-write, changes are kept as change set 1."* ]]
+  [[ $stderr == *"📝 1 file changed, 1 deleted — vectra-guard changes show 1"* ]]
+  [ "$(cd "$WS" && find . -printf '%P %y %m %s %T@\n' | sort)" = "$BEFORE" ]
+  [ "$(cat "$WS/a.txt")" = keep ] && [ ! -e "$WS/b.txt" ]
+  [ -c "$VG_HOME/changes/1/upper/a.txt" ] && [ "$(stat -c '%t:%T' "$VG_HOME/changes/1/upper/a.txt")" = 0:0 ]
+  [ "$(cat "$VG_HOME/changes/1/upper/b.txt")" = new ]
+  grep -q '"runtime": "podman"' "$VG_HOME/changes/1/meta.json"
+  # Nothing written: no set kept.
+  run --separate-stderr "$VG" sandbox run --review -- cat a.txt
+  [ "$output" = keep ]
+  [[ $stderr == *"📝 no changes"* ]]
+  [ ! -e "$VG_HOME/changes/2" ]
+}

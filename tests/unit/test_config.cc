@@ -568,6 +568,25 @@ Test(config_agent, workspace_cannot_let_agents_disable_the_guard) {
   cr_assert(c.warnings.empty());
 }
 
+Test(config_agent, auto_approve_defaults_off_and_parses) {
+  cr_assert_not(Config{}.agent_auto_approve);
+  cr_assert(parse("[agent]\nauto_approve = true\n").agent_auto_approve);
+  cr_assert_not(parse("[agent]\nauto_approve = false\n").agent_auto_approve);
+  Caught e = error_of("[agent]\nauto_approve = maybe\n");
+  cr_assert(e.thrown);
+  cr_assert_eq(e.line, 2);
+}
+
+Test(config_agent, workspace_cannot_let_hooks_approve) {
+  Config c = tighten("", "[agent]\nauto_approve = true\n");
+  cr_assert_not(c.agent_auto_approve);
+  cr_assert_eq(c.warnings.size(), 1u);
+  cr_assert(contains(c.warnings[0], "agent.auto_approve"), "%s", c.warnings[0].c_str());
+  c = tighten("[agent]\nauto_approve = true\n", "[agent]\nauto_approve = false\n");
+  cr_assert_not(c.agent_auto_approve);
+  cr_assert(c.warnings.empty());
+}
+
 // ---- network allow-listing, caches and container keys -------------------------------------
 
 Test(config, network_lists_parsed_and_lowercased) {
@@ -661,4 +680,16 @@ Test(config, hide_adds_paths_in_every_layer) {
   cr_assert_eq(c.hide.size(), 3u);
   cr_assert_eq(c.hide[1], "/opt/b");
   cr_assert(c.hide[2].size() > 2 && c.hide[2].ends_with("/c") && c.hide[2][0] == '/');
+}
+
+Test(config, review_values_and_the_workspace_may_only_raise_it) {
+  cr_expect(Config{}.review == Review::Destructive);
+  cr_expect(parse("[sandbox]\nreview = always\n").review == Review::Always);
+  cr_expect(parse("[sandbox]\nreview = never\n").review == Review::Never);
+  cr_expect(error_of("[sandbox]\nreview = sometimes\n").thrown);
+  Config lowered = tighten("[sandbox]\nreview = destructive\n", "[sandbox]\nreview = never\n");
+  cr_expect(lowered.review == Review::Destructive);
+  cr_expect_eq(lowered.warnings.size(), 1u);
+  cr_expect(tighten("", "[sandbox]\nreview = always\n").review == Review::Always);
+  cr_expect(tighten("[sandbox]\nreview = always\n", "[sandbox]\nreview = destructive\n").review == Review::Always);
 }

@@ -400,3 +400,16 @@ Test(why, action_names) {
   cr_assert(to_string(Action::Prompt) == "prompt");
   cr_assert(to_string(Action::Block) == "block");
 }
+
+Test(review, destructive_reviews_data_loss_and_prompt_answers) {
+  Analysis loss;
+  loss.data_loss = {"Deletes files in the project."};
+  Analysis build;
+  cr_expect_eq(review_reason(Review::Destructive, loss, false, false),
+               "it may lose data in the project: deletes files in the project");
+  cr_expect_eq(review_reason(Review::Destructive, build, false, false), "");
+  cr_expect_eq(review_reason(Review::Destructive, build, true, false), "you chose the sandbox at the prompt");
+  cr_expect_eq(review_reason(Review::Always, build, false, false), "review = always");
+  cr_expect_eq(review_reason(Review::Never, loss, true, false), "");
+  cr_expect_eq(review_reason(Review::Never, build, false, true), "asked for with --review");
+}

@@ -145,3 +145,42 @@ Test(tables, one_of_alternatives) {
   cr_expect(vg::one_of("mke2fs", "mkfs*|mke2fs"));
   cr_expect(!vg::one_of("mk", "mkfs*|mke2fs"));
 }
+
+// Review mode: what may lose data in the project is marked, additive work is not.
+namespace {
+void expect_data_loss(const char* line, bool want) {
+  vg::Analysis a = vg::analyze(line, kCtx);
+  cr_expect(a.data_loss.empty() != want, "%s: data_loss %s, got %zu reasons", line, want ? "expected" : "unexpected",
+            a.data_loss.size());
+}
+}  // namespace
+
+#define LOSS(name, line, want) \
+  Test(rule_data_loss, name) { expect_data_loss(line, want); }
+
+LOSS(reset_hard, "git reset --hard", true)
+LOSS(clean_fdx, "git clean -fdx", true)
+LOSS(checkout_dot, "git checkout -- .", true)
+LOSS(restore, "git restore src/a.c", true)
+LOSS(amend, "git commit --amend -m x", true)
+LOSS(rebase, "git rebase -i HEAD~3", true)
+LOSS(filter_branch, "git filter-branch --tree-filter x HEAD", true)
+LOSS(rm_src, "rm -rf src", true)
+LOSS(rm_file, "rm notes.txt", true)
+LOSS(find_delete, "find . -name '*.py' -delete", true)
+LOSS(truncate, "truncate -s 0 data.db", true)
+LOSS(git_rm, "git rm -r src", true)
+LOSS(make, "make -j4", false)
+LOSS(npm_install, "npm install left-pad", false)
+LOSS(commit, "git commit -m x", false)
+LOSS(status, "git status", false)
+LOSS(mkdir_out, "mkdir -p out", false)
+
+Test(rule_data_loss, findings_carry_the_flag) {
+  vg::Analysis a = vg::analyze("git reset --hard", kCtx);
+  cr_assert(!a.findings.empty());
+  cr_expect(a.findings.front().data_loss);
+  vg::Analysis b = vg::analyze("git push --force", kCtx);
+  cr_assert(!b.findings.empty());
+  cr_expect(!b.findings.front().data_loss, "a force push loses nothing in the project");
+}

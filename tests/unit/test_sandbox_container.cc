@@ -394,3 +394,17 @@ Test(container_argv, restricted_network_hands_the_proxy_socket_to_the_init) {
   cr_assert(has_seq(ex, {"--preserve-fds", "1"}));
   cr_assert(has_seq(ex, {kContainerInitPath, "--proxy-fd", "3"}));
 }
+
+Test(container_argv, review_mounts_the_workspace_as_a_podman_overlay_volume) {
+  SandboxSpec s = base_spec();
+  s.review_dir = "/home/u/.vectra-guard/changes/4";
+  s.mounts.push_back({MountKind::RwBind, "/w/proj/.git", "/w/proj/.git"});
+  Argv a = run_argv(s, opts(Engine::Podman, true));
+  cr_assert(has_seq(a, {"-v", "/w/proj:/w/proj:O,upperdir=/home/u/.vectra-guard/changes/4/upper,"
+                              "workdir=/home/u/.vectra-guard/changes/4/work"}));
+  cr_assert_not(has_seq(a, {"--mount", "type=bind,source=/w/proj,destination=/w/proj"}), "the project is not bound");
+  cr_assert_not(has_seq(a, {"--mount", "type=bind,source=/w/proj/.git,destination=/w/proj/.git"}),
+                "no read-write bind inside the project");
+  cr_assert(has_seq(a, {"--mount", "type=bind,source=/w/proj/.git/hooks,destination=/w/proj/.git/hooks,readonly"}));
+  cr_assert(has_seq(a, {"--mount", "type=bind,source=/home/u/.npm,destination=/home/u/.npm"}), "caches stay rw");
+}

@@ -156,3 +156,20 @@ Test(kept_changes, layers_made_and_the_dir_holding_them_discarded) {
   cr_expect(stat(changes.c_str(), &st) == 0 && (st.st_mode & 0777) == 0700);
   std::filesystem::remove_all(top);
 }
+
+Test(ns_plan, review_mounts_the_workspace_copy_on_write_and_binds_inside_it_from_the_overlay) {
+  SandboxSpec s = sample();
+  s.review_dir = "/home/u/.vectra-guard/changes/3";
+  ns::MountPlan p = ns::plan_mounts(s, {});
+  long ws = find(p, MountStep::Mount, "/newroot/work/p");
+  cr_assert(ws >= 0);
+  cr_expect_eq(p.steps[ws].c, "overlay");
+  cr_expect_eq(p.steps[ws].d,
+               "lowerdir=/oldroot/work/p,upperdir=/oldroot/home/u/.vectra-guard/changes/3/upper,"
+               "workdir=/oldroot/home/u/.vectra-guard/changes/3/work,userxattr");
+  cr_expect_eq(find(p, MountStep::Bind, "/oldroot/work/p"), -1, "the project itself is never bound");
+  // .git/hooks comes from the overlay (read-only), not from the project.
+  long hooks = find(p, MountStep::Bind, "/newroot/work/p/.git/hooks", static_cast<size_t>(ws));
+  cr_assert(hooks > ws);
+  cr_expect_eq(p.steps[hooks].a, "/newroot/work/p/.git/hooks");
+}
