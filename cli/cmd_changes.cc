@@ -226,6 +226,12 @@ int do_apply(const Args& args) {
     for (size_t i = 0; i < under.size() && i < 50; ++i)
       std::fprintf(stderr, "  %s (%s)\n", under[i].path.c_str(), under[i].what.c_str());
     if (under.size() > 50) std::fprintf(stderr, "  ... and %zu more\n", under.size() - 50);
+    for (const Underneath& u : under)
+      if (u.path == ".git/index" || u.path.ends_with("/.git/index")) {
+        std::fprintf(stderr, "(%s: any 'git status' on the host rewrites the index; apply the other paths, then "
+                             "'git reset' there if the run changed what is staged.)\n", u.path.c_str());
+        break;
+      }
     std::fprintf(stderr,
                  "Nothing was applied. Look at them, then apply the other paths with 'vectra-guard changes apply "
                  "%s PATH...', or discard the set.\n",

@@ -207,3 +207,25 @@ PY
   [ "$status" -eq 0 ]
   [[ ${lines[0]} == "1 "*"pending"*"3 changed, 1 deleted"*"⚑ manifest, executable, editor"* ]] || [[ ${lines[0]} == "1 "*"pending"*"3 changed, 1 deleted"*"⚑ "* ]]
 }
+
+@test "a real review run (exec --review, namespace runtime): git reset --hard over an edit, rm -rf, applied" {
+  git -C "$WS" init -q
+  git -C "$WS" add -A
+  git -C "$WS" -c user.name=t -c user.email=t@t.invalid commit -qm init
+  echo 'uncommitted edit' >>"$WS/hello.py"
+  cp -a "$WS" "$ROOT/direct2"
+  # --no-optional-locks: a plain `git status` on the host rewrites .git/index, a change
+  # underneath that apply would rightly refuse.
+  worktree() { (cd "$1" && git --no-optional-locks status --porcelain && tree "$1" | grep -v -e '^\.git' -e ' \./\.git/') ; }
+  before=$(worktree "$WS")
+  LINE='git reset -q --hard && rm -rf src && echo made > new.txt && chmod +x run.sh'
+  run --separate-stderr "$VG" exec --review --runtime namespace --network none -- sh -c "$LINE"
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"📝 "*"vectra-guard changes show 1"* ]]
+  [ "$(worktree "$WS")" = "$before" ]   # the edit survives until apply
+  [ "$(tail -1 "$WS/hello.py")" = 'uncommitted edit' ]
+  (cd "$ROOT/direct2" && sh -c "$LINE")
+  run --separate-stderr "$VG" changes apply 1
+  [ "$status" -eq 0 ]
+  diff <(worktree "$ROOT/direct2") <(worktree "$WS")
+}
