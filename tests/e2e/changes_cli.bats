@@ -89,6 +89,15 @@ mkdir -p empty/dir'
   run --separate-stderr "$VG" changes show 1 hello.py
   [ "$status" -eq 0 ]
   [ "$(grep -c '^diff --git' <<<"$output")" -eq 1 ]
+  # A whole new or deleted file reads exactly as diff -u prints it.
+  review_run 2 'printf "a\nb\nno newline" > partial.txt; rm Makefile'
+  printf 'a\nb\nno newline' >"$ROOT/partial.txt"
+  run --separate-stderr "$VG" changes show 2 partial.txt
+  diff <(sed '1,/^new file mode/d' <<<"$output") \
+    <(diff -u --label /dev/null --label b/partial.txt /dev/null "$ROOT/partial.txt")
+  run --separate-stderr "$VG" changes show 2 Makefile
+  diff <(sed '1,/^deleted file mode/d' <<<"$output") \
+    <(diff -u --label a/Makefile --label /dev/null "$WS/Makefile" /dev/null)
 }
 
 @test "apply refuses and names the file when the host changed it since the run began" {
