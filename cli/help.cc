@@ -27,6 +27,7 @@ constexpr HelpText kHelp[] = {
      "  validate   check shell scripts statement by statement; never runs them\n"
      "  exec       evaluate a command, then run it on the host, in the sandbox, or not at all\n"
      "  sandbox    run a command or an interactive shell in the sandbox\n"
+     "  changes    review, apply or discard what a sandboxed run changed in the project\n"
      "  logs       list and show the audit log of evaluated commands\n"
      "  metrics    totals of what ran where, from the audit log\n"
      "  audit      npm audit or pip-audit of a project, in the sandbox, by severity\n"
@@ -143,6 +144,32 @@ constexpr HelpText kHelp[] = {
      "overlayfs, docker, podman), one line each with what to do; exit 0 when a runtime works.\n"
      "deps install: install bubblewrap (podman, docker when asked) with the distribution's\n"
      "package manager; --dry-run prints the commands. Never changes sysctls or AppArmor.\n"},
+
+    {"changes",
+     "usage: vectra-guard changes list [--json]\n"
+     "       vectra-guard changes show ID [PATH...]\n"
+     "       vectra-guard changes apply ID [PATH...]\n"
+     "       vectra-guard changes discard ID\n"
+     "\n"
+     "A run under review sees the project copy-on-write; what it changed is kept as a change\n"
+     "set under $VG_HOME/changes/ID until it is applied or discarded. Nothing reaches the\n"
+     "project before 'apply'.\n"
+     "\n"
+     "  list         one line per set: id, age, state, counts, command, and what deserves a\n"
+     "               look (git, nested-repo, executable, manifest, ci, editor, shell-startup, env)\n"
+     "  --json       {change_sets: [{id, state, workspace, cwd, command, argv, started_ns,\n"
+     "               finished_ns, age_seconds, runtime, reason, exit_code, session, summary,\n"
+     "               counts: {changed, deleted, renamed}, entries, flags: [{category, path, why}]}]}\n"
+     "  show ID      the flags, then a unified diff; binary files, deletions, renames, mode\n"
+     "               changes and symlinks are named. PATH... keeps those files or directories\n"
+     "  apply ID     write the changes into the project, each file atomically; refuses, naming\n"
+     "               them, when files among those to apply changed on the host since the run\n"
+     "               began. PATH... applies only those; the rest stays in the set\n"
+     "  discard ID   drop the set\n"
+     "  -h, --help   this text\n"
+     "\n"
+     "PATH is relative to the current directory inside the project, else to its root.\n"
+     "exit status: 0 ok; 1 when the id is unknown, apply refused or failed, or on a usage error.\n"},
 
     {"logs",
      "usage: vectra-guard logs list [--session ID] [--limit N] [--json]\n"

@@ -19,6 +19,7 @@ constexpr Entry kCommands[] = {
     {"validate", cmd_validate},
     {"exec", cmd_exec},
     {"sandbox", cmd_sandbox},
+    {"changes", cmd_changes},
     {"logs", cmd_logs},
     {"metrics", cmd_metrics},
     {"audit", cmd_audit},

@@ -49,7 +49,7 @@ _vectra_guard() {
     return
   fi
 
-  local commands='explain validate exec sandbox logs metrics audit trust hook agent init help version'
+  local commands='explain validate exec sandbox changes logs metrics audit trust hook agent init help version'
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then
       words='--config --help --version'
@@ -85,6 +85,17 @@ _vectra_guard() {
       case $sub in
         '') words='npm python' ;;
         *) words='--path --no-install --json' ;;
+      esac
+      ;;
+    changes)
+      case $sub in
+        '') words='list show apply discard' ;;
+        list) words='--json' ;;
+        show | apply)
+          compopt -o filenames 2>/dev/null
+          COMPREPLY=($(compgen -f -- "$cur"))
+          return
+          ;;
       esac
       ;;
     metrics)

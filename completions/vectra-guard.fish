@@ -39,6 +39,7 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n '__vectra_guard_at' -a validate -d 'Check shell scripts; never runs them'
         complete -c $c -n '__vectra_guard_at' -a exec -d 'Evaluate a command, then run it or not'
         complete -c $c -n '__vectra_guard_at' -a sandbox -d 'Run a command or a shell in the sandbox'
+        complete -c $c -n '__vectra_guard_at' -a changes -d 'Review, apply or discard sandboxed changes'
         complete -c $c -n '__vectra_guard_at' -a logs -d 'The audit log of evaluated commands'
         complete -c $c -n '__vectra_guard_at' -a metrics -d 'Totals of what ran where'
         complete -c $c -n '__vectra_guard_at' -a trust -d 'Commands that may run on the host'
@@ -94,6 +95,13 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n '__fish_seen_subcommand_from audit' -l path -r -d 'The project directory'
         complete -c $c -n '__fish_seen_subcommand_from audit' -l no-install -d 'Never install pip-audit'
         complete -c $c -n '__fish_seen_subcommand_from audit' -l json -d 'JSON instead of text'
+        # changes
+        complete -c $c -n '__vectra_guard_at changes' -a list -d 'The change sets'
+        complete -c $c -n '__vectra_guard_at changes' -a show -d 'The diff of one'
+        complete -c $c -n '__vectra_guard_at changes' -a apply -d 'Write one into the project'
+        complete -c $c -n '__vectra_guard_at changes' -a discard -d 'Drop one'
+        complete -c $c -n '__fish_seen_subcommand_from changes; and __fish_seen_subcommand_from list' -l json -d 'JSON instead of text'
+
         # metrics
         complete -c $c -n '__vectra_guard_at metrics' -a show -d 'The totals'
         complete -c $c -n '__vectra_guard_at metrics' -a reset -d 'Count from now on'
@@ -146,6 +154,6 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $n -l list -d 'The presets'
 
         # help
-        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox logs metrics audit trust hook agent init'
+        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox changes logs metrics audit trust hook agent init'
     end
 end

@@ -52,6 +52,7 @@ zsh_complete() {
   [ "$(bash_complete 'vectra-guard exec --network ')" = "full none restricted " ]
   [ "$(bash_complete 'vectra-guard init --l')" = "--list --local " ]
   [ "$(bash_complete 'vectra-guard trust ')" = "add clean list remove " ]
+  [ "$(bash_complete 'vectra-guard changes ')" = "apply discard list show " ]
   # Every command of 'vectra-guard help' is offered.
   [ "$(bash_complete 'vectra-guard ')" = "$(help_commands | tr '\n' ' ')" ]
 }
@@ -70,6 +71,7 @@ zsh_complete() {
 @test "zsh: TAB completes commands, sub-commands and option values" {
   [ "$(zsh_complete 'vectra-guard ex')" = "exec explain " ]
   [ "$(zsh_complete 'vg sandbox ')" = "deps doctor run shell " ]
+  [ "$(zsh_complete 'vg changes ')" = "apply discard list show " ]
   [ "$(zsh_complete 'vectra-guard init --preset ')" = "ci-cd developer production " ]
   [ "$(zsh_complete 'vg --config x.ini exec --network ')" = "full none restricted " ]
 }
@@ -84,6 +86,7 @@ zsh_complete() {
 @test "fish: commands, sub-commands and option values" {
   [ "$(fish_complete 'vectra-guard ex')" = "exec explain " ]
   [ "$(fish_complete 'vg sandbox ')" = "deps doctor run shell " ]
+  [ "$(fish_complete 'vg changes ')" = "apply discard list show " ]
   [ "$(fish_complete 'vectra-guard init --preset ')" = "ci-cd developer production " ]
   [ "$(fish_complete 'vectra-guard help i')" = "init " ]
   [ "$(fish_complete 'vectra-guard ' | tr ' ' '\n' | grep -v '^-' | sort | tr '\n' ' ')" = "$(help_commands | tr '\n' ' ')" ]
