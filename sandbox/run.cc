@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "sandbox/change_set.h"
+#include "sandbox/review/change_writer.h"
 #include "sandbox/network.h"
 #include "sandbox/planted.h"
 #include "sandbox/quarantine.h"
@@ -53,17 +53,18 @@ void quarantine_planted(const SandboxSpec& spec, const ScanStart& start, const s
 
 // Review mode, after the run: the set is closed with its end and status, and kept only
 // when the command changed something (one line says which); an empty one is removed.
-void close_change_set(const ChangeSet& set, const SandboxSpec& spec, int status, Report& report) {
+void close_change_set(review::OpenChangeSet& set, int status, Report& report) {
   std::string error;
-  if (!finish_change_set(set, status, error))
+  if (!review::finish_change_set(set, status, error))
     std::fprintf(stderr, "📝 Sandbox: %s.\n", error.c_str());
-  const ChangeCount c = count_changes(set.dir + "/upper", spec.workspace);
-  remove_change_set(set.dir + "/work/work");  // overlayfs' scratch (mode 0): no reader needs it
-  if (c.changed == 0 && c.deleted == 0) {
-    remove_change_set(set.dir);
+  review::remove_tree(set.dir + "/work/work", error);  // overlayfs' scratch (mode 0): no reader needs it
+  bool empty = false;
+  std::string line = review::change_summary_line(set, empty);
+  if (empty) {
+    review::remove_change_set(set.dir, error);
     report.change_set = 0;
   }
-  std::fprintf(stderr, "%s\n", change_summary_line(c, set.id).c_str());
+  std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 }  // namespace
@@ -85,9 +86,9 @@ int run(const Request& req, const Config& config, Report& report) {
 
   SandboxSpec spec;
   if (!build_spec(req, config, host, spec, report.error)) return 125;
-  ChangeSet set;
+  review::OpenChangeSet set;
   if (review && spec.workspace_writable) {
-    ChangeSetMeta meta;
+    review::ChangeSetMeta meta;
     meta.workspace = spec.workspace;
     meta.cwd = spec.cwd;
     meta.command = req.command_line;
@@ -95,15 +96,16 @@ int run(const Request& req, const Config& config, Report& report) {
     meta.runtime = report.runtime;
     meta.reason = req.review_reason;
     if (const char* s = std::getenv("VG_SESSION")) meta.session = s;
-    meta.started_ns = change_set_clock_ns();
-    if (!create_change_set(host.state_dir, meta, set, report.error)) return 125;
+    meta.started_ns = review::change_set_clock_ns();
+    if (!review::create_change_set(host.state_dir, meta, set, report.error)) return 125;
     spec.review_dir = set.dir;
     report.change_set = set.id;
   } else if (review) {
     report.review_note = "not a project, so nothing to review";
   }
   auto abandon = [&]() {  // the command never ran: nothing to keep
-    if (set.id) remove_change_set(set.dir);
+    std::string ignored;
+    if (set.id) review::remove_change_set(set.dir, ignored);
     report.change_set = 0;
     return 125;
   };
@@ -134,7 +136,7 @@ int run(const Request& req, const Config& config, Report& report) {
   const int status = runner->run(spec, report);
   if (status == 125 && !report.error.empty()) return abandon();
   if (scan) quarantine_planted(spec, start, host.state_dir, report);
-  if (set.id) close_change_set(set, spec, status, report);
+  if (set.id) close_change_set(set, status, report);
   return status;
 }
 
