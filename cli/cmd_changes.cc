@@ -61,6 +61,17 @@ std::string find_set(const std::string& text) {
   return dir;
 }
 
+// find_set, then an exclusive lock on it (apply and discard): the lock fd, or -1 after
+// saying why.
+int find_and_lock_set(const std::string& text, std::string& dir) {
+  dir = find_set(text);
+  if (dir.empty()) return -1;
+  int lock = lock_change_set(dir);
+  if (lock < 0)
+    print_error("change set " + text + " is in use by another vectra-guard (an apply, a discard, or the run writing it); try again after it.");
+  return lock;
+}
+
 // PATH arguments as workspace-relative paths: absolute ones must lie in the workspace,
 // relative ones are taken from the current directory when it is inside the workspace.
 bool to_workspace_paths(const Args& args, size_t from, const std::string& ws, std::vector<std::string>& out) {
@@ -192,13 +203,9 @@ int do_apply(const Args& args) {
     print_error("'changes apply' needs the id of a change set (see 'vectra-guard changes list').");
     return kExitError;
   }
-  std::string dir = find_set(args[1]);
-  if (dir.empty()) return kExitError;
-  int lock = lock_change_set(dir);
-  if (lock < 0) {
-    print_error("change set " + args[1] + " is in use by another vectra-guard (an apply, a discard, or the run writing it); try again after it.");
-    return kExitError;
-  }
+  std::string dir;
+  int lock = find_and_lock_set(args[1], dir);
+  if (lock < 0) return kExitError;
   ChangeSet set;
   std::string error;
   if (!read_change_set(dir, set, error)) return print_error(error), kExitError;
@@ -262,13 +269,9 @@ int do_discard(const Args& args) {
     print_error("'changes discard' takes one change set id (see 'vectra-guard changes list').");
     return kExitError;
   }
-  std::string dir = find_set(args[1]);
-  if (dir.empty()) return kExitError;
-  int lock = lock_change_set(dir);
-  if (lock < 0) {
-    print_error("change set " + args[1] + " is in use by another vectra-guard (an apply, a discard, or the run writing it); try again after it.");
-    return kExitError;
-  }
+  std::string dir;
+  int lock = find_and_lock_set(args[1], dir);
+  if (lock < 0) return kExitError;
   ChangeSet set;
   std::string error, what;
   if (read_change_set(dir, set, error)) what = " (" + describe_counts(count_changes(set.changes)) + " in " + set.meta.workspace + ")";
