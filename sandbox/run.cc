@@ -3,7 +3,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 
 #include "sandbox/review/change_writer.h"
 #include "sandbox/network.h"
@@ -25,15 +24,6 @@ std::string display_path(const std::string& path, const std::vector<std::string>
     if (path.compare(0, h.size() + 1, h + "/") == 0) return "~" + path.substr(h.size());
   }
   return path;
-}
-
-std::string run_id() {
-  char buf[32];
-  time_t now = time(nullptr);
-  struct tm tm;
-  localtime_r(&now, &tm);
-  strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-  return std::string(buf) + "-" + std::to_string(getpid());
 }
 
 // After every runner: what the command left in the workspace for host git or a later

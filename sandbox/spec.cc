@@ -19,9 +19,7 @@ extern char** environ;
 
 namespace vg::sandbox {
 
-namespace {
-// "20261201-203512-4242": sortable, unique per run.
-std::string changes_id() {
+std::string run_id() {
   char buf[32];
   time_t now = time(nullptr);
   struct tm tm;
@@ -29,7 +27,6 @@ std::string changes_id() {
   strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
   return std::string(buf) + "-" + std::to_string(getpid());
 }
-}  // namespace
 
 std::string_view to_string(MountKind k) {
   switch (k) {
@@ -233,7 +230,7 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
   spec.root = profile.root;
   spec.mounts = filesystem_view(fs);
   if (config.keep_changes && spec.root == RootFs::WritableDiscarded && !host.state_dir.empty())
-    spec.changes_dir = host.state_dir + "/changes/" + changes_id();
+    spec.changes_dir = host.state_dir + "/changes/" + run_id();
 
   spec.network_requested = requested_network(req.network, config.network_mode, spec.level);
   spec.network = effective_network(spec.network_requested);

@@ -86,6 +86,9 @@ struct SandboxSpec {
 // line every runner reports as enforced.
 std::string workspace_line(const SandboxSpec& spec);
 
+// "20261201-203512-4242": sortable, unique per run (keep_changes, quarantine).
+std::string run_id();
+
 // What the spec builder reads from the host, gathered once (tests fill it by hand).
 struct HostView {
   std::vector<std::string> environ;  // NAME=VALUE of the calling process
