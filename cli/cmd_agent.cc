@@ -75,7 +75,7 @@ std::string noninteractive_file(const std::string& name) {
 }
 
 constexpr const char* kAgentUsage =
-    "usage: vectra-guard agent start --name N [--mode M] [--security-level L] [--sandbox] -- CMD...\n"
+    "usage: vectra-guard agent start --name N [--mode M] [--security-level L] [--sandbox | --review] -- CMD...\n"
     "       vectra-guard agent snapshot [--print] [--output FILE]\n"
     "       vectra-guard agent setup-ide --kind vscode-env|cursor-hooks|claude-hooks --file F\n"
     "                                    [--set KEY=VALUE]... [--command CMD] [--uninstall] [--dry-run]\n"
@@ -83,7 +83,9 @@ constexpr const char* kAgentUsage =
     "start runs the agent on the host (or with --sandbox, in the sandbox) with the exec shim\n"
     "(LD_PRELOAD), BASH_ENV, a new session id (VG_SESSION) and its name (VG_AGENT). Every\n"
     "program it spawns is screened; risky ones are judged and run on the host, in the sandbox,\n"
-    "or refused. Nobody is asked: a command that would ask is sandboxed or blocked.\n";
+    "or refused. Nobody is asked: a command that would ask is sandboxed or blocked.\n"
+    "--review runs the agent in the sandbox with the project copy-on-write: the whole\n"
+    "session's changes become one change set (vectra-guard changes show/apply/discard).\n";
 
 void agent_usage(std::FILE* out) { std::fputs(kAgentUsage, out); }
 
@@ -94,6 +96,7 @@ struct StartOptions {
   std::string mode;
   std::string level;
   bool sandbox = false;
+  bool review = false;  // in the sandbox, the whole session's writes kept as one change set
   std::vector<std::string> argv;
 };
 
@@ -136,6 +139,8 @@ bool parse_start(const Args& args, StartOptions& o, bool& help) {
       }
     } else if (a == "--sandbox") {
       o.sandbox = true;
+    } else if (a == "--review") {
+      o.sandbox = o.review = true;
     } else {
       print_error(fmt::format("agent start: unexpected '{}'; the agent's command goes after '--'.", a));
       return false;
@@ -252,7 +257,8 @@ int agent_start(const Global& g, const Args& args) {
   ev.cwd = current_context().cwd;
   ev.command = shell_join(o.argv);
   ev.decision = o.sandbox ? "sandbox" : "host";
-  ev.why = o.sandbox ? "agent started in the sandbox (--sandbox)"
+  ev.why = o.review    ? "agent started in the sandbox under review (--review): one change set for the session"
+           : o.sandbox ? "agent started in the sandbox (--sandbox)"
                      : "the agent runs on the host; every command it spawns is guarded";
   ev.runtime = o.sandbox ? "" : "host";
   ev.exit_code = -1;
@@ -267,7 +273,9 @@ int agent_start(const Global& g, const Args& args) {
     // vectra-guard itself must not carry the shim; the sandbox drops it for the agent.
     run = {self};
     if (!config_file.empty()) run.insert(run.end(), {"--config", config_file});
-    run.insert(run.end(), {"exec", "--sandbox", "--no-interactive", "--"});
+    run.insert(run.end(), {"exec", "--sandbox", "--no-interactive"});
+    if (o.review) run.push_back("--review");
+    run.push_back("--");
     setenv("VG_VIA_SHIM", "1", 1);
   }
   run.insert(run.end(), o.argv.begin(), o.argv.end());

@@ -126,7 +126,7 @@ _vectra_guard() {
     agent)
       case $sub in
         '') words='start snapshot setup-ide' ;;
-        start) words='--name --mode --security-level --sandbox --' ;;
+        start) words='--name --mode --security-level --sandbox --review --' ;;
         snapshot) words='--print --output' ;;
         setup-ide) words='--kind --file --set --command --uninstall --dry-run' ;;
       esac

@@ -135,6 +135,7 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $a -l mode -x -a 'always auto risky never' -d 'Mode'
         complete -c $c -n $a -l security-level -x -a 'permissive balanced strict paranoid' -d 'Security level'
         complete -c $c -n $a -l sandbox -d 'Run the agent in the sandbox'
+        complete -c $c -n $a -l review -d 'Run the agent in the sandbox, its changes kept as one change set'
         complete -c $c -n '__vectra_guard_at agent snapshot' -l print -d 'Print it'
         complete -c $c -n '__vectra_guard_at agent snapshot' -l output -r -F -d 'Write to FILE'
         set -l i '__vectra_guard_at agent setup-ide'

@@ -95,6 +95,22 @@ PY
   [[ $stderr == *"Running in sandbox"* ]]
 }
 
+@test "--review: the agent's whole session is one change set; the project is untouched until applied" {
+  mkdir -p .git src
+  echo old >src/old.txt
+  echo keep >src/keep.txt
+  run --separate-stderr "$GUARD" agent start --name t --review -- sh -c 'echo new > src/new.txt; rm src/old.txt; echo more >> src/keep.txt'
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"Running in sandbox (namespace"* ]]
+  [[ $stderr == *"📝 "*"vectra-guard changes show 1"* ]]
+  [ -e src/old.txt ] && [ ! -e src/new.txt ] && [ "$(cat src/keep.txt)" = keep ]
+  run "$GUARD" changes list --json
+  [ "$(jq length <<<"$output")" = 1 ]
+  run --separate-stderr "$GUARD" changes apply 1
+  [ "$status" -eq 0 ]
+  [ ! -e src/old.txt ] && [ "$(cat src/new.txt)" = new ] && [ "$(printf 'keep\nmore')" = "$(cat src/keep.txt)" ]
+}
+
 @test "usage errors say what is missing" {
   run --separate-stderr "$GUARD" agent start -- true
   [ "$status" -eq 1 ]
