@@ -246,9 +246,19 @@ PY
   [ "$(cat "$upper/node_modules/vg-review-demo/index.js")" = 'module.exports = "vg-review-demo works";' ]
   grep -q vg-review-demo "$upper/package.json"
   # The upper layer on top of the project is the tree a direct install gives.
-  cp -a "$WS" "$ROOT/direct-ws"
-  (cd "$ROOT/direct-ws" && npm install --registry "http://127.0.0.1:$(cat "$ROOT/port")/" --no-audit --no-fund \
+  mkdir -p "$ROOT/direct"  # the same directory name: npm writes it into the lockfiles
+  cp -a "$WS" "$ROOT/direct/project"
+  ln -s direct/project "$ROOT/direct-ws"
+  (cd "$ROOT/direct/project" && npm install --registry "http://127.0.0.1:$(cat "$ROOT/port")/" --no-audit --no-fund \
     --no-update-notifier vg-review-demo >/dev/null 2>&1)
   diff "$upper/node_modules/vg-review-demo/index.js" "$ROOT/direct-ws/node_modules/vg-review-demo/index.js"
   diff "$upper/package.json" "$ROOT/direct-ws/package.json"
+  # Applied, the project is the tree a direct install gives: the same files, contents
+  # and modes.
+  run --separate-stderr "$VG" changes apply 1
+  [ "$status" -eq 0 ]
+  [ ! -d "$VG_HOME/changes/1" ]
+  diff -r --exclude=.git "$WS" "$ROOT/direct/project"
+  [ "$(cd "$WS" && find . -path ./.git -prune -o -printf '%P %m %y\n' | sort)" = \
+    "$(cd "$ROOT/direct/project" && find . -path ./.git -prune -o -printf '%P %m %y\n' | sort)" ]
 }
