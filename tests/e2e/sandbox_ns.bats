@@ -24,9 +24,12 @@ nsx() { "$VG" sandbox run --runtime namespace "$@"; }
     run --separate-stderr nsx --security-level balanced -- sh -c 'touch /usr/vg-ns-overlay-probe && ls /usr/vg-ns-overlay-probe'
     [ "$status" -eq 0 ]
     [ "$output" = /usr/vg-ns-overlay-probe ]
-    run --separate-stderr nsx --security-level balanced -- sh -c "echo inside > '$ROOT/overlay-file' && cat '$ROOT/overlay-file'"
+    # /opt, not $ROOT: a top-level directory with mounts below it (podman's storage under
+    # /var while the container suite runs alongside) stays read-only, and says so.
+    run --separate-stderr nsx --security-level balanced -- sh -c "echo inside > /opt/vg-ns-overlay-file && cat /opt/vg-ns-overlay-file"
     [ "$status" -eq 0 ]
     [ "$output" = inside ]
+    [ ! -e /opt/vg-ns-overlay-file ]
   else
     # Only our own id is mapped: overlayfs cannot copy up root-owned directories, so
     # the runner makes the root read-only instead and --verbose says why.
