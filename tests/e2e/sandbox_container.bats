@@ -34,6 +34,7 @@ EOF
     export XDG_RUNTIME_DIR=/tmp/vg-podman-run-$(id -u)
     mkdir -p -m 700 "$XDG_RUNTIME_DIR"
   fi
+  remove_ours
   if ! podman image exists "$IMAGE"; then
     local rootfs=$BATS_FILE_TMPDIR/rootfs
     mkdir -p "$rootfs"/{bin,etc,tmp,proc,dev,sys}
@@ -61,6 +62,17 @@ teardown() {
 
 # Containers of ours (label vectra-guard=1), one name a line.
 ours() { podman ps -a --filter label=vectra-guard=1 --format '{{.Names}}'; }
+
+# Warm containers outlive a test by their idle time; their engine-side clean-up then runs
+# after this suite's containers.conf is gone and fails, leaving them "Exited" for the next
+# run's leak checks. The suite removes what is ours at its start and its end.
+remove_ours() {
+  local names
+  names=$(ours)
+  [[ -z $names ]] || podman rm -f -t 0 $names >/dev/null 2>&1 || true
+}
+
+teardown_file() { remove_ours; }
 
 @test "runs in a podman container; stdout byte-identical, the notice on stderr" {
   printf 'a\0b\nno newline' >"$WS/in.bin"
