@@ -63,9 +63,12 @@ std::string home_of(const char* user) {
 }  // namespace
 
 std::vector<ProtectedPath> protected_paths(const HostView& host) {
-  std::vector<ProtectedPath> out;
+  std::vector<std::string> paths, whats;
   auto add = [&](const std::string& path, const std::string& what) {
-    if (!path.empty() && path[0] == '/') out.push_back({resolve_path(path), what});
+    if (!path.empty() && path[0] == '/') {
+      paths.push_back(path);
+      whats.push_back(what);
+    }
   };
   for (const std::string& home : host.homes) {
     if (home.empty() || home == "/") continue;
@@ -85,6 +88,9 @@ std::vector<ProtectedPath> protected_paths(const HostView& host) {
   }
   for (const std::string& d : host.config_dirs) add(d, "vectra-guard's config (" + d + ")");
   for (const std::string& f : host.program_files) add(f, "vectra-guard's own program " + f);
+  std::vector<std::string> resolved = resolve_paths(paths);
+  std::vector<ProtectedPath> out;
+  for (size_t i = 0; i < paths.size(); ++i) out.push_back({resolved[i], whats[i]});
   return out;
 }
 

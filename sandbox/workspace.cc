@@ -1,6 +1,8 @@
 #include "sandbox/workspace.h"
 
 #include <limits.h>
+#include <algorithm>
+#include <map>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,27 +19,52 @@ bool path_within(const std::string& path, const std::string& dir) {
 
 namespace {
 
-std::string resolve(const std::string& path, int links) {
-  char buf[PATH_MAX];
-  if (realpath(path.c_str(), buf)) return buf;
-  if (path.empty() || path == "/" || links > 16) return path;
-  struct stat st;
-  if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    ssize_t n = readlink(path.c_str(), buf, sizeof buf - 1);
-    if (n <= 0) return path;
-    std::string target(buf, static_cast<size_t>(n));
-    if (target[0] != '/') target = path.substr(0, path.rfind('/') + 1) + target;
-    return resolve(target, links + 1);
+// Resolves component by component with lstat (a missing path costs one failing lstat,
+// not a realpath's readlink per component), remembering what each path resolved to:
+// protected_paths() asks for dozens of paths below the same home.
+class Resolver {
+ public:
+  std::string resolve(const std::string& path, int links = 0) {
+    if (path.empty() || path == "/" || path[0] != '/') return path;
+    if (auto it = done_.find(path); it != done_.end()) return it->second;
+    size_t slash = path.rfind('/');
+    std::string parent = resolve(slash == 0 ? "/" : path.substr(0, slash), links);
+    std::string base = path.substr(slash + 1), out;
+    if (base.empty() || base == ".") {
+      out = parent;
+    } else if (base == "..") {
+      out = parent == "/" ? "/" : parent.substr(0, std::max<size_t>(1, parent.rfind('/')));
+    } else {
+      out = (parent == "/" ? "" : parent) + "/" + base;
+      struct stat st;
+      char buf[PATH_MAX];
+      ssize_t n;
+      if (links < 40 && lstat(out.c_str(), &st) == 0 && S_ISLNK(st.st_mode) &&
+          (n = readlink(out.c_str(), buf, sizeof buf - 1)) > 0) {
+        std::string target(buf, static_cast<size_t>(n));
+        if (target[0] != '/') target = (parent == "/" ? "" : parent) + "/" + target;
+        out = resolve(target, links + 1);
+      }
+    }
+    done_[path] = out;
+    return out;
   }
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return path;
-  std::string parent = resolve(slash == 0 ? "/" : path.substr(0, slash), links);
-  return (parent == "/" ? "" : parent) + path.substr(slash);
-}
+
+ private:
+  std::map<std::string, std::string> done_;
+};
 
 }  // namespace
 
-std::string resolve_path(const std::string& path) { return resolve(path, 0); }
+std::string resolve_path(const std::string& path) { return Resolver().resolve(path); }
+
+std::vector<std::string> resolve_paths(const std::vector<std::string>& paths) {
+  Resolver r;
+  std::vector<std::string> out;
+  out.reserve(paths.size());
+  for (const std::string& p : paths) out.push_back(r.resolve(p));
+  return out;
+}
 
 const ProtectedPath* protected_within(const std::string& dir, const std::vector<ProtectedPath>& paths) {
   for (const ProtectedPath& p : paths)

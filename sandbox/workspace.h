@@ -38,4 +38,7 @@ bool path_within(const std::string& path, const std::string& dir);
 // ~/dotfiles/bashrc counts as ~/dotfiles/bashrc even before that file exists).
 std::string resolve_path(const std::string& path);
 
+// resolve_path for many paths at once, sharing what their common directories resolve to.
+std::vector<std::string> resolve_paths(const std::vector<std::string>& paths);
+
 }  // namespace vg::sandbox
