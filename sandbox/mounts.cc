@@ -2,11 +2,13 @@
 
 #include "sandbox/workspace.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <set>
 
 namespace vg::sandbox {
 
@@ -99,6 +101,16 @@ std::string resolved(const std::string& path) {
 
 constexpr const char* kPrivateMounts[] = {"/dev", "/proc", "/tmp"};
 
+// The names in a directory (empty when it cannot be read).
+std::set<std::string> entry_names(const std::string& dir) {
+  std::set<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) names.emplace(e->d_name);
+    closedir(d);
+  }
+  return names;
+}
+
 // A `hide` entry from the config that would break every run (a system directory, the
 // workspace or a home) is ignored: a planted vectra-guard.ini must not brick the project.
 std::string unsafe_hide_reason(const std::string& path, const FsInputs& in) {
@@ -155,7 +167,11 @@ std::vector<Mount> filesystem_view(const FsInputs& in) {
   }
   for (const std::string& home : in.homes) {
     if (home.empty() || home == "/") continue;
-    for (const std::string& rel : home_secret_paths()) add_hidden(out, home + "/" + rel);
+    // One read of the home's entries instead of a failing stat for each of the hundred
+    // listed secrets a home does not have.
+    const std::set<std::string> present = entry_names(home);
+    for (const std::string& rel : home_secret_paths())
+      if (present.count(rel.substr(0, rel.find('/')))) add_hidden(out, home + "/" + rel);
   }
   if (!in.state_dir.empty()) add_hidden(out, in.state_dir);
   for (const std::string& p : in.hidden)
