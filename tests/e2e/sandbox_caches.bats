@@ -15,28 +15,10 @@ setup() {
     [[ ${VG_REQUIRE_ALL:-} == 1 ]] && { echo "npm is required (VG_REQUIRE_ALL=1)" >&2; return 1; }
     skip "npm is not installed"
   fi
-  make_package
+  make_npm_package vg-cache-demo
   start_registry
 }
 teardown() { sandbox_teardown; }
-
-# A one-file package, packed with npm, and its package document for the registry.
-make_package() {
-  mkdir -p "$ROOT/pkg" "$ROOT/reg"
-  printf '{"name": "vg-cache-demo", "version": "1.0.0", "main": "index.js"}\n' >"$ROOT/pkg/package.json"
-  printf 'module.exports = "vg-cache-demo works";\n' >"$ROOT/pkg/index.js"
-  (cd "$ROOT/pkg" && HOME=$ROOT/pack-home npm pack --json --pack-destination "$ROOT/reg" >"$ROOT/pack.json" 2>/dev/null)
-  "$PY" - "$ROOT/pack.json" "$ROOT/reg/vg-cache-demo.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))[0]
-doc = {"name": "vg-cache-demo", "dist-tags": {"latest": "1.0.0"},
-       "versions": {"1.0.0": {"name": "vg-cache-demo", "version": "1.0.0", "main": "index.js",
-                              "dist": {"tarball": "@TARBALL_BASE@" + p["filename"],
-                                       "shasum": p["shasum"], "integrity": p["integrity"]}}}}
-json.dump(doc, open(sys.argv[2], "w"))
-PY
-  [ -s "$ROOT/reg/vg-cache-demo-1.0.0.tgz" ]
-}
 
 start_registry() {
   "$PY" "$BATS_TEST_DIRNAME/npm_registry.py" "$ROOT/reg" "$ROOT/port" "$ROOT/requests.log" &

@@ -88,3 +88,23 @@ declares_not_enforced() {
   out=$("$VG" sandbox run --verbose "${@:2}" -- true 2>&1 >/dev/null) || { echo "$out" >&2; return 1; }
   [[ $out == *"Not enforced: "*"$1"* ]] || { echo "--verbose does not declare '$1':" >&2; echo "$out" >&2; return 1; }
 }
+
+# A one-file npm package NAME 1.0.0, packed with npm into $ROOT/reg, and its package
+# document for tests/e2e/npm_registry.py.
+make_npm_package() {
+  local name=$1
+  mkdir -p "$ROOT/pkg-$name" "$ROOT/reg"
+  printf '{"name": "%s", "version": "1.0.0", "main": "index.js"}\n' "$name" >"$ROOT/pkg-$name/package.json"
+  printf 'module.exports = "%s works";\n' "$name" >"$ROOT/pkg-$name/index.js"
+  (cd "$ROOT/pkg-$name" && HOME=$ROOT/pack-home npm pack --json --pack-destination "$ROOT/reg" >"$ROOT/pack.json" 2>/dev/null)
+  "$PY" - "$ROOT/pack.json" "$ROOT/reg/$name.json" "$name" <<'PY'
+import json, sys
+p, name = json.load(open(sys.argv[1]))[0], sys.argv[3]
+doc = {"name": name, "dist-tags": {"latest": "1.0.0"},
+       "versions": {"1.0.0": {"name": name, "version": "1.0.0", "main": "index.js",
+                              "dist": {"tarball": "@TARBALL_BASE@" + p["filename"],
+                                       "shasum": p["shasum"], "integrity": p["integrity"]}}}}
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+  [ -s "$ROOT/reg/$name-1.0.0.tgz" ]
+}

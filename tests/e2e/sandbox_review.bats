@@ -218,19 +218,7 @@ vexec() { "$VG" exec --no-interactive "$@"; }
 
 @test "npm install under review = always leaves the project untouched and keeps the install" {
   command -v npm >/dev/null || { [[ ${VG_REQUIRE_ALL:-} == 1 ]] && return 1; skip "npm is not installed"; }
-  mkdir -p "$ROOT/pkg" "$ROOT/reg"
-  printf '{"name": "vg-review-demo", "version": "1.0.0", "main": "index.js"}\n' >"$ROOT/pkg/package.json"
-  printf 'module.exports = "vg-review-demo works";\n' >"$ROOT/pkg/index.js"
-  (cd "$ROOT/pkg" && HOME=$ROOT/pack-home npm pack --json --pack-destination "$ROOT/reg" >"$ROOT/pack.json" 2>/dev/null)
-  "$PY" - "$ROOT/pack.json" "$ROOT/reg/vg-review-demo.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))[0]
-doc = {"name": "vg-review-demo", "dist-tags": {"latest": "1.0.0"},
-       "versions": {"1.0.0": {"name": "vg-review-demo", "version": "1.0.0", "main": "index.js",
-                              "dist": {"tarball": "@TARBALL_BASE@" + p["filename"],
-                                       "shasum": p["shasum"], "integrity": p["integrity"]}}}}
-json.dump(doc, open(sys.argv[2], "w"))
-PY
+  make_npm_package vg-review-demo
   "$PY" "$BATS_TEST_DIRNAME/npm_registry.py" "$ROOT/reg" "$ROOT/port" "$ROOT/requests.log" &
   LISTENER_PID=$!
   wait_for_path "$ROOT/port"
