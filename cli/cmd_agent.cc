@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/agent_protect.h"
 #include "cli/commands.h"
 #include "cli/hook_agents.h"
 #include "cli/ide_settings.h"
@@ -249,6 +250,7 @@ int agent_start(const Global& g, const Args& args) {
   if (!config_file.empty()) setenv("VG_AGENT_CONFIG", config_file.c_str(), 1);
   else unsetenv("VG_AGENT_CONFIG");
   unsetenv("VG_DISABLE");  // not honoured in agent sessions
+  if (!protect_agent_session(state, session, /*confine=*/!o.sandbox)) return kExitError;
 
   AuditEvent ev;
   ev.session = session;

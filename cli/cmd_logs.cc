@@ -24,14 +24,15 @@ struct LogsOptions {
   std::string session;    // list --session
   long limit = -1;        // list --limit; -1 = all
   bool json = false;
+  bool all = false;       // verify --all
 };
 
 bool parse_logs_args(const Args& args, LogsOptions& o, bool& help) {
   size_t i = 0;
   if (!args.empty() && args[0][0] != '-') o.sub = args[i++];
   if (o.sub.empty()) o.sub = "list";
-  if (o.sub != "list" && o.sub != "show") {
-    print_error(fmt::format("logs: unknown action '{}'; use 'logs list' or 'logs show ID'.", o.sub));
+  if (o.sub != "list" && o.sub != "show" && o.sub != "verify") {
+    print_error(fmt::format("logs: unknown action '{}'; use 'logs list', 'logs show ID' or 'logs verify'.", o.sub));
     return false;
   }
   for (; i < args.size(); ++i) {
@@ -57,7 +58,9 @@ bool parse_logs_args(const Args& args, LogsOptions& o, bool& help) {
           return false;
         }
       }
-    } else if (o.sub == "show" && o.id.empty() && !a.empty() && a[0] != '-') {
+    } else if (o.sub == "verify" && a == "--all") {
+      o.all = true;
+    } else if ((o.sub == "show" || o.sub == "verify") && o.id.empty() && !a.empty() && a[0] != '-') {
       o.id = a;
     } else {
       print_error(fmt::format("logs {}: unexpected argument '{}'; see 'vectra-guard help logs'.", o.sub, a));
@@ -223,6 +226,48 @@ int logs_show(const LogsOptions& o, const std::string& state) {
   return kExitOk;
 }
 
+// `logs verify [SESSION|--all]`: the hash chain of each session checked (audit_chain.h).
+int logs_verify(const LogsOptions& o, const std::string& state) {
+  if (!o.id.empty() && o.all) {
+    print_error("logs verify takes a session id or --all, not both.");
+    return kExitError;
+  }
+  std::vector<std::string> sessions = o.id.empty() ? list_audit_sessions(state) : std::vector<std::string>{o.id};
+  int records = 0, failed = 0, unchained = 0;
+  for (const std::string& session : sessions) {
+    SessionVerify v = verify_audit_session(state, session);
+    if (!v.found) {
+      print_error(fmt::format("no log for session '{}' in {}; 'vectra-guard logs list' shows them all.", session,
+                              sessions_dir(state)));
+      return kExitError;
+    }
+    const ChainReport& r = v.report;
+    records += r.records;
+    if (!r.problems.empty()) {
+      ++failed;
+      for (const ChainProblem& p : r.problems)
+        std::printf("%s:%s %s\n", v.path.c_str(), p.line > 0 ? fmt::format("{}:", p.line).c_str() : "",
+                    p.message.c_str());
+      continue;
+    }
+    if (r.chained == 0) {
+      ++unchained;
+      std::printf("%s: not chained (%d records written before the chain existed)\n", session.c_str(), r.records);
+    } else if (!o.all && !o.id.empty()) {
+      std::printf("ok: %d records in %s (%d chained%s)\n", r.records, session.c_str(), r.chained,
+                  r.hmac_checked ? ", hmac checked" : ", no session key: hash chain only");
+    }
+  }
+  if (failed > 0) {
+    std::printf("FAILED: %d of %zu session(s) have records that were edited, removed, reordered or cut off\n",
+                failed, sessions.size());
+    return kExitFindings;
+  }
+  if (o.id.empty()) std::printf("ok: %d records in %zu session(s)%s\n", records, sessions.size(),
+                                unchained ? fmt::format(", {} not chained", unchained).c_str() : "");
+  return kExitOk;
+}
+
 }  // namespace
 
 int cmd_logs(const Global&, const Args& args) {
@@ -238,6 +283,7 @@ int cmd_logs(const Global&, const Args& args) {
     print_error("no state directory: set VG_HOME or HOME.");
     return kExitError;
   }
+  if (o.sub == "verify") return logs_verify(o, state);
   return o.sub == "list" ? logs_list(o, state) : logs_show(o, state);
 }
 

@@ -174,6 +174,7 @@ constexpr HelpText kHelp[] = {
     {"logs",
      "usage: vectra-guard logs list [--session ID] [--limit N] [--json]\n"
      "       vectra-guard logs show ID [--json]\n"
+     "       vectra-guard logs verify [SESSION | --all]\n"
      "\n"
      "The audit log: one event per evaluated command (time, session, agent, cwd, command,\n"
      "risk, findings, decision, runtime, exit code, duration), kept under\n"
@@ -181,6 +182,9 @@ constexpr HelpText kHelp[] = {
      "\n"
      "  list         the events, oldest first; --session keeps one session, --limit N the last N\n"
      "  show ID      one session (ID = session id) or one event (ID = SESSION:LINE from list)\n"
+     "  verify       check the hash chain of one session (default: all): prints FILE:LINE for a\n"
+     "               record edited, missing, reordered or cut off at the end, exit 2 then;\n"
+     "               'ok: N records' when intact; logs older than the chain: 'not chained'\n"
      "  --json       JSON instead of text\n"
      "  -h, --help   this text\n"},
 

@@ -3,10 +3,12 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -16,6 +18,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/audit_chain.h"
+#include "core/audit_writer.h"
 #include "core/session.h"
 
 namespace vg {
@@ -55,6 +59,59 @@ bool ensure_one_dir(const std::string& path, bool tighten, std::string* error) {
     return false;
   }
   return true;
+}
+
+// A small file's text, "" when it cannot be read.
+std::string read_small(const std::string& path) {
+  Fd f{open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+  if (f.fd < 0) return "";
+  std::string text;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(f.fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0 && text.size() < 4096) text.append(buf, static_cast<size_t>(n));
+  return text;
+}
+
+// The last non-empty line of the file open at `fd`, read backwards from its end.
+std::string last_line(int fd) {
+  off_t end = lseek(fd, 0, SEEK_END);
+  std::string tail;
+  char buf[4096];
+  for (off_t pos = end; pos > 0;) {
+    size_t want = static_cast<size_t>(std::min<off_t>(pos, sizeof buf));
+    pos -= static_cast<off_t>(want);
+    ssize_t n = pread(fd, buf, want, pos);
+    if (n != static_cast<ssize_t>(want)) return "";
+    tail.insert(0, buf, want);
+    while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+    if (size_t nl = tail.rfind('\n'); nl != std::string::npos) return tail.substr(nl + 1);
+  }
+  return tail;
+}
+
+bool write_all(int fd, const std::string& data, const std::string& path, std::string* error) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *error = fmt::format("cannot write {}: {}", path, n < 0 ? errno_text() : "nothing written");
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The head is rewritten in place (we hold the log's lock): one short write.
+bool write_head(const std::string& path, const std::string& text, std::string* error) {
+  Fd f{open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)};
+  if (f.fd < 0) {
+    *error = fmt::format("cannot write the chain head {}: {}", path, errno_text());
+    return false;
+  }
+  return write_all(f.fd, text, path, error);
 }
 
 json finding_to_json(const AuditFinding& f) {
@@ -203,15 +260,65 @@ bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std:
     *error = fmt::format("session id '{}' is not a safe file name", ev.session);
     return false;
   }
+  return append_audit_line(state_dir, ev.session, audit_event_to_json(ev), error);
+}
+
+std::string audit_key_path(const std::string& state_dir, const std::string& session) {
+  return state_dir + "/keys/" + session + ".key";
+}
+
+std::string audit_head_path(const std::string& state_dir, const std::string& session) {
+  return sessions_dir(state_dir) + "/" + session + ".head";
+}
+
+bool create_audit_key(const std::string& state_dir, const std::string& session, std::string* error) {
+  if (!ensure_private_dir(state_dir + "/keys", error)) return false;
+  std::string path = audit_key_path(state_dir, session);
+  std::array<unsigned char, 32> raw{};
+  if (getrandom(raw.data(), raw.size(), 0) != static_cast<ssize_t>(raw.size())) {
+    *error = fmt::format("cannot get random bytes for {}: {}", path, errno_text());
+    return false;
+  }
+  std::string hex;
+  for (unsigned char b : raw) hex += fmt::format("{:02x}", b);
+  Fd f{open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
+  if (f.fd < 0) {
+    if (errno == EEXIST) return true;  // the session has one already
+    *error = fmt::format("cannot create {}: {}", path, errno_text());
+    return false;
+  }
+  if (write(f.fd, hex.data(), hex.size()) != static_cast<ssize_t>(hex.size())) {
+    *error = fmt::format("cannot write {}: {}", path, errno_text());
+    return false;
+  }
+  return true;
+}
+
+std::string read_audit_key(const std::string& state_dir, const std::string& session) {
+  std::string key = read_small(audit_key_path(state_dir, session));
+  while (!key.empty() && key.back() == '\n') key.pop_back();
+  return key;
+}
+
+bool append_audit_line(const std::string& state_dir, const std::string& session, const std::string& json_line,
+                       std::string* error) {
+  // Inside an agent session the log is read-only to us: the session's writer appends.
+  if (agent_audit_writer_present()) return agent_audit_append(json_line, error);
+  return append_audit_line_here(state_dir, session, json_line, error);
+}
+
+bool append_audit_line_here(const std::string& state_dir, const std::string& session,
+                            const std::string& json_line, std::string* error) {
+  if (!valid_session_id(session)) {
+    *error = fmt::format("session id '{}' is not a safe file name", session);
+    return false;
+  }
   if (!ensure_private_dir(state_dir, error)) return false;
   std::string dir = sessions_dir(state_dir);
   if (!ensure_private_dir(dir, error)) return false;
 
-  std::string line = audit_event_to_json(ev);
-  line += '\n';
-
-  std::string path = dir + "/" + ev.session + ".jsonl";
-  Fd f{open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600)};
+  std::string path = dir + "/" + session + ".jsonl";
+  Fd f{open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600)};
   if (f.fd < 0) {
     *error = fmt::format("cannot open {}: {}", path, errno_text());
     return false;
@@ -231,26 +338,26 @@ bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std:
     return false;
   }
   // O_APPEND alone keeps small writes whole; the lock also covers events larger than
-  // PIPE_BUF and file systems where a single write may be split.
+  // PIPE_BUF and file systems where a single write may be split, and makes reading the
+  // chain's head, appending and moving the head one step.
   while (flock(f.fd, LOCK_EX) != 0) {
     if (errno != EINTR) {
       *error = fmt::format("cannot lock {}: {}", path, errno_text());
       return false;
     }
   }
-  size_t done = 0;
-  while (done < line.size()) {
-    ssize_t n = write(f.fd, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      *error = fmt::format("cannot write {}: {}", path, n < 0 ? errno_text() : "nothing written");
-      flock(f.fd, LOCK_UN);
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  std::string head_path = audit_head_path(state_dir, session);
+  ChainHead head;
+  if (!parse_chain_head(read_small(head_path), head)) {
+    head = {};
+    chain_head_of_line(last_line(f.fd), head);  // no head yet: continue what the log holds
   }
+  std::string line = seal_audit_line(json_line, head, read_audit_key(state_dir, session));
+  line += '\n';
+  bool ok = write_all(f.fd, line, path, error);
+  if (ok) ok = write_head(head_path, format_chain_head(head), error);
   flock(f.fd, LOCK_UN);
-  return true;
+  return ok;
 }
 
 std::vector<std::string> list_audit_sessions(const std::string& state_dir) {
@@ -295,6 +402,35 @@ std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const 
     out.push_back(std::move(rec));
   }
   return out;
+}
+
+SessionVerify verify_audit_session(const std::string& state_dir, const std::string& session) {
+  SessionVerify v;
+  v.path = sessions_dir(state_dir) + "/" + session + ".jsonl";
+  if (!valid_session_id(session)) return v;
+  Fd f{open(v.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+  if (f.fd < 0) return v;
+  v.found = true;
+  while (flock(f.fd, LOCK_SH) != 0 && errno == EINTR) {
+  }
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(f.fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) text.append(buf, static_cast<size_t>(n));
+  ChainHead head;
+  bool has_head = parse_chain_head(read_small(audit_head_path(state_dir, session)), head);
+  flock(f.fd, LOCK_UN);
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  v.report = verify_audit_lines(lines, has_head ? &head : nullptr, read_audit_key(state_dir, session));
+  return v;
 }
 
 }  // namespace vg

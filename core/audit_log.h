@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/audit_chain.h"
 #include "core/risk.h"
 
 namespace vg {
@@ -70,6 +71,37 @@ bool ensure_private_dir(const std::string& path, std::string* error);
 
 // Append `ev` (time filled in when empty) to <state_dir>/sessions/<ev.session>.jsonl.
 bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std::string* error);
+
+// Append one JSON object (no newline) to <state_dir>/sessions/<session>.jsonl with the
+// chain fields (core/audit_chain.h), under the log's flock. Every record goes through
+// here (start, end, whole), so every line is chained. Inside an agent session whose
+// state is read-only to it, the line goes to the session's writer instead
+// (core/audit_writer.h).
+bool append_audit_line(const std::string& state_dir, const std::string& session, const std::string& json_line,
+                       std::string* error);
+
+// The same, always in this process (the writer itself, and tests).
+bool append_audit_line_here(const std::string& state_dir, const std::string& session,
+                            const std::string& json_line, std::string* error);
+
+// The per-session HMAC key: <state_dir>/keys/<session>.key (hex). Created by
+// `agent start` before the agent runs (kept if it exists); "" when there is none.
+std::string audit_key_path(const std::string& state_dir, const std::string& session);
+bool create_audit_key(const std::string& state_dir, const std::string& session, std::string* error);
+std::string read_audit_key(const std::string& state_dir, const std::string& session);
+
+// <state_dir>/sessions/<session>.head: "seq hash" of the last record, so a log cut
+// off at its end shows.
+std::string audit_head_path(const std::string& state_dir, const std::string& session);
+
+// `logs verify` for one session: the log read under a shared lock, checked against
+// its head and key.
+struct SessionVerify {
+  std::string path;
+  bool found = false;
+  ChainReport report;
+};
+SessionVerify verify_audit_session(const std::string& state_dir, const std::string& session);
 
 // One event read back, with where it came from.
 struct AuditRecord {

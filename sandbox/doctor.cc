@@ -303,6 +303,11 @@ std::vector<DoctorCheck> doctor_checks(const DoctorInputs& in) {
     out.push_back({"landlock", "warn", "this kernel has no Landlock (needs Linux 5.13 with CONFIG_SECURITY_LANDLOCK)",
                    "only needed where user namespaces do not work"});
   }
+  if (!landlock)
+    out.push_back({"agent", "warn",
+                   "agent sessions: without Landlock an agent can write vectra-guard's config, $VG_HOME (trust "
+                   "store, snapshots, audit trail) and binaries, and read the audit key",
+                   "enable Landlock to make them read-only to agents"});
 
   // seccomp.
   if (in.seccomp_filter)

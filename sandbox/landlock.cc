@@ -233,7 +233,10 @@ bool LandlockRunner::prepare(SandboxSpec& spec, Report& report) {
   }
   report.enforced.push_back("root filesystem read-only (Landlock ABI " + std::to_string(abi_) + ")");
   report.enforced.push_back(workspace_line(spec) + "; secrets unreadable");
-  char tmpl[] = "/tmp/vg-landlock.XXXXXX";
+  // In a confined agent session /tmp may not take new entries: its TMPDIR does (agent_confine.h).
+  const char* base = getenv("VG_AGENT_CONFINED") && getenv("TMPDIR") && getenv("TMPDIR")[0] == '/' ? getenv("TMPDIR") : "/tmp";
+  std::string tmpl_s = std::string(base) + "/vg-landlock.XXXXXX";
+  char* tmpl = tmpl_s.data();
   if (!mkdtemp(tmpl)) {
     report.error = std::string("cannot create the sandbox's TMPDIR under /tmp (") + strerror(errno) + ")";
     return false;

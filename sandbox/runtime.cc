@@ -96,6 +96,9 @@ std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::str
 
 std::unique_ptr<Runner> select_runner(const std::string& runtime, const std::string& state_dir,
                                       const Config& config, std::string& error) {
+  // Inside a confined agent session (cli/agent_protect.cc) mounts are refused: Landlock nests.
+  if (runtime == "auto" && std::getenv("VG_AGENT_CONFINED") && landlock_abi() > 0)
+    return std::make_unique<LandlockRunner>(landlock_abi());
   if (runtime == "auto" && in_ci() && !config.image.empty())
     if (auto container = working_container(config, state_dir)) return container;
   if (runtime == "auto" || runtime == "bubblewrap" || runtime == "bwrap") {
