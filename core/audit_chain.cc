@@ -115,7 +115,11 @@ bool chain_head_of_line(std::string_view line, ChainHead& out) {
   return true;
 }
 
-std::string format_chain_head(const ChainHead& head) { return fmt::format("{} {}\n", head.seq, head.hash); }
+// Fixed width, so the head is rewritten in place without truncating it (ext4 flushes a
+// file written after a truncation to zero on close: milliseconds per record).
+std::string format_chain_head(const ChainHead& head) {
+  return fmt::format("{:019} {:<64}\n", head.seq, head.hash.empty() ? std::string(64, '0') : head.hash);
+}
 
 bool parse_chain_head(std::string_view text, ChainHead& out) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);

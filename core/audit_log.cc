@@ -104,14 +104,15 @@ bool write_all(int fd, const std::string& data, const std::string& path, std::st
   return true;
 }
 
-// The head is rewritten in place (we hold the log's lock): one short write.
+// The head is rewritten in place (we hold the log's lock): one short write at offset 0
+// of a fixed-width text, never a truncation (see format_chain_head).
 bool write_head(const std::string& path, const std::string& text, std::string* error) {
-  Fd f{open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)};
-  if (f.fd < 0) {
+  Fd f{open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
+  if (f.fd < 0 || pwrite(f.fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
     *error = fmt::format("cannot write the chain head {}: {}", path, errno_text());
     return false;
   }
-  return write_all(f.fd, text, path, error);
+  return true;
 }
 
 json finding_to_json(const AuditFinding& f) {
