@@ -28,8 +28,11 @@ int writer_fd() {
   char* end = nullptr;
   long fd = std::strtol(v, &end, 10);
   if (*end != '\0' || fd < 3 || fd > 65535) return -1;
-  struct stat st{};
-  if (fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) return -1;
+  // The writer's socket is a SEQPACKET one: a number the agent reused for something else
+  // is not it.
+  int type = 0;
+  socklen_t len = sizeof type;
+  if (getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_SEQPACKET) return -1;
   return static_cast<int>(fd);
 }
 
@@ -164,6 +167,9 @@ bool agent_audit_append(const std::string& json_line, std::string* error) {
     *error = "the session's audit writer cannot be reached ($VG_AUDIT_FD)";
     return false;
   }
+  struct timeval tv = {10, 0};  // a writer that stopped answering must not hang the guard
+  setsockopt(pair[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(pair[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   bool sent = send_fd(sock, pair[1]);
   close(pair[1]);
   std::string answer;
