@@ -7,6 +7,9 @@ bats_require_minimum_version 1.5.0
 setup_file() {
   export VG_SRC_BIN="${VG_BIN:?VG_BIN is set by ctest}"
   [[ -x $VG_SRC_BIN/vectra-guard ]] || { echo "build vectra-guard first" >&2; return 1; }
+  export NO_LANDLOCK=$BATS_FILE_TMPDIR/no_landlock
+  gcc -O1 -o "$NO_LANDLOCK" "$BATS_TEST_DIRNAME/no_landlock.c"
+  chmod 755 "$BATS_FILE_TMPDIR" "$NO_LANDLOCK"
 }
 
 setup() {
@@ -138,4 +141,15 @@ AGENT
   [ "${BASH_REMATCH[1]}" -ge 2 ] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
   # The record of the guard run inside the agent came through the session's writer.
   grep -q '"command":"true".*"source":"exec"' "$VG_HOME/sessions/$session.jsonl"
+}
+
+@test "agent start without Landlock says in one line which protections do not hold, and so does doctor" {
+  run --separate-stderr "$NO_LANDLOCK" "$VG" agent start --name probe -- /bin/true
+  echo "$stderr" >&2
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'Landlock is not available' <<<"$stderr")" -eq 1 ]
+  [[ $stderr == *"the agent can still write vectra-guard's config, \$VG_HOME"* ]]
+  run --separate-stderr "$NO_LANDLOCK" "$VG" sandbox doctor
+  echo "$output" >&2
+  [[ $output == *"agent sessions: without Landlock an agent can write vectra-guard's config"* ]]
 }
