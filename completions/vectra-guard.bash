@@ -106,9 +106,10 @@ _vectra_guard() {
       ;;
     logs)
       case $sub in
-        '') words='list show' ;;
+        '') words='list show verify' ;;
         list) words='--session --limit --json' ;;
         show) words='--json' ;;
+        verify) words='--all' ;;
       esac
       ;;
     trust)

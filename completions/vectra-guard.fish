@@ -110,6 +110,7 @@ if not set -q __vectra_guard_completions_loaded
         # logs
         complete -c $c -n '__vectra_guard_at logs' -a list -d 'List the events'
         complete -c $c -n '__vectra_guard_at logs' -a show -d 'One session or event'
+        complete -c $c -n '__vectra_guard_at logs' -a verify -d 'Check the hash chain'
         complete -c $c -n '__fish_seen_subcommand_from logs' -l session -x -d 'One session'
         complete -c $c -n '__fish_seen_subcommand_from logs' -l limit -x -d 'The last N events'
         complete -c $c -n '__fish_seen_subcommand_from logs' -l json -d 'JSON instead of text'
