@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -226,6 +227,21 @@ int logs_show(const LogsOptions& o, const std::string& state) {
   return kExitOk;
 }
 
+// Sessions with a chain head but no log.
+std::vector<std::string> list_orphan_heads(const std::string& state) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(sessions_dir(state), ec)) {
+    std::string name = e.path().filename().string();
+    if (!name.ends_with(".head")) continue;
+    std::string id = name.substr(0, name.size() - 5);
+    if (valid_session_id(id) && !std::filesystem::exists(sessions_dir(state) + "/" + id + ".jsonl", ec))
+      out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // `logs verify [SESSION|--all]`: the hash chain of each session checked (audit_chain.h).
 int logs_verify(const LogsOptions& o, const std::string& state) {
   if (!o.id.empty() && o.all) {
@@ -256,6 +272,14 @@ int logs_verify(const LogsOptions& o, const std::string& state) {
     } else if (!o.all && !o.id.empty()) {
       std::printf("ok: %d records in %s (%d chained%s)\n", r.records, session.c_str(), r.chained,
                   r.hmac_checked ? ", hmac checked" : ", no session key: hash chain only");
+    }
+  }
+  // A log removed with its head left behind.
+  if (o.id.empty()) {
+    for (const std::string& session : list_orphan_heads(state)) {
+      ++failed;
+      std::printf("%s/%s.head: the session's log was removed (its head is still there)\n",
+                  sessions_dir(state).c_str(), session.c_str());
     }
   }
   if (failed > 0) {

@@ -86,6 +86,15 @@ three_records() {
   [[ $output == *"$LOG:2: 1 record(s) missing"* ]]
 }
 
+@test "logs verify --all: a removed log whose head is left is reported" {
+  three_records
+  rm "$LOG"
+  run --separate-stderr "$VG" logs verify --all
+  echo "$output" >&2
+  [ "$status" -eq 2 ]
+  [[ $output == *"s1.head: the session's log was removed"* ]]
+}
+
 @test "logs verify: an old unchained log is 'not chained', not an error" {
   mkdir -p "$VG_HOME/sessions"
   echo '{"time":"2026-01-01T00:00:00.000Z","command":"true","session":"old"}' >"$VG_HOME/sessions/old.jsonl"
