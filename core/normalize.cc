@@ -1021,16 +1021,54 @@ bool is_interpreter(std::string_view p) {
   return in(p, {"deno", "bun", "pypy", "pypy3", "osascript", "tclsh", "Rscript", "julia", "jshell", "irb"});
 }
 
+// Short options that take a value, per program: in `-bfeature` everything after b is the
+// value, and in `-e -rf` the -rf is the value of -e, not flags.
+static std::string_view short_value_options(const Cmd& cmd) {
+  const std::string& p = cmd.program;
+  if (p == "git") {
+    std::string sub = cmd.args.empty() ? std::string() : cmd.args[0].text;
+    if (sub == "checkout") return "bB";
+    if (sub == "switch") return "cC";
+    if (sub == "commit") return "mFCct";
+    if (sub == "tag") return "mFu";
+    if (sub == "clone") return "bo";
+    return "";
+  }
+  if (p == "grep" || p == "egrep" || p == "fgrep" || p == "rg") return "efmABC";
+  if (p == "tar") return "fCITXb";
+  if (p == "curl") return "odHXuTFeAx";
+  if (p == "wget") return "OoP";
+  if (p == "sort") return "okt";
+  if (p == "cut") return "dfc";
+  if (p == "head" || p == "tail") return "nc";
+  return "";
+}
+
 bool Cmd::has_short(char c) const {
+  std::string_view with_value = short_value_options(*this);
+  bool skip_next = false;
   for (const Arg& a : args) {
     const std::string& t = a.text;
+    if (skip_next) {
+      skip_next = false;
+      continue;
+    }
     if (t == "--") break;
     if (t.size() >= 2 && t[0] == '-' && t[1] != '-') {
       bool letters = true;
       for (size_t i = 1; i < t.size(); ++i)
         if (!std::isalpha(static_cast<unsigned char>(t[i]))) letters = false;
-      if (letters && t.find(c, 1) != std::string::npos) return true;
-      if (!letters && t[1] == c) return true;
+      if (!letters) {
+        if (t[1] == c) return true;
+        continue;
+      }
+      for (size_t i = 1; i < t.size(); ++i) {
+        if (t[i] == c) return true;
+        if (with_value.find(t[i]) != std::string_view::npos) {
+          skip_next = i + 1 == t.size();  // -b NAME: the next word is the value
+          break;
+        }
+      }
     }
   }
   return false;
@@ -1093,9 +1131,15 @@ std::string Cmd::normalized() const {
     for (size_t i = 1; letters && i < t.size(); ++i)
       if (!std::isalpha(static_cast<unsigned char>(t[i]))) letters = false;
     if (split && letters) {
+      std::string_view with_value = short_value_options(*this);
       for (size_t i = 1; i < t.size(); ++i) {
         out += " -";
         out += t[i];
+        if (with_value.find(t[i]) != std::string_view::npos && i + 1 < t.size()) {
+          out += ' ';
+          out += t.substr(i + 1);  // the attached value
+          break;
+        }
       }
     } else {
       out += ' ';

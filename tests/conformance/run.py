@@ -7,7 +7,7 @@ Each TSV row: command, expected, class, note. Expected is host, sandbox, prompt 
 or `>=sandbox` (sandbox, prompt or block: contained or stopped), or `<=sandbox` (not
 prompt or block). In a command, the character
 U+23CE stands for a newline (here-docs). Lines run from a scratch git workspace with a
-scratch HOME, so only the built-in config applies. Prints a per-class table and every
+scratch HOME (the workspace is $HOME/src/app), so only the built-in config applies. Prints a per-class table and every
 wrong line; exits 1 when any line is wrong.
 """
 import collections, glob, json, os, subprocess, sys, tempfile
@@ -43,8 +43,10 @@ def ok(expected, got):
 
 def decide(vg, rows):
     scratch = tempfile.mkdtemp(prefix='vg-conformance-', dir='/var/tmp')
-    ws, home = os.path.join(scratch, 'work'), os.path.join(scratch, 'home')
-    os.makedirs(home)
+    # The project lives in the home, as most developers' do: `..` is the home's, not a temp dir.
+    home = os.path.join(scratch, 'home')
+    ws = os.path.join(home, 'src', 'app')
+    os.makedirs(ws)
     subprocess.run(['git', 'init', '-q', ws], check=True)
     env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'HOME': home,
            'VG_HOME': os.path.join(home, '.vectra-guard'), 'NO_COLOR': '1'}
