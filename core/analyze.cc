@@ -60,6 +60,9 @@ void apply_notes(const WalkNotes& notes, std::string_view text, int line, RuleCo
   if (notes.ifs_trick) rc.hit("obfuscation.ifs", whole);
   if (notes.hex_escaped_program) rc.hit("obfuscation.escaped-program", whole);
   if (notes.depth_exceeded) rc.hit("analysis.too-deep", whole);
+  if (notes.inline_runs_commands) rc.hit("code.runs-commands", whole);
+  if (notes.inline_decodes_and_runs) rc.hit("code.decode-exec", whole);
+  if (notes.inline_socket) rc.hit("code.socket", whole);
   if (!notes.parse_errors.empty()) rc.hit("parse.incomplete", whole);
 }
 

@@ -103,10 +103,93 @@ bool preceded_by_ident(std::string_view code, size_t pos) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
 
+bool has(std::string_view code, std::string_view s) { return code.find(s) != std::string_view::npos; }
+
+// Calls that run programs without parentheses or by other names than kShellCalls
+// (perl `exec "sh"`, ruby `spawn`, lua os.execute, node child_process, python pty).
+bool runs_programs(std::string_view c) {
+  for (std::string_view s : {"exec ", "system ", "qx", "%x", "spawn", "os.execute", "io.popen", "child_process",
+                             "execSync", "pty.", "os.exec", "os.spawn", "os.popen", "os.system", "subprocess",
+                             "commands.", "passthru", "shell_exec", "proc_open", "pcntl_exec", "popen", "Process.spawn",
+                             "IO.popen", "Open3", "Kernel.", "Deno.run", "Deno.Command", "Bun.spawn", "do shell script"})
+    if (has(c, s)) return true;
+  return false;
+}
+
+// Code that runs code it builds or decodes: exec(b64decode(..)), eval(compile(..)),
+// getattr(os, "sys"+"tem"), __import__("os"), exec("".join(chr(..))), pack("H*", ..).
+bool decodes_and_runs(std::string_view c) {
+  bool runs = has(c, "exec(") || has(c, "eval(") || has(c, "eval ") || has(c, "system(") || has(c, "exec ") ||
+              has(c, "compile(") || has(c, "Function(");
+  bool hidden = has(c, "b64decode") || has(c, "decode64") || has(c, "unpack") || has(c, "fromhex") ||
+                has(c, "unhexlify") || has(c, "chr(") || has(c, "fromCharCode") || has(c, "Buffer.from") ||
+                has(c, "atob(") || has(c, "decode(") || has(c, "pack(") || has(c, "compile(") || has(c, "zlib") ||
+                has(c, "marshal") || has(c, "codecs") || has(c, "rot13") || has(c, "[::-1]");
+  bool indirect = has(c, "getattr(") || has(c, "__import__") || has(c, "__builtins__") || has(c, "globals()[");
+  return (runs && hidden) || indirect;
+}
+
+// Network connections and listeners opened from code (reverse and bind shells).
+bool opens_socket(std::string_view c) {
+  std::string l = lower(c);
+  if (has(l, "/inet/tcp") || has(l, "/inet/udp") || has(l, "/dev/tcp/") || has(l, "ztcp") || has(l, "zsh/net/tcp") ||
+      has(l, "tcpsocket") || has(l, "io::socket") || has(l, "fsockopen") || has(l, "stream_socket_client") ||
+      has(l, "create_connection") || has(l, "net.connect") || has(l, "net.createconnection") ||
+      has(l, "new net.socket") || has(l, "socket.tcp") || has(l, "tcpserver") || has(l, "createserver"))
+    return true;
+  bool sock = has(l, "socket");
+  return sock && (has(l, "connect(") || has(l, ".bind(") || has(l, "listen(") || has(l, ":connect") ||
+                  has(l, "connect(s,") || has(l, "sockaddr_in"));
+}
+
 }  // namespace
+
+AwkProgram scan_awk(std::string_view prog) {
+  AwkProgram a;
+  a.network = has(prog, "/inet/") || has(prog, "/inet4/") || has(prog, "/inet6/");
+  // system("cmd") and system(var)
+  for (size_t pos = prog.find("system("); pos != std::string_view::npos; pos = prog.find("system(", pos + 1)) {
+    std::string_view args = call_args(prog, pos + 6);
+    bool dynamic = false, is_list = false;
+    std::vector<std::string> lits = literals(args, dynamic, is_list);
+    std::string s;
+    for (const std::string& l : lits) s += l;
+    a.shell.push_back(dynamic && s.empty() ? std::string() : s);
+  }
+  // print ... | "cmd", print ... |& cmd, "cmd" | getline
+  for (size_t pos = prog.find('|'); pos != std::string_view::npos; pos = prog.find('|', pos + 1)) {
+    if (pos + 1 < prog.size() && prog[pos + 1] == '|') {  // || is a logical or
+      ++pos;
+      continue;
+    }
+    if (pos > 0 && prog[pos - 1] == '|') continue;
+    size_t k = pos + 1;
+    if (k < prog.size() && prog[k] == '&') ++k;
+    while (k < prog.size() && prog[k] == ' ') ++k;
+    if (prog.substr(k, 6) == "getline") {
+      // "cmd" | getline: the string before the bar
+      size_t e = prog.find_last_not_of(' ', pos - 1);
+      if (e != std::string_view::npos && (prog[e] == '"')) {
+        size_t b = prog.rfind('"', e - 1);
+        if (b != std::string_view::npos) a.shell.emplace_back(prog.substr(b + 1, e - b - 1));
+      } else {
+        a.shell.emplace_back();
+      }
+    } else if (k < prog.size() && prog[k] == '"') {
+      size_t e = prog.find('"', k + 1);
+      if (e != std::string_view::npos) a.shell.emplace_back(prog.substr(k + 1, e - k - 1));
+    } else if (k < prog.size() && (std::isalpha(static_cast<unsigned char>(prog[k])) || prog[k] == '_')) {
+      a.shell.emplace_back();  // a command held in a variable
+    }
+  }
+  return a;
+}
 
 EmbeddedCode scan_embedded_code(std::string_view code) {
   EmbeddedCode ec;
+  ec.runs_commands = runs_programs(code);
+  ec.decodes_and_runs = decodes_and_runs(code);
+  ec.opens_socket = opens_socket(code);
   for (std::string_view name : kShellCalls) {
     for (size_t pos = code.find(name); pos != std::string_view::npos; pos = code.find(name, pos + 1)) {
       // `system(` must not match `os.system(` twice or `filesystem(`.
