@@ -462,7 +462,8 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
   cmd.option_code = option_code_of(cmd);
   for (const std::string& code : cmd.option_code)
     if (!code.empty()) embed_shell(code, "option", sc.line);
-  if (cmd.program == "trap" && cmd.args.size() >= 2 && cmd.args[0].text != "-" && cmd.args[0].text != "-p")
+  if (cmd.program == "trap" && cmd.args.size() >= 2 && cmd.args[0].text != "-" && cmd.args[0].text != "-p" &&
+      cmd.args[0].text.find('$') == std::string::npos)
     embed_shell(cmd.args[0].text, "trap", sc.line);  // runs later in this shell
 
   // cd changes where relative paths of later commands point.

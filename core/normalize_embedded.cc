@@ -86,7 +86,7 @@ constexpr std::array kShellCalls = {
     "subprocess.getstatusoutput(", "commands.getoutput(", "pty.spawn(", "system(", "exec(", "execSync(",
     "spawn(", "spawnSync(", "execFile(", "execFileSync(", "popen(", "shell_exec(", "passthru(", "proc_open(",
     "IO.popen(", "Open3.capture2(", "Open3.popen3(", "Kernel.exec(", "%x(", "qx(", "qx{", "os.execv(",
-    "os.execvp(", "os.execl(", "os.execlp(", "os.spawnl(", "Runtime.getRuntime().exec("};
+    "os.execvp(", "os.execl(", "os.execlp(", "os.spawnl(", "Runtime.getRuntime().exec(", "os.execute(", "io.popen("};
 
 constexpr std::array kDeleteCalls = {
     CallSite{"shutil.rmtree(", true},  CallSite{"os.remove(", false},       CallSite{"os.unlink(", false},
@@ -137,7 +137,7 @@ bool opens_socket(std::string_view c) {
       has(l, "create_connection") || has(l, "net.connect") || has(l, "net.createconnection") ||
       has(l, "new net.socket") || has(l, "socket.tcp") || has(l, "tcpserver") || has(l, "createserver"))
     return true;
-  bool sock = has(l, "socket");
+  bool sock = has(l, "socket") || has(l, "require(\"net\")") || has(l, "require('net')") || has(l, "require(\"dgram\")");
   return sock && (has(l, "connect(") || has(l, ".bind(") || has(l, "listen(") || has(l, ":connect") ||
                   has(l, "connect(s,") || has(l, "sockaddr_in"));
 }

@@ -10,6 +10,8 @@ constexpr Rule kRules[] = {
      "Write to an image file instead (of=disk.img).", "destructive"},
     {"disk.format", "disk", Severity::Critical, "Creates a new filesystem, erasing everything on the target.",
      "Format a loop-mounted image file, and double-check the device name.", "destructive"},
+    {"disk.read-device", "disk", Severity::Medium, "Reads a raw disk or memory device, bypassing file permissions.",
+     "Read the files you need through the filesystem.", "credentials"},
     {"disk.format-image", "disk", Severity::High, "Creates a new filesystem in a file, erasing what the file held.",
      "Check that the target is the image file you mean.", "destructive"},
     {"disk.partition", "disk", Severity::Critical, "Rewrites a disk's partition table.",
@@ -78,6 +80,10 @@ void disk_check(const Cmd& cmd, RuleContext& rc) {
     const std::string& t = cmd.args[0].text;
     if (t.size() >= 2 && t[1] == ':') rc.hit("disk.windows-format", cmd);
     return;
+  }
+  if (p == "dd") {
+    for (const Arg& a : cmd.args)
+      if (a.text.rfind("if=", 0) == 0 && rc.path(drop_prefix(a, 3), cmd).cls == PathClass::Device) rc.hit("disk.read-device", cmd);
   }
   if (p == "shred" || p == "dd") return;  // handled by writes/filesystem
   apply_patterns(kPatterns, cmd, rc);

@@ -71,6 +71,9 @@ constexpr Rule kRules[] = {
     {"fs.rsync-delete-outside", "filesystem", Severity::Critical,
      "rsync --delete into a system or home directory can wipe it.", "Sync into a project or temp directory.",
      "destructive"},
+    {"fs.extract-over", "filesystem", Severity::Medium,
+     "Unpacks an archive over your home or a system directory, replacing files there.",
+     "Unpack into the project or a temp dir and look first.", "destructive"},
     {"fs.windows-delete", "filesystem", Severity::Critical,
      "Windows recursive/forced delete (del /s, rd /s, Remove-Item -Recurse) of a drive or folder.",
      "Delete specific files inside the project.", "destructive", true},
@@ -266,6 +269,25 @@ void check_rsync(const Cmd& cmd, RuleContext& rc) {
   rc.hit("fs.rsync-delete", cmd);
 }
 
+void check_extract(const Cmd& cmd, RuleContext& rc) {
+  const Arg* dir = nullptr;
+  if (cmd.program == "tar" && (cmd.has_short('x') || cmd.has_long("extract") || cmd.has_long("get") ||
+                               (!cmd.args.empty() && cmd.args[0].text.find('x') != std::string::npos &&
+                                cmd.args[0].text[0] != '-'))) {
+    dir = cmd.option_value("-C");
+    if (!dir) dir = cmd.option_value("--directory");
+  } else if (cmd.program == "unzip") {
+    dir = cmd.option_value("-d");
+  }
+  if (!dir) return;
+  Arg d = *dir;
+  if (d.text.rfind("--directory=", 0) == 0) d = drop_prefix(d, 12);
+  PathClass c = rc.path(d, cmd).cls;
+  if (c == PathClass::Root || c == PathClass::System || c == PathClass::HomeRoot || c == PathClass::HomeTop ||
+      c == PathClass::Other)
+    rc.hit("fs.extract-over", cmd);
+}
+
 void check_windows(const Cmd& cmd, RuleContext& rc) {
   std::string p = lower(cmd.program);
   bool recursive = false, drive = false;
@@ -291,6 +313,7 @@ void filesystem_check(const Cmd& cmd, RuleContext& rc) {
   else if (p == "chmod" || p == "chown" || p == "chgrp" || p == "setfacl") check_chmod(cmd, rc);
   else if (p == "rsync") check_rsync(cmd, rc);
   check_windows(cmd, rc);
+  check_extract(cmd, rc);
   check_writes(cmd, rc);
 }
 
