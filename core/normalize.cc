@@ -936,7 +936,8 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       }
       if (k >= args.size()) return;
       AwkProgram ap = scan_awk(args[k].text);
-      static const NameSet filters("sort|uniq|wc|cat|head|tail|tr|grep|cut|date|column|less|more|tee");
+      static const NameSet filters("sort|uniq|wc|cat|head|tail|tr|grep|cut|date|column|less|more|tee|ls|find|"
+                                   "hostname|whoami|id|pwd|git|echo|printf|uname|stat|du|df|md5sum|sha256sum");
       for (const std::string& s : ap.shell) {
         if (!s.empty()) embed_shell(s, "awk", line);
         std::string first = s.substr(0, s.find(' '));
@@ -981,6 +982,14 @@ void Walker::expand_find(const Cmd& find, int line) {
     roots.push_back(dot);
   }
   for (Arg& r : roots) r.subtree = true;
+  // -name node_modules (a literal name): only entries of that name below the roots are hit.
+  for (size_t k = i; k + 1 < args.size(); ++k)
+    if ((args[k].text == "-name" || args[k].text == "-iname") && !args[k + 1].dynamic &&
+        args[k + 1].text.find_first_of("*?[") == std::string::npos && args[k + 1].text.find('/') == std::string::npos) {
+      for (Arg& r : roots)
+        if (r.value.find(kUnknown) == std::string::npos) r.value += "/" + args[k + 1].text;
+      break;
+    }
   auto emit = [&](Cmd sub) {
     sub.line = line;
     sub.depth = depth;

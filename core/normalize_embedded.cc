@@ -126,7 +126,12 @@ bool decodes_and_runs(std::string_view c) {
                 has(c, "atob(") || has(c, "decode(") || has(c, "pack(") || has(c, "compile(") || has(c, "zlib") ||
                 has(c, "marshal") || has(c, "codecs") || has(c, "rot13") || has(c, "[::-1]");
   bool indirect = has(c, "getattr(") || has(c, "__import__") || has(c, "__builtins__") || has(c, "globals()[");
-  return (runs && hidden) || indirect;
+  // Code fetched from the network and evaluated: exec(urlopen(..).read()), fetch(..).then(eval).
+  bool fetched = has(c, "urlopen") || has(c, "requests.get") || has(c, "fetch(") || has(c, "http.get") ||
+                 has(c, "LWP::") || has(c, "Net::HTTP") || has(c, "open-uri") || has(c, "URI.open") ||
+                 has(c, "file_get_contents(\"http") || has(c, "file_get_contents('http");
+  bool evaluates = runs || has(c, "eval)") || has(c, "eval ") || has(c, "instance_eval") || has(c, "new Function");
+  return (runs && hidden) || indirect || (fetched && evaluates);
 }
 
 // Network connections and listeners opened from code (reverse and bind shells).
@@ -166,7 +171,7 @@ AwkProgram scan_awk(std::string_view prog) {
     size_t k = pos + 1;
     if (k < prog.size() && prog[k] == '&') ++k;
     while (k < prog.size() && prog[k] == ' ') ++k;
-    if (prog.substr(k, 6) == "getline") {
+    if (prog.substr(k, 7) == "getline") {
       // "cmd" | getline: the string before the bar
       size_t e = prog.find_last_not_of(' ', pos - 1);
       if (e != std::string_view::npos && (prog[e] == '"')) {

@@ -44,6 +44,10 @@ bool poisons(std::string_view name, std::string_view value, bool later) {
   if ((name == "ENV" || name == "BASH_ENV") && value.find('/') == std::string_view::npos &&
       value.find(".sh") == std::string_view::npos)
     return false;
+  // NODE_OPTIONS=--max-old-space-size=4096 tunes; --require/--import/--loader load code.
+  if (name == "NODE_OPTIONS")
+    return value.find("-r ") != std::string_view::npos || value.find("--require") != std::string_view::npos ||
+           value.find("--import") != std::string_view::npos || value.find("loader") != std::string_view::npos;
   if (always.contains(name)) return !value.empty();
   if (name == "PS4" || name == "PS1" || name == "PS0" || name == "PS2")
     return value.find("$(") != std::string_view::npos || value.find('`') != std::string_view::npos;
