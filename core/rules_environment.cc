@@ -80,8 +80,9 @@ void check_variables(const Cmd& cmd, RuleContext& rc) {
       if (starts_with(a->text, "VG_")) rc.hit("self.guard-state", cmd);
     return;
   }
-  std::vector<const Arg*> assigns;
   bool later = p == "export" || p == "declare" || p == "typeset" || p == "readonly" || p == "local" || p == "setenv";
+  if (!later && cmd.env.empty()) return;
+  std::vector<const Arg*> assigns;
   if (later)
     for (const Arg& a : cmd.args) assigns.push_back(&a);
   else
@@ -174,12 +175,22 @@ void check_planted(const Cmd& cmd, RuleContext& rc) {
 
 std::span<const Rule> environment_rules() { return kRules; }
 
+// Cheap test first (this pack runs on every command): does any word or redirection
+// mention `needle` at all?
+bool mentions(const Cmd& cmd, std::string_view needle) {
+  for (const Arg& a : cmd.args)
+    if (a.text.find(needle) != std::string::npos) return true;
+  for (const Redir& r : cmd.redirects)
+    if (r.target.text.find(needle) != std::string::npos) return true;
+  return false;
+}
+
 void environment_check(const Cmd& cmd, RuleContext& rc) {
   check_variables(cmd, rc);
   check_aliases(cmd, rc);
-  check_guard_state(cmd, rc);
+  if (mentions(cmd, "vectra-guard") || mentions(cmd, "VG_HOME")) check_guard_state(cmd, rc);
   check_trust_add(cmd, rc);
-  check_planted(cmd, rc);
+  if (mentions(cmd, "bin")) check_planted(cmd, rc);
 }
 
 }  // namespace vg

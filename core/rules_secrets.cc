@@ -85,8 +85,8 @@ void secrets_check(const Cmd& cmd, RuleContext& rc) {
     for (const Arg* a : cmd.operands())
       if (credential_tree(rc.path(*a, cmd).abs, rc.ctx()) && !a->dynamic) rc.hit("secrets.read-tree", cmd);
   // /proc/*/environ: a glob over every process's environment.
-  for (const Arg* a : cmd.operands())
-    if (a->value.rfind("/proc/", 0) == 0 && a->value.size() > 8 && a->value.compare(a->value.size() - 8, 8, "/environ") == 0)
+  for (const Arg& a : cmd.args)
+    if (a.value.rfind("/proc/", 0) == 0 && a.value.size() > 8 && a.value.compare(a.value.size() - 8, 8, "/environ") == 0)
       rc.hit("secrets.read-tokens", cmd);
   if (reads_files(p)) {
     if (p == "ssh-keygen" && !cmd.has_short('y')) return;  // -y prints the public key of a private one
