@@ -623,6 +623,9 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
           return;
         }
       if (i >= args.size()) return;
+      // env NAME=value... PROGRAM: the assignments are the program's environment.
+      for (size_t k = 0; k < i; ++k)
+        if (args[k].text.find('=') != std::string::npos && args[k].text[0] != '-') cmd.env.push_back(args[k]);
       next = i;
     } else if (p == "command") {
       if (!args.empty() && (args[0].text == "-v" || args[0].text == "-V")) return;
@@ -747,6 +750,7 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
         a.text = "{xargs-input}";
         a.value = std::string(1, kUnknown);
         a.dynamic = true;
+        a.from_variable = true;  // data only known at run time: as code, like sh -c "$X"
         fed.push_back(a);
       }
       cmd.wrappers.push_back("xargs");

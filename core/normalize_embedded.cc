@@ -108,7 +108,15 @@ bool has(std::string_view code, std::string_view s) { return code.find(s) != std
 // Calls that run programs without parentheses or by other names than kShellCalls
 // (perl `exec "sh"`, ruby `spawn`, lua os.execute, node child_process, python pty).
 bool runs_programs(std::string_view c) {
-  for (std::string_view s : {"exec ", "system ", "qx", "%x", "spawn", "os.execute", "io.popen", "child_process",
+  // `system "cmd"`, `exec $x`: the call word followed by an argument, not prose in a string.
+  for (std::string_view s : {std::string_view("exec "), std::string_view("system ")})
+    for (size_t pos = c.find(s); pos != std::string_view::npos; pos = c.find(s, pos + 1)) {
+      size_t q = c.find_first_not_of(' ', pos + s.size());
+      bool ident_before = pos > 0 && (std::isalnum(static_cast<unsigned char>(c[pos - 1])) || c[pos - 1] == '_');
+      if (!ident_before && q != std::string_view::npos && std::string_view("\"'$@(`[{").find(c[q]) != std::string_view::npos)
+        return true;
+    }
+  for (std::string_view s : {"qx", "%x", "spawn", "os.execute", "io.popen", "child_process",
                              "execSync", "pty.", "os.exec", "os.spawn", "os.popen", "os.system", "subprocess",
                              "commands.", "passthru", "shell_exec", "proc_open", "pcntl_exec", "popen", "Process.spawn",
                              "IO.popen", "Open3", "Kernel.", "Deno.run", "Deno.Command", "Bun.spawn", "do shell script"})
@@ -227,6 +235,17 @@ EmbeddedCode scan_embedded_code(std::string_view code) {
         if (dynamic) shell += ' ', shell += kUnknown;
       }
       ec.shell.push_back(shell);
+    }
+  }
+  // Perl/Ruby calls without parentheses: system "cmd", exec 'cmd'.
+  for (std::string_view name : {std::string_view("system "), std::string_view("exec ")}) {
+    for (size_t pos = code.find(name); pos != std::string_view::npos; pos = code.find(name, pos + 1)) {
+      if (preceded_by_ident(code, pos)) continue;
+      size_t q = pos + name.size();
+      while (q < code.size() && code[q] == ' ') ++q;
+      if (q >= code.size() || (code[q] != '"' && code[q] != '\'')) continue;
+      size_t e = code.find(code[q], q + 1);
+      if (e != std::string_view::npos) ec.shell.emplace_back(code.substr(q + 1, e - q - 1));
     }
   }
   // Perl/Ruby backticks: `cmd`.
