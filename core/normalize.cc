@@ -1086,7 +1086,7 @@ void Walker::embed_shell(std::string_view code, const char* how, int line, const
 void Walker::embed_code(std::string_view code, const char* how, int line) {
   EmbeddedCode ec = scan_embedded_code(code);
   for (const std::string& s : ec.shell) embed_shell(s, how, line);
-  notes->inline_runs_commands |= ec.runs_commands || !ec.shell.empty();
+  notes->inline_runs_commands |= ec.runs_commands || ec.runs_dynamic_shell;
   notes->inline_decodes_and_runs |= ec.decodes_and_runs;
   notes->inline_socket |= ec.opens_socket;
   if (ec.runs_dynamic_shell) notes->eval_dynamic = true;

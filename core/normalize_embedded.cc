@@ -4,6 +4,7 @@
 #include <array>
 
 #include "core/normalize.h"
+#include "core/rules.h"
 
 namespace vg {
 
@@ -157,6 +158,28 @@ bool opens_socket(std::string_view c) {
 
 }  // namespace
 
+// The literal an awk variable is set to (`cmd = "date"`), or "" when it is not set so.
+std::string awk_literal_of(std::string_view prog, std::string_view name) {
+  for (size_t pos = prog.find(name); pos != std::string_view::npos; pos = prog.find(name, pos + 1)) {
+    if (pos > 0 && (std::isalnum(static_cast<unsigned char>(prog[pos - 1])) || prog[pos - 1] == '_')) continue;
+    size_t k = prog.find_first_not_of(' ', pos + name.size());
+    if (k == std::string_view::npos || prog[k] != '=' || (k + 1 < prog.size() && prog[k + 1] == '=')) continue;
+    k = prog.find_first_not_of(' ', k + 1);
+    if (k == std::string_view::npos || prog[k] != '"') continue;
+    size_t e = prog.find('"', k + 1);
+    if (e != std::string_view::npos) return std::string(prog.substr(k + 1, e - k - 1));
+  }
+  return {};
+}
+
+std::string_view awk_ident_before(std::string_view prog, size_t bar) {
+  size_t e = prog.find_last_not_of(' ', bar - 1);
+  if (e == std::string_view::npos) return {};
+  size_t b = e + 1;
+  while (b > 0 && (std::isalnum(static_cast<unsigned char>(prog[b - 1])) || prog[b - 1] == '_')) --b;
+  return prog.substr(b, e + 1 - b);
+}
+
 AwkProgram scan_awk(std::string_view prog) {
   AwkProgram a;
   a.network = has(prog, "/inet/") || has(prog, "/inet4/") || has(prog, "/inet6/");
@@ -186,13 +209,15 @@ AwkProgram scan_awk(std::string_view prog) {
         size_t b = prog.rfind('"', e - 1);
         if (b != std::string_view::npos) a.shell.emplace_back(prog.substr(b + 1, e - b - 1));
       } else {
-        a.shell.emplace_back();
+        a.shell.push_back(awk_literal_of(prog, awk_ident_before(prog, pos)));  // cmd | getline
       }
     } else if (k < prog.size() && prog[k] == '"') {
       size_t e = prog.find('"', k + 1);
       if (e != std::string_view::npos) a.shell.emplace_back(prog.substr(k + 1, e - k - 1));
     } else if (k < prog.size() && (std::isalpha(static_cast<unsigned char>(prog[k])) || prog[k] == '_')) {
-      a.shell.emplace_back();  // a command held in a variable
+      size_t e = k;
+      while (e < prog.size() && (std::isalnum(static_cast<unsigned char>(prog[e])) || prog[e] == '_')) ++e;
+      a.shell.push_back(awk_literal_of(prog, prog.substr(k, e - k)));  // print | cmd
     }
   }
   return a;
@@ -200,7 +225,7 @@ AwkProgram scan_awk(std::string_view prog) {
 
 EmbeddedCode scan_embedded_code(std::string_view code) {
   EmbeddedCode ec;
-  ec.runs_commands = runs_programs(code);
+  bool calls = runs_programs(code);
   ec.decodes_and_runs = decodes_and_runs(code);
   ec.opens_socket = opens_socket(code);
   for (std::string_view name : kShellCalls) {
@@ -285,6 +310,15 @@ EmbeddedCode scan_embedded_code(std::string_view code) {
       for (const std::string& l : lits) ec.deleted.push_back(l);
     }
   }
+  // Commands the code spells out are judged by what they are; the floor is for what it
+  // does not spell out: a shell or interpreter started bare, or a call with no literal.
+  static const NameSet starts_code("sh|bash|zsh|dash|ksh|fish|python|python3|perl|ruby|node|php|lua|nc|ncat|socat");
+  for (const std::string& s : ec.shell) {
+    std::string_view first = std::string_view(s).substr(0, s.find_first_of(" \t"));
+    if (first.empty() || starts_code.contains(basename_of(first)) || s.find(kUnknown) != std::string::npos)
+      ec.runs_commands = true;
+  }
+  if (calls && ec.shell.empty()) ec.runs_commands = true;
   return ec;
 }
 

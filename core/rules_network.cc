@@ -211,7 +211,19 @@ void network_check(const Cmd& cmd, RuleContext& rc) {
     return;
   }
   if (cmd.stdin_source == Source::Secrets) rc.hit("net.exfil-secrets", cmd);
-  if (p == "curl" || p == "wget" || p == "http" || p == "xh") {
+  // Uploads to this machine (http://localhost:3000) do not leave it.
+  bool only_loopback = true, any_url = false;
+  for (const Arg* a : cmd.operands()) {
+    size_t scheme = a->text.find("://");
+    if (scheme == std::string::npos) continue;
+    any_url = true;
+    std::string_view host = std::string_view(a->text).substr(scheme + 3);
+    host = host.substr(0, host.find_first_of("/?#"));
+    if (size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+    if (host.empty() || host.front() != '[') host = host.substr(0, host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':'));
+    only_loopback &= loopback(host);
+  }
+  if ((p == "curl" || p == "wget" || p == "http" || p == "xh") && !(any_url && only_loopback)) {
     for (size_t i = 0; i < cmd.args.size(); ++i) {
       const std::string& t = cmd.args[i].text;
       bool upload = t == "-T" || t == "--upload-file" || t == "--post-file" || t == "--body-file" ||
