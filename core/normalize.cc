@@ -442,6 +442,7 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
     } else if (r.op == "<" && (r.fd == -1 || r.fd == 0)) {
       Arg a = make_arg(r.target);
       if (a.code_from_network) in = {Source::Network, {}, {}};
+      else if (a.subst_known) in = {Source::Literal, a.subst_text + "\n", {}};  // < <(echo ..)
       else if (a.code_decoded) in = {Source::Decoded, {}, {}};
       else if (starts_with(a.value, "/dev/tcp/") || starts_with(a.value, "/dev/udp/")) in = {Source::Network, {}, {}};
       else {
@@ -733,10 +734,10 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       } else if (feed.source == Source::Literal || (feed.source == Source::Decoded && !feed.text.empty())) {
         // -I takes whole lines, -0 the whole text (no NUL in it), otherwise blank-separated words.
         std::string_view t = feed.text;
-        const char* seps = nul ? "" : !repl.empty() ? "\n" : " \t\n";
+        std::string_view seps = nul ? std::string_view("\0", 1) : !repl.empty() ? "\n" : " \t\n";
         size_t k = 0;
         while (k < t.size()) {
-          size_t e = *seps ? t.find_first_of(seps, k) : std::string_view::npos;
+          size_t e = t.find_first_of(seps, k);
           if (e == std::string_view::npos) e = t.size();
           if (e > k) {
             Arg a;
@@ -1205,7 +1206,7 @@ Walker::Output Walker::output_of(const Cmd& cmd, const Output& feed) {
       escapes = true;
       text = decode_escapes(text);
     }
-    if (text.empty() || text.back() != '\n') text += '\n';
+    if (p == "echo") text += '\n';  // printf adds none
     if (escapes) return {Source::Decoded, text, {}};
     if (dyn) return {Source::Unknown, {}, {}};
     return {Source::Literal, text, {}};

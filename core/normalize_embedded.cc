@@ -310,6 +310,17 @@ EmbeddedCode scan_embedded_code(std::string_view code) {
       for (const std::string& l : lits) ec.deleted.push_back(l);
     }
   }
+  // A call of a command held in a variable (system($x)): judge the code's command-like
+  // string literals as what it may run.
+  if (ec.runs_dynamic_shell) {
+    for (size_t q = code.find_first_of("\"'"); q != std::string_view::npos; q = code.find_first_of("\"'", q + 1)) {
+      size_t e = code.find(code[q], q + 1);
+      if (e == std::string_view::npos) break;
+      std::string_view lit = code.substr(q + 1, e - q - 1);
+      if (lit.find(' ') != std::string_view::npos && lit.find('\n') == std::string_view::npos) ec.shell.emplace_back(lit);
+      q = e;
+    }
+  }
   // Commands the code spells out are judged by what they are; the floor is for what it
   // does not spell out: a shell or interpreter started bare, or a call with no literal.
   static const NameSet starts_code("sh|bash|zsh|dash|ksh|fish|python|python3|perl|ruby|node|php|lua|nc|ncat|socat");

@@ -48,7 +48,11 @@ void git_key(std::string_view key_in, std::string_view value, std::vector<std::s
     return;
   }
   if (key == "core.hookspath") {
-    out.emplace_back("");  // hooks from another directory: what they run is not in the line
+    // Hooks from another directory run what the line does not show; a project's own
+    // hooks dir (.githooks, .husky) is project code like its Makefile.
+    bool in_project = !value.empty() && value[0] != '/' && value[0] != '~' && value[0] != '$' &&
+                      value.find("..") == std::string_view::npos;
+    if (!in_project) out.emplace_back("");
     return;
   }
   if (starts_with(key, "alias.")) {

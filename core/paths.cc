@@ -249,7 +249,8 @@ bool is_auth_or_boot_file(std::string_view abs) {
 bool is_shell_startup_file(std::string_view abs, const AnalyzeContext& ctx) {
   constexpr std::array kHomeFiles = {".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc",
                                      ".zprofile", ".zshenv", ".zlogin", ".kshrc", ".cshrc", ".tcshrc",
-                                     ".config/fish/config.fish", ".xinitrc", ".xprofile", ".inputrc"};
+                                     ".config/fish/config.fish", ".xinitrc", ".xprofile", ".inputrc",
+                                     ".bash_logout", ".zlogout", ".logout"};
   if (!ctx.home.empty() && under(abs, ctx.home) && abs.size() > ctx.home.size()) {
     std::string_view rel = abs.substr(ctx.home.size() + 1);
     for (std::string_view f : kHomeFiles)
