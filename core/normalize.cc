@@ -728,7 +728,7 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       // The piped data becomes arguments.
       std::vector<Arg> fed;
       bool nul = false;
-      for (size_t k = 0; k < i; ++k) nul |= args[k].text == "-0" || args[k].text == "--null";
+      for (size_t k = 0; k < i && k < args.size(); ++k) nul |= args[k].text == "-0" || args[k].text == "--null";
       if (feed.source == Source::Paths) {
         fed = feed.paths;
       } else if (feed.source == Source::Literal || (feed.source == Source::Decoded && !feed.text.empty())) {

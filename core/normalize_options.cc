@@ -1,6 +1,7 @@
 // Programs that run commands given in their options, scripts or environment:
 // git -c core.pager=.., tar --to-command=.., ssh -o ProxyCommand=.., less +!.., vim -c '!..',
 // sqlite3 .shell, make --eval, sed 's/../../e', GIT_SSH_COMMAND=.. and friends.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -211,6 +212,7 @@ SedScript scan_sed(std::string_view script) {
         }
         ++k;
       }
+      k = std::min(k, script.size());
       size_t fe = script.find_first_of(";\n}", k);
       std::string_view flags = script.substr(k, fe == std::string_view::npos ? std::string_view::npos : fe - k);
       if (c == 's') {

@@ -165,3 +165,14 @@ Test(option_parsing, find_name_narrows_the_roots) {
       for (const auto& a : c.args) narrowed |= a.value == "/home/u/src/node_modules";
   cr_expect(narrowed);
 }
+
+// Lines a mutation run found crashing the new scanners (an option value past the end,
+// a sed s command cut short): they are judged, not thrown out.
+Test(robustness, truncated_options_and_scripts) {
+  for (const char* line : {"xargs -a;txt -I{} sh -c '{}'", "sed %s's/.*s.txt", "xargs -a", "sed 's/a", "sed 's",
+                           "awk '|'", "awk '\"x\" |'", "git -c", "tar -I", "ssh -o", "make --eval=", "vim -c",
+                           "gdb -ex", "a=(); \"${a[@]}\"", "c='$c x'; $c", "echo 'sh x.sh' > x.sh; sh x.sh"}) {
+    vg::Analysis a = vg::analyze(line, kCtx);
+    cr_expect(a.risk >= vg::Severity::Low, "%s", line);
+  }
+}
