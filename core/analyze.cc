@@ -53,6 +53,20 @@ void check_download_then_run(const std::vector<Cmd>& cmds, RuleContext& rc) {
   }
 }
 
+// `git remote add x URL && git push x`: the push sends the repository to that URL.
+void check_push_new_remote(const std::vector<Cmd>& cmds, RuleContext& rc) {
+  std::vector<std::string> added;
+  for (const Cmd& c : cmds) {
+    if (c.program != "git") continue;
+    auto ops = c.operands();
+    if (ops.size() >= 3 && ops[0]->text == "remote" && (ops[1]->text == "add" || ops[1]->text == "set-url"))
+      added.push_back(ops[2]->text);
+    else if (ops.size() >= 2 && ops[0]->text == "push" &&
+             std::find(added.begin(), added.end(), ops[1]->text) != added.end())
+      rc.hit("net.send-remote", c);
+  }
+}
+
 void apply_notes(const WalkNotes& notes, std::string_view text, int line, RuleContext& rc) {
   Cmd whole = whole_line(text, line);
   if (notes.fork_bomb) rc.hit("process.fork-bomb", whole);
@@ -60,6 +74,9 @@ void apply_notes(const WalkNotes& notes, std::string_view text, int line, RuleCo
   if (notes.ifs_trick) rc.hit("obfuscation.ifs", whole);
   if (notes.hex_escaped_program) rc.hit("obfuscation.escaped-program", whole);
   if (notes.depth_exceeded) rc.hit("analysis.too-deep", whole);
+  if (notes.inline_runs_commands) rc.hit("code.runs-commands", whole);
+  if (notes.inline_decodes_and_runs) rc.hit("code.decode-exec", whole);
+  if (notes.inline_socket) rc.hit("code.socket", whole);
   if (!notes.parse_errors.empty()) rc.hit("parse.incomplete", whole);
 }
 
@@ -72,6 +89,7 @@ void run_rules(const std::vector<Cmd>& cmds, const WalkNotes& notes, std::string
     for (const Pack& p : all_packs()) p.check(c, rc);
   }
   check_download_then_run(cmds, rc);
+  check_push_new_remote(cmds, rc);
   apply_notes(notes, text, line, rc);
 }
 

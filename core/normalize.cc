@@ -4,6 +4,8 @@
 #include <array>
 #include <map>
 
+#include <fnmatch.h>
+
 #include "core/paths.h"
 #include "core/rules.h"
 
@@ -102,6 +104,10 @@ struct Walker {
   int depth = 0;
   bool privileged = false;
   std::string via;
+  std::map<std::string, std::string> arrays;   // a=(..): the elements as written
+  std::map<std::string, std::string> written;  // file -> text the line wrote into it
+  std::map<std::string, std::string> aliases;  // file -> program copied or linked there
+  bool flat = false;  // past the depth limit: quotes flattened, no further nesting
 
   // What a command writes to stdout, for the next command of its pipeline.
   struct Output {
@@ -125,6 +131,17 @@ struct Walker {
   void unwrap(Cmd& cmd, const Output& feed, int line);
   Output output_of(const Cmd& cmd, const Output& feed);
   void expand_find(const Cmd& find, int line);
+  Walker nested(int d, std::string how) const {
+    Walker w{ctx, notes, {}, vars, cwd, d, privileged, std::move(how)};
+    w.arrays = arrays;
+    w.written = written;
+    w.aliases = aliases;
+    w.flat = flat;
+    return w;
+  }
+  bool program_from_expansion(const SimpleCommand& sc, const std::vector<Arg>& argv, std::string& code);
+  bool runs_written_file(Cmd& cmd, int line);
+  void remember_writes(const Cmd& cmd, const Output& result, const Output& in);
 };
 
 Arg Walker::make_arg(const Word& w) {
@@ -161,6 +178,11 @@ Arg Walker::make_arg(const Word& w) {
           Output o = script_output(*p.script, depth + 1);
           if (o.source == Source::Network) a.code_from_network = true;
           if (o.source == Source::Decoded) a.code_decoded = true;
+          if (w.parts.size() == 1 && (o.source == Source::Literal || o.source == Source::Decoded) && !o.text.empty()) {
+            a.subst_known = true;
+            a.subst_text = o.text;
+            while (!a.subst_text.empty() && a.subst_text.back() == '\n') a.subst_text.pop_back();
+          }
         }
         break;
       }
@@ -213,7 +235,7 @@ std::vector<Arg> Walker::make_args(const Word& w) {
 }
 
 Walker::Output Walker::script_output(const Script& s, int d) {
-  Walker inner{ctx, notes, {}, vars, cwd, d, privileged, "$(..)"};
+  Walker inner = nested(d, "$(..)");
   if (d > kMaxDepth) {
     notes->depth_exceeded = true;
     return {};
@@ -313,6 +335,10 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
     if (sc.words.empty()) {
       if (v.find(kUnknown) == std::string::npos) vars[name] = v;
       else vars.erase(name);
+      // a=(rm -rf ~): keep the elements as written, for "${a[@]}" used as a command.
+      size_t open = a.raw.find("=(");
+      if (open != std::string::npos && a.raw.back() == ')') arrays[name] = a.raw.substr(open + 2, a.raw.size() - open - 3);
+      else arrays.erase(name);
     }
   }
   if (sc.words.empty()) {
@@ -352,6 +378,7 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
     for (Arg& a : make_args(w)) argv.push_back(std::move(a));
   for (const Word& a : sc.assignments) {
     if (starts_with(a.value, "LD_PRELOAD=") || starts_with(a.value, "PATH=")) cmd.wrappers.push_back(a.value);
+    cmd.env.push_back(make_arg(a));
   }
   const Word& w0 = sc.words[0];
   if (w0.raw.find("$'") != std::string::npos && has_hex_escapes(w0.raw)) notes->hex_escaped_program = true;
@@ -365,6 +392,12 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
     if (part.kind != PartKind::Literal && part.kind != PartKind::Tilde) cmd.obfuscated = true;
 
   if (argv.empty()) return {};
+  // The command word is an expansion the line spells out: {rm,-rf,~}, "${a[@]}", $c,
+  // $(echo rm): judge the words it becomes.
+  if (std::string code; program_from_expansion(sc, argv, code)) {
+    embed_shell(code, "expansion", sc.line);
+    return {};
+  }
   cmd.program_text = argv[0].text;
   cmd.args.assign(argv.begin() + 1, argv.end());
   if (argv[0].dynamic) {
@@ -376,6 +409,18 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
     }
   } else {
     cmd.program = std::string(basename_of(argv[0].value));
+  }
+  // A pathname glob as the program (/bin/r? -rf ~): the programs it can name.
+  if (argv[0].glob && cmd.program.find_first_of("*?[") != std::string::npos) {
+    static constexpr std::string_view kNamed[] = {"rm", "sh", "bash", "dash", "zsh", "dd", "mkfs", "shred", "chmod",
+                                                  "chown", "curl", "wget", "nc", "python3", "python", "perl",
+                                                  "mv", "find", "wipefs", "kill", "reboot", "shutdown"};
+    for (std::string_view n : kNamed)
+      if (fnmatch(cmd.program.c_str(), std::string(n).c_str(), 0) == 0) {
+        cmd.program = std::string(n);
+        cmd.obfuscated = true;
+        break;
+      }
   }
 
   for (const Redirect& r : sc.redirects) {
@@ -397,6 +442,7 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
     } else if (r.op == "<" && (r.fd == -1 || r.fd == 0)) {
       Arg a = make_arg(r.target);
       if (a.code_from_network) in = {Source::Network, {}, {}};
+      else if (a.subst_known) in = {Source::Literal, a.subst_text + "\n", {}};  // < <(echo ..)
       else if (a.code_decoded) in = {Source::Decoded, {}, {}};
       else if (starts_with(a.value, "/dev/tcp/") || starts_with(a.value, "/dev/udp/")) in = {Source::Network, {}, {}};
       else {
@@ -409,7 +455,17 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
   cmd.stdin_text = in.text;
   cmd.stdin_paths = in.paths;
 
+  if (runs_written_file(cmd, sc.line)) {
+    out.push_back(std::move(cmd));
+    return {};
+  }
   unwrap(cmd, in, sc.line);
+  cmd.option_code = option_code_of(cmd);
+  for (const std::string& code : cmd.option_code)
+    if (!code.empty()) embed_shell(code, "option", sc.line);
+  if (cmd.program == "trap" && cmd.args.size() >= 2 && cmd.args[0].text != "-" && cmd.args[0].text != "-p" &&
+      cmd.args[0].text.find('$') == std::string::npos)
+    embed_shell(cmd.args[0].text, "trap", sc.line);  // runs later in this shell
 
   // cd changes where relative paths of later commands point.
   if (cmd.program == "cd" || cmd.program == "pushd") {
@@ -423,8 +479,94 @@ Walker::Output Walker::walk_simple(const SimpleCommand& sc, const Output& feed, 
   }
 
   Output result = output_of(cmd, in);
+  remember_writes(cmd, result, in);
   out.push_back(std::move(cmd));
   return result;
+}
+
+bool Walker::program_from_expansion(const SimpleCommand& sc, const std::vector<Arg>& argv, std::string& code) {
+  const Word& w0 = sc.words[0];
+  if (w0.parts.size() != 1) return false;
+  const WordPart& part = w0.parts[0];
+  if (part.kind == PartKind::Param) {
+    std::string name = param_name(part.text);
+    if (auto it = arrays.find(name); it != arrays.end()) code = it->second;
+    else if (auto v = vars.find(name); !part.quoted && v != vars.end() && v->second.find(' ') != std::string::npos)
+      code = v->second;
+    else return false;
+  } else if (part.kind == PartKind::CommandSubst && argv[0].subst_known) {
+    code = argv[0].subst_text;
+  } else if (part.kind == PartKind::BraceExpand && part.text.size() > 2 && part.text.front() == '{' &&
+             part.text.back() == '}' && part.text.find(',') != std::string::npos &&
+             part.text.find('{', 1) == std::string::npos) {
+    code = part.text.substr(1, part.text.size() - 2);
+    std::replace(code.begin(), code.end(), ',', ' ');
+  } else {
+    return false;
+  }
+  for (size_t k = 1; k < sc.words.size(); ++k) code += " " + sc.words[k].raw;
+  return true;
+}
+
+// Write-then-run in one line: `echo 'rm -rf ~' > x.sh && sh x.sh`, `cp /bin/rm ./t && ./t -rf ~`.
+bool Walker::runs_written_file(Cmd& cmd, int line) {
+  if (written.empty() && aliases.empty()) return false;
+  auto lookup = [&](const Arg& a) -> const std::string* {
+    auto it = written.find(classify_path(a, cwd, ctx).abs);
+    return it == written.end() ? nullptr : &it->second;
+  };
+  Arg prog;
+  prog.text = prog.value = cmd.program_text;
+  if (cmd.program_text.find('/') != std::string::npos) {
+    std::string abs = classify_path(prog, cwd, ctx).abs;
+    if (auto it = aliases.find(abs); it != aliases.end()) {
+      cmd.program = it->second;
+      cmd.obfuscated = true;
+      return false;  // judged as the program it is, with its own arguments
+    }
+    if (const std::string* text = lookup(prog)) {
+      embed_shell(*text, "written file", line);
+      return false;
+    }
+  }
+  const std::string& p = cmd.program;
+  auto ops = cmd.operands();
+  if (ops.empty()) return false;
+  if (is_shell(p) || p == "source" || p == ".") {
+    if (const std::string* text = lookup(*ops[0])) embed_shell(*text, "written file", line);
+  } else if (is_interpreter(p)) {
+    if (const std::string* text = lookup(*ops[0])) embed_code(*text, "written file", line);
+  }
+  return false;
+}
+
+void Walker::remember_writes(const Cmd& cmd, const Output& result, const Output& in) {
+  auto text_of = [](const Output& o) -> const std::string* {
+    return (o.source == Source::Literal || o.source == Source::Decoded) && !o.text.empty() ? &o.text : nullptr;
+  };
+  auto store = [&](const Arg& target, const std::string* text, bool append) {
+    std::string abs = classify_path(target, cwd, ctx).abs;
+    if (abs.empty() || abs == "/dev/null") return;
+    if (!text) {
+      written.erase(abs);
+      return;
+    }
+    if (append) written[abs] += *text;
+    else written[abs] = *text;
+  };
+  for (const Redir& r : cmd.redirects)
+    if ((r.op == ">" || r.op == ">>" || r.op == ">|" || r.op == "&>") && (r.fd == -1 || r.fd == 1))
+      store(r.target, text_of(result), r.op == ">>");
+  const std::string& p = cmd.program;
+  auto ops = cmd.operands();
+  if (p == "tee") {
+    for (const Arg* a : ops) store(*a, text_of(in), cmd.has_short('a'));
+  } else if ((p == "cp" || p == "ln" || p == "install") && ops.size() == 2) {
+    std::string src = classify_path(*ops[0], cwd, ctx).abs;
+    std::string dst = classify_path(*ops[1], cwd, ctx).abs;
+    if (auto it = written.find(src); it != written.end()) written[dst] = it->second;
+    else if (!ops[0]->dynamic) aliases[dst] = std::string(basename_of(ops[0]->value));
+  }
 }
 
 // Option parsing helper for wrappers: skip options, some of which take a value.
@@ -482,13 +624,27 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
           return;
         }
       if (i >= args.size()) return;
+      // env NAME=value... PROGRAM: the assignments are the program's environment.
+      for (size_t k = 0; k < i; ++k)
+        if (args[k].text.find('=') != std::string::npos && args[k].text[0] != '-') cmd.env.push_back(args[k]);
       next = i;
     } else if (p == "command") {
       if (!args.empty() && (args[0].text == "-v" || args[0].text == "-V")) return;
       next = skip_options(args, 0, {});
     } else if (in(p, {"builtin", "nohup", "setsid", "unbuffer", "catchsegv", "fakeroot", "proxychains",
-                      "proxychains4", "torsocks", "tsocks", "firejail", "caffeinate"})) {
+                      "proxychains4", "torsocks", "tsocks", "firejail", "caffeinate", "coproc", "chronic",
+                      "unshare", "torify", "valgrind", "faketime", "sem"})) {
       next = skip_options(args, 0, {});
+      if (p == "faketime" && next < args.size()) ++next;  // the time
+    } else if (p == "strace" || p == "ltrace") {
+      next = skip_options(args, 0, {"-o", "-e", "-p", "-s", "-u", "-E", "-a", "-b", "-I", "-n", "-O", "-S", "-P", "-X"});
+    } else if (p == "systemd-run") {
+      // systemd-run [--user] [-p K=V] [--on-calendar=..] CMD: also persistence (rules).
+      next = skip_options(args, 0, {"-p", "--property", "-u", "--unit", "-E", "--setenv", "-M", "--machine",
+                                    "--uid", "--gid", "--nice", "--working-directory", "-H", "--host",
+                                    "--slice", "--description"});
+    } else if (p == "nsenter") {
+      next = skip_options(args, 0, {"-t", "--target", "-S", "-G", "--setuid", "--setgid"});
     } else if (p == "exec") {
       next = skip_options(args, 0, {"-a"});
       if (next >= args.size()) return;
@@ -571,13 +727,17 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       }
       // The piped data becomes arguments.
       std::vector<Arg> fed;
+      bool nul = false;
+      for (size_t k = 0; k < i && k < args.size(); ++k) nul |= args[k].text == "-0" || args[k].text == "--null";
       if (feed.source == Source::Paths) {
         fed = feed.paths;
-      } else if (feed.source == Source::Literal) {
+      } else if (feed.source == Source::Literal || (feed.source == Source::Decoded && !feed.text.empty())) {
+        // -I takes whole lines, -0 the whole text (no NUL in it), otherwise blank-separated words.
         std::string_view t = feed.text;
+        std::string_view seps = nul ? std::string_view("\0", 1) : !repl.empty() ? "\n" : " \t\n";
         size_t k = 0;
         while (k < t.size()) {
-          size_t e = t.find_first_of(" \t\n", k);
+          size_t e = t.find_first_of(seps, k);
           if (e == std::string_view::npos) e = t.size();
           if (e > k) {
             Arg a;
@@ -591,6 +751,7 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
         a.text = "{xargs-input}";
         a.value = std::string(1, kUnknown);
         a.dynamic = true;
+        a.from_variable = true;  // data only known at run time: as code, like sh -c "$X"
         fed.push_back(a);
       }
       cmd.wrappers.push_back("xargs");
@@ -641,8 +802,12 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       for (const std::string& input : inputs) {
         std::string c = code;
         size_t pos = c.find("{}");
-        if (pos != std::string::npos) c.replace(pos, 2, input);
-        else c += " " + input;
+        // Each input is one argument of the command (parallel quotes it).
+        std::string quoted = "'";
+        for (char ch : input) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+        quoted += "'";
+        if (pos != std::string::npos) c.replace(pos, 2, quoted);
+        else c += " " + quoted;
         embed_shell(c, "parallel", line);
       }
       return;
@@ -667,6 +832,22 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
         dec |= args[k].code_decoded;
       }
       if (dyn && !net && !dec) notes->eval_dynamic = true;
+      // eval "$(echo 'rm -rf ~')": the output is in the line.
+      if (args.size() == 1 && args[0].subst_known) {
+        embed_shell(args[0].subst_text, "eval", line);
+        return;
+      }
+      // eval of plain words (eval eval rm -rf ~) is the command itself: no nesting.
+      bool plain = !args.empty();
+      for (const Arg& a : args) plain &= !a.dynamic && a.text.find_first_of(";|&<>()$`'\"\\ \n") == std::string::npos;
+      if (plain) {
+        next = 0;
+        cmd.wrappers.push_back(p);
+        cmd.program_text = args[0].text;
+        cmd.program = std::string(basename_of(args[0].value));
+        args.erase(args.begin());
+        continue;
+      }
       // eval "$(pyenv init -)": the code comes from a local program we can see; the
       // substitution itself was already walked.
       bool only_local_subst = true;
@@ -689,15 +870,26 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
         if (t == "-o" || t == "+o" || t == "--rcfile" || t == "--init-file") ++i;
         ++i;
       }
-      if (has_c) {
+      if (has_c && flat && i < args.size()) {
+        next = i;  // flattened: the words after -c are the command
+      } else if (has_c) {
         if (i < args.size()) {
           const Arg& code = args[i];
+          if (code.subst_known) {
+            embed_shell(code.subst_text, "sh -c", line);
+            return;
+          }
           if (code.from_variable && !code.code_from_network && !code.code_decoded) notes->eval_dynamic = true;
           if (code.dynamic && !code.from_variable && !code.code_from_network && !code.code_decoded &&
               !code.text.empty() && code.text[0] == '$')
             return;  // sh -c "$(local-program)": see eval above
           embed_shell(code.text, "sh -c", line);
         }
+        return;
+      }
+      if (next == std::string::npos) {
+      if (i < args.size() && args[i].subst_known) {  // bash <(echo ..)
+        embed_shell(args[i].subst_text, "sh <(..)", line);
         return;
       }
       bool reads_stdin = i >= args.size() || args[i].value == "/dev/stdin" || args[i].text == "-";
@@ -707,7 +899,12 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
         embed_shell(cmd.stdin_text, "sh <<stdin", line, &f);
       }
       return;
+      }
     } else if (p == "source" || p == ".") {
+      if (!args.empty() && args[0].subst_known) {  // source <(echo ..)
+        embed_shell(args[0].subst_text, "source <(..)", line);
+        return;
+      }
       if (!args.empty() && args[0].value == "/dev/stdin" &&
           (cmd.stdin_source == Source::Literal || cmd.stdin_source == Source::Decoded) && !cmd.stdin_text.empty())
         embed_shell(cmd.stdin_text, "source", line);
@@ -733,6 +930,25 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
       if (reads_stdin && (cmd.stdin_source == Source::Literal || cmd.stdin_source == Source::Decoded) &&
           !cmd.stdin_text.empty())
         embed_code(cmd.stdin_text, "interpreter <<stdin", line);
+      return;
+    } else if (p == "awk" || p == "gawk" || p == "mawk" || p == "nawk") {
+      // awk [-F sep] [-v x=y] 'program' files: the program's system() and pipes run commands.
+      size_t k = 0;
+      while (k < args.size() && args[k].text.size() > 1 && args[k].text[0] == '-') {
+        const std::string& t = args[k].text;
+        if (t == "-f" || t == "--file") return;  // program in a file
+        k += (t == "-F" || t == "-v" || t == "--assign" || t == "--field-separator") ? 2 : 1;
+      }
+      if (k >= args.size()) return;
+      AwkProgram ap = scan_awk(args[k].text);
+      static const NameSet filters("sort|uniq|wc|cat|head|tail|tr|grep|cut|date|column|less|more|tee|ls|find|"
+                                   "hostname|whoami|id|pwd|git|echo|printf|uname|stat|du|df|md5sum|sha256sum");
+      for (const std::string& s : ap.shell) {
+        if (!s.empty()) embed_shell(s, "awk", line);
+        std::string first = s.substr(0, s.find(' '));
+        if (s.empty() || !filters.contains(basename_of(first))) notes->inline_runs_commands = true;
+      }
+      if (ap.network) notes->inline_socket = true;
       return;
     } else if (p == "find") {
       expand_find(cmd, line);
@@ -771,6 +987,14 @@ void Walker::expand_find(const Cmd& find, int line) {
     roots.push_back(dot);
   }
   for (Arg& r : roots) r.subtree = true;
+  // -name node_modules (a literal name): only entries of that name below the roots are hit.
+  for (size_t k = i; k + 1 < args.size(); ++k)
+    if ((args[k].text == "-name" || args[k].text == "-iname") && !args[k + 1].dynamic &&
+        args[k + 1].text.find_first_of("*?[") == std::string::npos && args[k + 1].text.find('/') == std::string::npos) {
+      for (Arg& r : roots)
+        if (r.value.find(kUnknown) == std::string::npos) r.value += "/" + args[k + 1].text;
+      break;
+    }
   auto emit = [&](Cmd sub) {
     sub.line = line;
     sub.depth = depth;
@@ -823,7 +1047,8 @@ void Walker::expand_find(const Cmd& find, int line) {
         }
       }
       // The sub-command may itself be a wrapper (sh -c, xargs...).
-      Walker inner{ctx, notes, {}, vars, cwd, depth + 1, find.privileged, sub.via};
+      Walker inner = nested(depth + 1, sub.via);
+      inner.privileged = find.privileged;
       inner.unwrap(sub, Output{Source::None, {}, {}}, line);
       for (Cmd& c : inner.out) out.push_back(std::move(c));
       emit(std::move(sub));
@@ -832,14 +1057,26 @@ void Walker::expand_find(const Cmd& find, int line) {
 }
 
 void Walker::embed_shell(std::string_view code, const char* how, int line, const Output* feed) {
-  if (depth + 1 > kMaxDepth) {
+  (void)feed;
+  if (depth + 1 > kMaxDepth || flat) {
     notes->depth_exceeded = true;
+    if (flat) return;
+    // Past the limit a line is still judged by what it names: drop every quote and
+    // backslash and read the rest as one flat command line, so nesting never hides
+    // `rm -rf ~` (a critical line stays critical however deep it is).
+    std::string plain;
+    for (char c : code)
+      if (c != '\'' && c != '"' && c != '\\') plain += c;
+    ParseResult pr = parse_shell(plain);
+    Walker inner = nested(depth, how);
+    inner.flat = true;
+    inner.walk_script(pr.script);
+    for (Cmd& c : inner.out) out.push_back(std::move(c));
     return;
   }
   ParseResult pr = parse_shell(code);
   if (!pr.ok) notes->parse_errors.push_back(std::string(how) + ": " + pr.error);
-  Walker inner{ctx, notes, {}, vars, cwd, depth + 1, privileged, how};
-  (void)feed;
+  Walker inner = nested(depth + 1, how);
   inner.walk_script(pr.script);
   for (Cmd& c : inner.out) {
     c.line = line + c.line - 1;
@@ -850,6 +1087,9 @@ void Walker::embed_shell(std::string_view code, const char* how, int line, const
 void Walker::embed_code(std::string_view code, const char* how, int line) {
   EmbeddedCode ec = scan_embedded_code(code);
   for (const std::string& s : ec.shell) embed_shell(s, how, line);
+  notes->inline_runs_commands |= ec.runs_commands || ec.runs_dynamic_shell;
+  notes->inline_decodes_and_runs |= ec.decodes_and_runs;
+  notes->inline_socket |= ec.opens_socket;
   if (ec.runs_dynamic_shell) notes->eval_dynamic = true;
   if (!ec.deleted.empty() || ec.deletes_dynamic) {
     Cmd rm;
@@ -944,19 +1184,37 @@ Walker::Output Walker::output_of(const Cmd& cmd, const Output& feed) {
       if (cmd.args[k].code_from_network) return {Source::Network, {}, {}};
       if (cmd.args[k].code_decoded) return {Source::Decoded, {}, {}};
     }
+    if (p == "printf" && !cmd.args.empty() && !cmd.args[0].dynamic) {
+      // printf FORMAT ARGS: each %s (or %b) takes the next argument.
+      std::string fmt = cmd.args[0].text, res;
+      size_t next = 1;
+      for (size_t i = 0; i < fmt.size(); ++i) {
+        if (fmt[i] == '%' && i + 1 < fmt.size() && (fmt[i + 1] == 's' || fmt[i + 1] == 'b')) {
+          if (next < cmd.args.size()) res += cmd.args[next++].text;
+          ++i;
+        } else if (fmt[i] == '\\' && i + 1 < fmt.size() && fmt[i + 1] == 'n') {
+          res += '\n';
+          ++i;
+        } else {
+          res += fmt[i];
+        }
+      }
+      for (; next < cmd.args.size(); ++next) res += " " + cmd.args[next].text;
+      text = res;
+    }
     if ((p == "printf" || e_flag) && has_hex_escapes(text)) {
       escapes = true;
       text = decode_escapes(text);
     }
-    if (p == "printf") {
-      size_t pct = text.find("%s");
-      if (pct != std::string::npos) text.erase(pct, 2);
-    }
-    text += '\n';
+    if (p == "echo") text += '\n';  // printf adds none
     if (escapes) return {Source::Decoded, text, {}};
     if (dyn) return {Source::Unknown, {}, {}};
     return {Source::Literal, text, {}};
   }
+  // which X, command -v X, type -P X print where the program X is.
+  if ((p == "which" || (p == "command" && cmd.has_arg("-v")) || (p == "type" && cmd.has_short('P'))) &&
+      !cmd.operands().empty() && !cmd.operands()[0]->dynamic)
+    return {Source::Literal, cmd.operands()[0]->text + "\n", {}};
   if (p == "env" || p == "printenv" || (p == "set" && cmd.args.empty()) ||
       (p == "export" && cmd.has_short('p')) || (p == "declare" && cmd.has_short('x')))
     return {Source::Secrets, {}, {}};
@@ -1021,16 +1279,54 @@ bool is_interpreter(std::string_view p) {
   return in(p, {"deno", "bun", "pypy", "pypy3", "osascript", "tclsh", "Rscript", "julia", "jshell", "irb"});
 }
 
+// Short options that take a value, per program: in `-bfeature` everything after b is the
+// value, and in `-e -rf` the -rf is the value of -e, not flags.
+static std::string_view short_value_options(const Cmd& cmd) {
+  const std::string& p = cmd.program;
+  if (p == "git") {
+    std::string sub = cmd.args.empty() ? std::string() : cmd.args[0].text;
+    if (sub == "checkout") return "bB";
+    if (sub == "switch") return "cC";
+    if (sub == "commit") return "mFCct";
+    if (sub == "tag") return "mFu";
+    if (sub == "clone") return "bo";
+    return "";
+  }
+  if (p == "grep" || p == "egrep" || p == "fgrep" || p == "rg") return "efmABC";
+  if (p == "tar") return "fCITXb";
+  if (p == "curl") return "odHXuTFeAx";
+  if (p == "wget") return "OoP";
+  if (p == "sort") return "okt";
+  if (p == "cut") return "dfc";
+  if (p == "head" || p == "tail") return "nc";
+  return "";
+}
+
 bool Cmd::has_short(char c) const {
+  std::string_view with_value = short_value_options(*this);
+  bool skip_next = false;
   for (const Arg& a : args) {
     const std::string& t = a.text;
+    if (skip_next) {
+      skip_next = false;
+      continue;
+    }
     if (t == "--") break;
     if (t.size() >= 2 && t[0] == '-' && t[1] != '-') {
       bool letters = true;
       for (size_t i = 1; i < t.size(); ++i)
         if (!std::isalpha(static_cast<unsigned char>(t[i]))) letters = false;
-      if (letters && t.find(c, 1) != std::string::npos) return true;
-      if (!letters && t[1] == c) return true;
+      if (!letters) {
+        if (t[1] == c) return true;
+        continue;
+      }
+      for (size_t i = 1; i < t.size(); ++i) {
+        if (t[i] == c) return true;
+        if (with_value.find(t[i]) != std::string_view::npos) {
+          skip_next = i + 1 == t.size();  // -b NAME: the next word is the value
+          break;
+        }
+      }
     }
   }
   return false;
@@ -1093,9 +1389,15 @@ std::string Cmd::normalized() const {
     for (size_t i = 1; letters && i < t.size(); ++i)
       if (!std::isalpha(static_cast<unsigned char>(t[i]))) letters = false;
     if (split && letters) {
+      std::string_view with_value = short_value_options(*this);
       for (size_t i = 1; i < t.size(); ++i) {
         out += " -";
         out += t[i];
+        if (with_value.find(t[i]) != std::string_view::npos && i + 1 < t.size()) {
+          out += ' ';
+          out += t.substr(i + 1);  // the attached value
+          break;
+        }
       }
     } else {
       out += ' ';

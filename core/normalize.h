@@ -38,6 +38,10 @@ struct Arg {
   bool code_from_network = false;  // contains $(..)/<(..) whose output is fetched code
   bool code_decoded = false;       // contains $(..)/<(..) whose output is decoded data
   bool from_variable = false;      // contains a variable whose value is not known here
+  // The word is one $(..) or <(..) whose output the line shows ($(echo rm), <(echo ..)):
+  // that output, so a command word, eval or source of it can be judged.
+  bool subst_known = false;
+  std::string subst_text;
 };
 
 struct Redir {
@@ -53,6 +57,10 @@ struct Cmd {
   std::vector<Arg> args;     // arguments after the program
   std::vector<Redir> redirects;
   std::vector<std::string> wrappers;  // unwrapped wrappers, outermost first
+  std::vector<Arg> env;      // NAME=value words before the program (GIT_PAGER=.. git log)
+  // Commands the program runs through its options, scripts or environment
+  // (git -c core.pager=.., tar --to-command=.., less +!..): each also walked as a command.
+  std::vector<std::string> option_code;
   bool privileged = false;   // ran through sudo, doas, su, pkexec
   bool obfuscated = false;   // program name hidden by quoting, escapes or variables
   Source stdin_source = Source::None;
@@ -88,6 +96,9 @@ struct WalkNotes {
   bool eval_dynamic = false;     // eval / sh -c of a string only known at run time
   bool ifs_trick = false;        // $IFS used as a word separator
   bool hex_escaped_program = false;
+  bool inline_runs_commands = false;     // python -c / perl -e / awk code starts programs
+  bool inline_decodes_and_runs = false;  // ... runs code it decodes or assembles
+  bool inline_socket = false;            // ... opens a network connection or listener
   std::vector<std::string> parse_errors;  // embedded strings that did not parse
 };
 
@@ -114,8 +125,29 @@ struct EmbeddedCode {
   bool deletes_recursively = false;
   bool deletes_dynamic = false;              // deletion of a path only known at run time
   bool runs_dynamic_shell = false;           // os.system(var)
+  bool runs_commands = false;                // starts programs or a shell at all
+  bool decodes_and_runs = false;             // exec/eval of decoded, built or hidden code
+  bool opens_socket = false;                 // connects or listens on a network socket
 };
 EmbeddedCode scan_embedded_code(std::string_view code);
+// Commands a program runs through its options, scripts or environment (normalize_options.cc);
+// an empty string stands for code the line does not show (core.hooksPath, BASH_ENV=file).
+std::vector<std::string> option_code_of(const Cmd& cmd);
+// What a sed script runs (`e`, s///e) and the files it writes (`w`, s///w).
+struct SedScript {
+  std::vector<std::string> exec;
+  std::vector<std::string> writes;
+  bool runs = false;
+};
+SedScript scan_sed(std::string_view script);
+// What an awk program runs (system(), print | "cmd", "cmd" | getline) and whether it
+// opens a network connection (/inet/tcp).
+struct AwkProgram {
+  std::vector<std::string> shell;  // "" for a command only known at run time
+  bool network = false;
+};
+AwkProgram scan_awk(std::string_view program);
+
 // Decode standard or URL-safe base64; false when the text is not base64.
 bool decode_base64(std::string_view in, std::string& out);
 

@@ -214,7 +214,14 @@ SecretKind secret_kind(std::string_view abs, const AnalyzeContext& ctx) {
       return SecretKind::CloudCredentials;
   constexpr std::array kTokens = {".netrc", ".npmrc", ".pypirc", ".git-credentials", ".vault-token",
                                   ".config/gh/hosts.yml", ".cargo/credentials", ".gem/credentials",
-                                  ".config/hub", ".pgpass", ".my.cnf"};
+                                  ".config/hub", ".pgpass", ".my.cnf",
+                                  // coding agents' and their tools' logins
+                                  ".claude/.credentials.json", ".codex/auth.json", ".config/github-copilot",
+                                  ".gemini/oauth_creds.json", ".config/anthropic", ".config/openai",
+                                  ".aws/sso/cache", ".config/op", ".config/gcloud",
+                                  // histories hold pasted tokens and passwords
+                                  ".bash_history", ".zsh_history", ".python_history", ".psql_history",
+                                  ".mysql_history", ".node_repl_history", ".local/share/fish/fish_history"};
   for (std::string_view t : kTokens)
     if (starts_with(rel, t)) return SecretKind::Tokens;
   constexpr std::array kKeyrings = {".gnupg", ".password-store", "Library/Keychains", ".local/share/keyrings",
@@ -242,7 +249,8 @@ bool is_auth_or_boot_file(std::string_view abs) {
 bool is_shell_startup_file(std::string_view abs, const AnalyzeContext& ctx) {
   constexpr std::array kHomeFiles = {".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc",
                                      ".zprofile", ".zshenv", ".zlogin", ".kshrc", ".cshrc", ".tcshrc",
-                                     ".config/fish/config.fish", ".xinitrc", ".xprofile", ".inputrc"};
+                                     ".config/fish/config.fish", ".xinitrc", ".xprofile", ".inputrc",
+                                     ".bash_logout", ".zlogout", ".logout"};
   if (!ctx.home.empty() && under(abs, ctx.home) && abs.size() > ctx.home.size()) {
     std::string_view rel = abs.substr(ctx.home.size() + 1);
     for (std::string_view f : kHomeFiles)

@@ -207,6 +207,8 @@ std::span<const Pack> all_packs() {
       {"infra", infra_rules(), infra_check},
       {"obfuscation", obfuscation_rules(), obfuscation_check},
       {"anti-forensics", forensics_rules(), forensics_check},
+      {"exec", exec_rules(), exec_check},
+      {"environment", environment_rules(), environment_check},
   };
   return packs;
 }

@@ -120,6 +120,8 @@ VG_PACK_DECL(database)
 VG_PACK_DECL(infra)
 VG_PACK_DECL(obfuscation)
 VG_PACK_DECL(forensics)
+VG_PACK_DECL(exec)
+VG_PACK_DECL(environment)
 #undef VG_PACK_DECL
 
 // Rules not tied to one command (parse errors, fork bombs, eval of dynamic strings).

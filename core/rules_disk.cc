@@ -10,6 +10,10 @@ constexpr Rule kRules[] = {
      "Write to an image file instead (of=disk.img).", "destructive"},
     {"disk.format", "disk", Severity::Critical, "Creates a new filesystem, erasing everything on the target.",
      "Format a loop-mounted image file, and double-check the device name.", "destructive"},
+    {"disk.read-device", "disk", Severity::Medium, "Reads a raw disk or memory device, bypassing file permissions.",
+     "Read the files you need through the filesystem.", "credentials"},
+    {"disk.format-image", "disk", Severity::High, "Creates a new filesystem in a file, erasing what the file held.",
+     "Check that the target is the image file you mean.", "destructive"},
     {"disk.partition", "disk", Severity::Critical, "Rewrites a disk's partition table.",
      "List partitions read-only first (fdisk -l, lsblk).", "destructive"},
     {"disk.wipe", "disk", Severity::Critical, "Wipes signatures, discards blocks or securely erases a disk.",
@@ -66,11 +70,20 @@ void disk_check(const Cmd& cmd, RuleContext& rc) {
   }
   if (p == "mkfs" || p.rfind("mkfs.", 0) == 0 || p == "mke2fs" || p == "mkswap") {
     if (cmd.has_long("help") || cmd.has_short('V') || cmd.has_long("version")) return;
+    // A regular file (disk.img, swapfile) is not a device: no disk is lost.
+    if (!device_operand(cmd, rc)) {
+      rc.hit("disk.format-image", cmd);
+      return;
+    }
   }
   if (lower(p) == "format" && !cmd.args.empty()) {
     const std::string& t = cmd.args[0].text;
     if (t.size() >= 2 && t[1] == ':') rc.hit("disk.windows-format", cmd);
     return;
+  }
+  if (p == "dd") {
+    for (const Arg& a : cmd.args)
+      if (a.text.rfind("if=", 0) == 0 && rc.path(drop_prefix(a, 3), cmd).cls == PathClass::Device) rc.hit("disk.read-device", cmd);
   }
   if (p == "shred" || p == "dd") return;  // handled by writes/filesystem
   apply_patterns(kPatterns, cmd, rc);

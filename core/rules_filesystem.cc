@@ -17,6 +17,9 @@ constexpr Rule kRules[] = {
     {"fs.delete-home", "filesystem", Severity::Critical,
      "Deletes files in your home directory, outside the project: they cannot be recovered.",
      "Move them to the trash (gio trash / trash-put) or delete inside the project only.", "destructive", true},
+    {"fs.delete-home-rebuildable", "filesystem", Severity::High,
+     "Deletes a build output or cache directory in your home, outside the project.",
+     "Check the path; delete it from inside its own project.", "destructive", true},
     {"fs.delete-outside", "filesystem", Severity::Critical,
      "Recursively or forcibly deletes an absolute path outside the project and temp directories.",
      "Delete inside the project, or move the files to the trash.", "destructive", true},
@@ -68,10 +71,31 @@ constexpr Rule kRules[] = {
     {"fs.rsync-delete-outside", "filesystem", Severity::Critical,
      "rsync --delete into a system or home directory can wipe it.", "Sync into a project or temp directory.",
      "destructive"},
+    {"fs.extract-over", "filesystem", Severity::Medium,
+     "Unpacks an archive over your home or a system directory, replacing files there.",
+     "Unpack into the project or a temp dir and look first.", "destructive"},
     {"fs.windows-delete", "filesystem", Severity::Critical,
      "Windows recursive/forced delete (del /s, rd /s, Remove-Item -Recurse) of a drive or folder.",
      "Delete specific files inside the project.", "destructive", true},
 };
+
+// A path below the home whose name says it can be rebuilt or re-downloaded
+// (~/code/app/build, ~/.npm/_cacache): losing it costs time, not data.
+bool rebuildable_in_home(const PathInfo& pi, const AnalyzeContext& ctx) {
+  static const NameSet names(
+      "build|builds|dist|out|target|node_modules|.next|.nuxt|__pycache__|.pytest_cache|.mypy_cache|.tox|.venv|"
+      "venv|.gradle|caches|cache|Caches|.cache|_cacache|.npm|.yarn|.pnpm-store|.m2|.cargo|DerivedData|"
+      "coverage|.turbo|.parcel-cache|cmake-build-*|_build|.build");
+  if (ctx.home.empty() || pi.dynamic || pi.abs.size() <= ctx.home.size() + 1) return false;
+  std::string_view rest = std::string_view(pi.abs).substr(ctx.home.size() + 1);
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    if (names.contains(rest.substr(0, slash))) return true;
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  return false;
+}
 
 bool is_git_dir(const PathInfo& pi) {
   return pi.abs.size() >= 5 && pi.abs.compare(pi.abs.size() - 5, 5, "/.git") == 0;
@@ -100,7 +124,9 @@ void judge_delete(const Arg& a, const Cmd& cmd, bool recursive, bool forced, Rul
       break;
     case PathClass::HomeRoot:
     case PathClass::HomeTop:
-    case PathClass::Home: rc.hit("fs.delete-home", cmd); break;
+    case PathClass::Home:
+      rc.hit(rebuildable_in_home(pi, rc.ctx()) ? "fs.delete-home-rebuildable" : "fs.delete-home", cmd);
+      break;
     case PathClass::Other: rc.hit(wide ? "fs.delete-outside" : "fs.delete-outside-file", cmd); break;
     case PathClass::Unknown:
       if (recursive || a.subtree) rc.hit(pi.fully_unknown ? "fs.delete-unknown" : "fs.delete-unknown-file", cmd);
@@ -140,8 +166,7 @@ void check_rm(const Cmd& cmd, RuleContext& rc) {
     judge_delete(*a, cmd, recursive, forced, rc);
     if (p == "shred") {
       PathInfo pi = rc.path(*a, cmd);
-      if (pi.cls == PathClass::Workspace || pi.cls == PathClass::WorkspaceRoot || pi.cls == PathClass::Unknown)
-        rc.hit("fs.shred", cmd);
+      if (pi.cls == PathClass::Unknown) rc.hit("fs.shred", cmd);  // in the project: data loss only
     }
   }
 }
@@ -244,6 +269,25 @@ void check_rsync(const Cmd& cmd, RuleContext& rc) {
   rc.hit("fs.rsync-delete", cmd);
 }
 
+void check_extract(const Cmd& cmd, RuleContext& rc) {
+  const Arg* dir = nullptr;
+  if (cmd.program == "tar" && (cmd.has_short('x') || cmd.has_long("extract") || cmd.has_long("get") ||
+                               (!cmd.args.empty() && cmd.args[0].text.find('x') != std::string::npos &&
+                                cmd.args[0].text[0] != '-'))) {
+    dir = cmd.option_value("-C");
+    if (!dir) dir = cmd.option_value("--directory");
+  } else if (cmd.program == "unzip") {
+    dir = cmd.option_value("-d");
+  }
+  if (!dir) return;
+  Arg d = *dir;
+  if (d.text.rfind("--directory=", 0) == 0) d = drop_prefix(d, 12);
+  PathClass c = rc.path(d, cmd).cls;
+  if (c == PathClass::Root || c == PathClass::System || c == PathClass::HomeRoot || c == PathClass::HomeTop ||
+      c == PathClass::Other)
+    rc.hit("fs.extract-over", cmd);
+}
+
 void check_windows(const Cmd& cmd, RuleContext& rc) {
   std::string p = lower(cmd.program);
   bool recursive = false, drive = false;
@@ -269,6 +313,7 @@ void filesystem_check(const Cmd& cmd, RuleContext& rc) {
   else if (p == "chmod" || p == "chown" || p == "chgrp" || p == "setfacl") check_chmod(cmd, rc);
   else if (p == "rsync") check_rsync(cmd, rc);
   check_windows(cmd, rc);
+  check_extract(cmd, rc);
   check_writes(cmd, rc);
 }
 

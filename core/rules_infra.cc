@@ -24,7 +24,7 @@ constexpr Rule kRules[] = {
      "Remove specific containers or images by name.", "destructive"},
     {"infra.docker-remove", "infra", Severity::Medium, "Removes Docker containers, images or volumes.", "",
      "destructive"},
-    {"infra.docker-remove-all", "infra", Severity::Critical,
+    {"infra.docker-remove-all", "infra", Severity::High,
      "Force-removes every container/image/volume listed at run time.", "Remove specific ones by name.",
      "destructive"},
     {"infra.repo-delete", "infra", Severity::Critical, "Deletes a hosted repository or release.",

@@ -1,5 +1,7 @@
 // Persistence pack: things that make code run again later (cron, services, shell
 // start-up files, authorized_keys, git hooks, launch agents).
+#include <algorithm>
+
 #include "core/rules.h"
 
 namespace vg {
@@ -36,6 +38,9 @@ std::span<const Rule> persistence_rules() { return kRules; }
 
 void persistence_check(const Cmd& cmd, RuleContext& rc) {
   const std::string& p = cmd.program;
+  // systemd-run starts the command as a unit of its own, outside this session (and later with timers).
+  if (p == "systemd-run" || std::find(cmd.wrappers.begin(), cmd.wrappers.end(), "systemd-run") != cmd.wrappers.end())
+    rc.hit("persist.service", cmd);
   if (p == "crontab") {
     if (cmd.has_short('r')) rc.hit("persist.crontab-remove", cmd);
     else if (!cmd.has_short('l')) rc.hit("persist.crontab", cmd);

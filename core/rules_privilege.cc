@@ -38,6 +38,25 @@ bool admin_group(std::string_view g) {
   return one_of(lower(g), "sudo|wheel|admin|root|docker|lxd|disk|adm|shadow|kvm|libvirt|systemd-journal");
 }
 
+// Commands that only look (list, show status, print identity): as root they change
+// nothing, so `sudo ls` needs no sandbox. Readers of arbitrary files (cat) are not here:
+// as root they read secrets.
+bool looks_only(const Cmd& cmd) {
+  static const NameSet readers("ls|id|whoami|true|false|df|du|lsof|ss|netstat|journalctl|uptime|free|ps|lsblk|"
+                               "blkid|dmesg|lsmod|lspci|lsusb|uname|hostname|groups|w|who|last|pwd|nproc|ip");
+  const std::string& p = cmd.program;
+  std::string sub = cmd.operand(0);
+  if (p == "ip") return sub == "addr" || sub == "a" || sub == "route" || sub == "r" || sub == "link";
+  if (p == "systemctl") return one_of(sub, "status|list-*|is-active|is-enabled|is-failed|show|cat");
+  if (p == "docker" || p == "podman") return one_of(sub, "ps|images|logs|inspect|info|version|stats");
+  if (p == "sudo") {  // sudo with no command: -l, -v, -k, -n true was unwrapped already
+    for (const Arg& a : cmd.args)
+      if (a.text == "-e" || a.text == "--edit" || a.text == "-s" || a.text == "-i") return false;
+    return true;
+  }
+  return readers.contains(p);
+}
+
 }  // namespace
 
 std::span<const Rule> privilege_rules() { return kRules; }
@@ -48,7 +67,8 @@ void privilege_check(const Cmd& cmd, RuleContext& rc) {
     bool shell = (is_shell(p) && cmd.args.empty()) || p == "su" ||
                  (is_shell(p) && cmd.args.size() == 1 && (cmd.args[0].text == "-l" || cmd.args[0].text == "-i" ||
                                                           cmd.args[0].text == "--login"));
-    rc.hit(shell ? "priv.root-shell" : "priv.sudo", cmd);
+    if (shell) rc.hit("priv.root-shell", cmd);
+    else rc.hit("priv.sudo", cmd, looks_only(cmd) ? Severity::Low : Severity::Medium);
   } else if (p == "su" || p == "sudo" || p == "doas") {
     // `su`, `su -`, `su root` without -c: a root shell.
     rc.hit("priv.root-shell", cmd);

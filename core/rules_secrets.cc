@@ -23,11 +23,38 @@ constexpr Rule kRules[] = {
      "credentials"},
     {"secrets.export-keys", "secrets", Severity::High, "Exports secret keys or keychain passwords.", "",
      "credentials"},
+    {"secrets.read-tree", "secrets", Severity::High,
+     "Reads, copies or archives a whole directory that holds credentials (~/.ssh, ~/.aws, ~/.config...).",
+     "Name the specific non-secret files you need.", "credentials"},
+    {"secrets.write-key", "secrets", Severity::High, "Creates, overwrites or re-keys an SSH key in ~/.ssh.",
+     "Create new keys under a new name and review before replacing one.", "credentials"},
 };
+
+// Directories of the home that hold credentials as a whole.
+bool credential_tree(std::string_view abs, const AnalyzeContext& ctx) {
+  if (ctx.home.empty() || abs.substr(0, ctx.home.size()) != ctx.home) return false;
+  std::string_view rel = abs.substr(ctx.home.size());
+  if (rel.empty() || rel == "/") return true;
+  return one_of(rel.substr(1), ".ssh|.aws|.config|.gnupg|.docker|.kube|.azure|.password-store|.mozilla|"
+                               ".local/share/keyrings|.claude|.codex|.config/gh|.config/gcloud|.local|.local/share");
+}
+
+// Readers that take whole directory trees.
+bool reads_tree(const Cmd& cmd) {
+  const std::string& p = cmd.program;
+  if (p == "tar" || p == "rsync" || p == "rg" || p == "ag" || p == "7z" || p == "restic" || p == "borg") return true;
+  if (p == "zip" || p == "grep" || p == "egrep" || p == "fgrep")
+    return cmd.has_short('r') || cmd.has_short('R') || cmd.has_long("recursive");
+  if (p == "cp" || p == "scp") return cmd.has_short('r') || cmd.has_short('R') || cmd.has_short('a') || cmd.has_long("recursive");
+  return false;
+}
 
 constexpr CommandPattern kPatterns[] = {
     {"secrets.export-keys", "gpg|gpg2", "", "--export-secret-keys|--export-secret-subkeys"},
     {"secrets.export-keys", "security", "find-generic-password|find-internet-password|dump-keychain"},
+    {"secrets.export-keys", "secret-tool", "lookup|search"},
+    {"secrets.export-keys", "kwallet-query", "", "-r|--read-password"},
+    {"secrets.read-system-auth", "getent", "shadow|gshadow"},
 };
 
 bool reads_files(std::string_view p) {
@@ -35,7 +62,8 @@ bool reads_files(std::string_view p) {
                 "cat|less|more|head|tail|bat|batcat|strings|xxd|od|hexdump|base64|base32|grep|egrep|fgrep|rg|ag|"
                 "awk|gawk|sed|cp|scp|rsync|tar|zip|7z|gpg|openssl|nl|tac|view|vim|vi|nvim|nano|emacs|code|"
                 "jq|yq|python|python3|node|perl|ruby|curl|wget|nc|ncat|sort|uniq|cut|tr|xclip|pbcopy|"
-                "install|dd|ssh-keygen|diff|cmp|md5sum|sha256sum|column|paste|tee|mail|sendmail");
+                "install|dd|ssh-keygen|diff|cmp|md5sum|sha256sum|column|paste|tee|mail|sendmail|sqlite3|"
+                "duckdb|zcat|gzip|xz|zstd|bzip2|7z|rclone|aws|gsutil");
   return readers.contains(p);
 }
 
@@ -47,6 +75,19 @@ void secrets_check(const Cmd& cmd, RuleContext& rc) {
   const std::string& p = cmd.program;
   apply_patterns(kPatterns, cmd, rc);
   std::vector<Arg> sources;
+  if (p == "ssh-keygen" && !cmd.has_short('l') && !cmd.has_short('y') && !cmd.has_short('F') && !cmd.has_short('R')) {
+    if (const Arg* f = cmd.option_value("-f")) {
+      PathInfo pi = rc.path(*f, cmd);
+      if (pi.abs.find("/.ssh/") != std::string::npos) rc.hit("secrets.write-key", cmd);
+    }
+  }
+  if (reads_tree(cmd))
+    for (const Arg* a : cmd.operands())
+      if (credential_tree(rc.path(*a, cmd).abs, rc.ctx()) && !a->dynamic) rc.hit("secrets.read-tree", cmd);
+  // /proc/*/environ: a glob over every process's environment.
+  for (const Arg& a : cmd.args)
+    if (a.value.rfind("/proc/", 0) == 0 && a.value.size() > 8 && a.value.compare(a.value.size() - 8, 8, "/environ") == 0)
+      rc.hit("secrets.read-tokens", cmd);
   if (reads_files(p)) {
     if (p == "ssh-keygen" && !cmd.has_short('y')) return;  // -y prints the public key of a private one
     for (const Arg* a : cmd.operands()) sources.push_back(*a);

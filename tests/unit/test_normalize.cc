@@ -89,8 +89,16 @@ Test(normalize, unknown_variable_is_dynamic) {
   cr_expect_eq(cmds[0].args.back().value[0], vg::kUnknown);
 }
 
-Test(normalize, dynamic_program) {
+// Issue 19: a substitution whose output the line shows is the command it prints.
+Test(normalize, substituted_program_is_resolved) {
   auto cmds = norm("$(echo rm) -rf /");
+  bool rm = false;
+  for (const auto& c : cmds) rm |= c.program == "rm" && c.args.size() == 2 && c.args[1].value == "/";
+  cr_expect(rm);
+}
+
+Test(normalize, unknown_substituted_program_stays_dynamic) {
+  auto cmds = norm("$(cat cmd.txt) -rf /");
   bool dyn = false;
   for (const auto& c : cmds) dyn |= c.program_dynamic;
   cr_expect(dyn);
