@@ -358,6 +358,11 @@ static int ask_broker(const char* path, char* const argv[]) {
     n = sendmsg(g_broker_fd, &msg, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   close(sp[1]);
+  if (n < 0 && (errno == EBADF || errno == ENOTSOCK)) {
+    /* Closed since load (Python's close_fds): the kernel's exec check judges it. */
+    close(sp[0]);
+    return 'K';
+  }
   int ok = n == 1;
   /* The question, written in slices of at most 64 strings. */
   size_t argc = argv_count(argv);
@@ -447,6 +452,7 @@ static int decide(const char* path, char* const argv[]) {
    * judges this exec instead. */
   if (g_broker_lost) return V_PASS;
   int v = g_broker_fd >= 0 ? ask_broker(path, argv) : ask_vectra_guard(path, argv);
+  if (v == 'K') return V_PASS;
   if (v == 0) return g_fail_closed ? V_NO_ANSWER : V_PASS;
   return v;
 }
@@ -794,6 +800,7 @@ static int decide_fd(const char* path, char* const argv[]) {
   if (c == VG_CLASS_PASS || (c == VG_CLASS_INLINE && !vg_argv_has_inline_code(argv))) return V_PASS;
   if (g_broker_lost) return V_PASS;
   int v = g_broker_fd >= 0 ? ask_broker(argv[0], argv) : ask_vectra_guard(argv[0], argv);
+  if (v == 'K') return V_PASS;
   if (v == 0) return g_fail_closed ? V_NO_ANSWER : V_PASS;
   return v;
 }
