@@ -11,6 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -47,11 +51,11 @@ struct Answer {
 
 struct Ask {
   pid_t pid = 0;  // the calling thread
+  std::uint64_t envp_addr = 0;  // kernel path: read (frozen) only when vectra-guard is run
   std::string path;
   int dirfd = AT_FDCWD;
   int flags = 0;
   std::vector<std::string> argv;
-  std::vector<std::string> envp;
   bool have_env = false;
   bool from_kernel = false;
 };
@@ -230,17 +234,29 @@ Answer Broker::judge_words(const Ask& a, std::vector<std::string> words) {
 Answer Broker::judge_guard(const Ask& a) {
   Answer ans;
   ans.command = shell_join(a.argv);
+  std::vector<std::string> envp;
+  bool have_env = a.have_env;
+  if (a.from_kernel) {
+    std::optional<std::vector<std::string>> e = read_tracee_strings(a.pid, a.envp_addr);
+    if (!e) {
+      ans.verdict = Verdict::Block;
+      ans.message = "its environment could not be read";
+      return ans;
+    }
+    envp = std::move(*e);
+    have_env = true;
+  }
   auto refuse = [&](std::string why) {
     ans.verdict = Verdict::Block;
     ans.message = std::move(why);
     return ans;
   };
-  if (a.have_env) {
-    if (!s_.config.agent_allow_disable && !env_value(a.envp, "VG_DISABLE").empty()) {
+  if (have_env) {
+    if (!s_.config.agent_allow_disable && !env_value(envp, "VG_DISABLE").empty()) {
       return refuse("VG_DISABLE is not honoured in an agent session ([agent] allow_disable is off)");
     }
     for (const auto& [name, value] : s_.guard_env) {
-      if (env_value(a.envp, name) != value) {
+      if (env_value(envp, name) != value) {
         return refuse(fmt::format("vectra-guard was run with a different {} than its agent session's", name));
       }
     }
@@ -489,20 +505,18 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
     int argi = execveat ? 1 : 0;
     std::optional<std::string> path = read_tracee_string(a.pid, req->data.args[argi], PATH_MAX);
     std::optional<std::vector<std::string>> argv = read_tracee_strings(a.pid, req->data.args[argi + 1]);
-    std::optional<std::vector<std::string>> envp = read_tracee_strings(a.pid, req->data.args[argi + 2]);
+    a.envp_addr = req->data.args[argi + 2];
     if (execveat) {
       a.dirfd = static_cast<int>(req->data.args[0]);
       a.flags = static_cast<int>(req->data.args[4]);
     }
-    if (!path || !argv || !envp) {
+    if (!path || !argv) {
       ans.verdict = Verdict::Block;
       ans.command = path ? *path : "(unreadable)";
       ans.message = "its arguments could not be read";
     } else {
       a.path = *path;
       a.argv = *argv;
-      a.envp = *envp;
-      a.have_env = true;
       // Judged by the shim a moment ago (same file, same argv): no second judgement.
       auto it = b.judged.find(a.pid);
       Resolved r = resolve(a);
@@ -574,6 +588,8 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
     if (poll(fds, 4, 1000) < 0 && errno != EINTR) break;
     if (fds[2].revents & POLLIN) {
       listener = receive_exec_listener(listener_sock, &killable);
+      // Linux 6.6: caller and broker hand over on one CPU (a shorter round trip).
+      if (listener >= 0) ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, 1UL);
       close(listener_sock);
       listener_sock = -1;
     } else if (fds[2].revents & (POLLHUP | POLLERR)) {

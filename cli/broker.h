@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/broker_identity.h"
+#include "core/exec_identity.h"
 #include "core/config.h"
 #include "core/trust_store.h"
 

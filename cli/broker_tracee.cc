@@ -80,11 +80,10 @@ void sleep_us(long us) {
 
 std::optional<std::string> read_tracee_string(pid_t tid, std::uint64_t addr, size_t max) {
   std::string out;
-  char buf[256];
+  char buf[4096];
   while (out.size() < max) {
     // Never read across a page boundary in one go: the next page may be unmapped.
-    size_t room = 4096 - (addr % 4096);
-    size_t n = std::min(room, sizeof buf);
+    size_t n = 4096 - (addr % 4096);
     if (!read_mem(tid, addr, buf, n)) return std::nullopt;
     const char* nul = static_cast<const char*>(std::memchr(buf, '\0', n));
     if (nul) return out.append(buf, static_cast<size_t>(nul - buf));

@@ -1,4 +1,4 @@
-#include "cli/broker_identity.h"
+#include "core/exec_identity.h"
 
 #include <dirent.h>
 #include <glob.h>
@@ -12,7 +12,7 @@
 
 #include "core/sha256.h"
 
-namespace vg::cli {
+namespace vg {
 namespace {
 
 std::string file_hash(const std::string& path) {
@@ -99,4 +99,4 @@ size_t loader_program_index(const std::vector<std::string>& argv) {
   return 0;
 }
 
-}  // namespace vg::cli
+}  // namespace vg

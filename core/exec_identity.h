@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace vg::cli {
+namespace vg {
 
 // The name the index gives every dynamic loader (ld-linux..., ld-musl...).
 inline constexpr const char* kLoaderName = "ld.so";
@@ -45,4 +45,4 @@ std::vector<std::pair<std::string, std::string>> system_loaders();
 // in argv, or 0 when there is none.
 size_t loader_program_index(const std::vector<std::string>& argv);
 
-}  // namespace vg::cli
+}  // namespace vg
