@@ -166,8 +166,12 @@ bool WriterFreeze::freeze(pid_t caller, pid_t tree_root, bool own_group_ok) {
     std::vector<pid_t> ts = tasks_of(g.tgid);
     return g.tgid != tgid && ts.size() == 1 && is_still(g.tgid, ts[0]);
   });
+  // To each thread, not to the process: a process-directed SIGSTOP may be handed to
+  // the caller, whose killable wait never takes it, and the others would run on.
   for (const Group& g : stopped_) {
-    if (kill(g.tgid, SIGSTOP) != 0 && errno != ESRCH) return false;
+    for (pid_t t : tasks_of(g.tgid)) {
+      if (t != caller && syscall(SYS_tgkill, g.tgid, t, SIGSTOP) != 0 && errno != ESRCH) return false;
+    }
   }
   // Wait until each of their threads is still (bounded: 200 ms).
   for (int round = 0; round < 4000; ++round) {

@@ -1,9 +1,16 @@
 /* Test helpers for agent_broker.bats, one program, chosen by argv[1]:
  *   rawexec PATH ARGS...   execve as a raw system call (no libc wrapper, no shim)
  *   memexec PATH ARGS...   copies PATH into a memfd and runs it with execveat(AT_EMPTY_PATH)
+ *   race N GOOD BAD ARGS   N times: a child whose second thread keeps rewriting the path
+ *                          buffer between GOOD and BAD while the first thread execs it
+ *                          (the seccomp-notify TOCTOU race); prints how many ran BAD's
+ *                          way is up to the caller (BAD writes a canary)
  * The canary (canary_main.c) is a program of its own. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,7 +19,40 @@
 
 extern char** environ;
 
+static char g_path[4096];
+static const char* g_good;
+static const char* g_bad;
+
+static void* flip(void* unused) {
+  (void)unused;
+  for (;;) {
+    strcpy(g_path, g_bad);
+    strcpy(g_path, g_good);
+  }
+  return NULL;
+}
+
+static int race(long n, char** argv) {
+  g_good = argv[0];
+  g_bad = argv[1];
+  for (long i = 0; i < n; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      strcpy(g_path, g_good);
+      pthread_t t;
+      pthread_create(&t, NULL, flip, NULL);
+      char* args[] = {g_path, argv[2], NULL};
+      syscall(SYS_execve, g_path, args, environ);
+      _exit(126);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 6 && strcmp(argv[1], "race") == 0) return race(atol(argv[2]), argv + 3);
   if (argc >= 3 && strcmp(argv[1], "rawexec") == 0) {
     syscall(SYS_execve, argv[2], argv + 2, environ);
     perror("rawexec");
