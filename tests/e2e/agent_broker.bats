@@ -113,6 +113,13 @@ attempt_recorded() {
   attempt_recorded
 }
 
+@test "broker: overwriting the session's own snapshot file blinds nothing" {
+  "$VG" agent snapshot --output "$T/open.snap" 2>/dev/null
+  agent 'cp "$T/open.snap" "$VG_POLICY_SNAPSHOT" && env vgcanary "$CANARY"; echo rc=$?'
+  canary_absent
+  attempt_recorded
+}
+
 @test "broker: vectra-guard exec --host, --config and trust add cannot loosen the session" {
   printf '[sandbox]\nmode = never\n' >"$T/loose.ini"
   agent '"$VG_GUARD_BIN" exec --host -- vgcanary "$CANARY"; echo "host=$?"
