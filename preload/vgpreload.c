@@ -333,6 +333,11 @@ static int ask_vectra_guard(const char* path, char* const argv[]) {
  * (and for a block, the line to show) comes back. A socket round trip, no process.
  * Works in a vfork child: stack buffers and system calls only. */
 static int ask_broker(const char* path, char* const argv[]) {
+  /* Closed since load (Python's close_fds)? Checked before the pair is made, which
+   * could otherwise take the same number. The caller then asks the old way. */
+  int type = 0;
+  socklen_t type_len = sizeof type;
+  if (getsockopt(g_broker_fd, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 || type != SOCK_SEQPACKET) return 'K';
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return 0;
   char q = 'Q';
@@ -358,11 +363,6 @@ static int ask_broker(const char* path, char* const argv[]) {
     n = sendmsg(g_broker_fd, &msg, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   close(sp[1]);
-  if (n < 0 && (errno == EBADF || errno == ENOTSOCK)) {
-    /* Closed since load (Python's close_fds): the kernel's exec check judges it. */
-    close(sp[0]);
-    return 'K';
-  }
   int ok = n == 1;
   /* The question, written in slices of at most 64 strings. */
   size_t argc = argv_count(argv);
@@ -448,11 +448,10 @@ static int decide(const char* path, char* const argv[]) {
   /* A program that is not there fails on its own; asking would only cost time
    * (execvp-style callers try every PATH entry). */
   if (access(path, X_OK) != 0) return V_PASS;
-  /* The broker's socket was closed by an ancestor (close_fds): the kernel's exec check
-   * judges this exec instead. */
-  if (g_broker_lost) return V_PASS;
-  int v = g_broker_fd >= 0 ? ask_broker(path, argv) : ask_vectra_guard(path, argv);
-  if (v == 'K') return V_PASS;
+  /* The broker's socket was closed by an ancestor (Python's close_fds): asked the old
+   * way, so a sandbox verdict is still re-routed (the kernel's check only refuses). */
+  int v = g_broker_fd >= 0 && !g_broker_lost ? ask_broker(path, argv) : 'K';
+  if (v == 'K') v = ask_vectra_guard(path, argv);
   if (v == 0) return g_fail_closed ? V_NO_ANSWER : V_PASS;
   return v;
 }
@@ -532,7 +531,7 @@ static int exec_in_sandbox(const char* path, char* const argv[], char* const env
 static int can_route_host(const char* path) { return path[0] == '/' && access(path, X_OK) == 0; }
 
 /* With a broker, a host verdict runs the program itself: the broker recorded it. */
-static int route_host(const char* path) { return g_broker_fd < 0 && !g_broker_lost && can_route_host(path); }
+static int route_host(const char* path) { return (g_broker_fd < 0 || g_broker_lost) && can_route_host(path); }
 
 /* ---- the constructor ------------------------------------------------------------ */
 
@@ -798,9 +797,8 @@ static int decide_fd(const char* path, char* const argv[]) {
   if (argv == NULL || argv[0] == NULL) return V_PASS;
   int c = class_of(base_name(argv[0]));
   if (c == VG_CLASS_PASS || (c == VG_CLASS_INLINE && !vg_argv_has_inline_code(argv))) return V_PASS;
-  if (g_broker_lost) return V_PASS;
-  int v = g_broker_fd >= 0 ? ask_broker(argv[0], argv) : ask_vectra_guard(argv[0], argv);
-  if (v == 'K') return V_PASS;
+  int v = g_broker_fd >= 0 && !g_broker_lost ? ask_broker(argv[0], argv) : 'K';
+  if (v == 'K') v = ask_vectra_guard(argv[0], argv);
   if (v == 0) return g_fail_closed ? V_NO_ANSWER : V_PASS;
   return v;
 }
