@@ -450,7 +450,13 @@ void serve_request(Broker& b, int requests) {
       case Verdict::Pass:
       case Verdict::Host:
         reply = 'H';
-        if (r.ok) b.judged[a.pid] = {Broker::key_of(r.st, a.argv), std::chrono::steady_clock::now()};
+        if (r.ok) {
+          auto now = std::chrono::steady_clock::now();
+          if (b.judged.size() > 4096) {  // questions whose exec never came
+            std::erase_if(b.judged, [&](const auto& e) { return now - e.second.second > std::chrono::seconds(10); });
+          }
+          b.judged[a.pid] = {Broker::key_of(r.st, a.argv), now};
+        }
         if (ans.verdict == Verdict::Host) b.record(a, ans, "shim", "host");
         break;
       case Verdict::Sandbox:
@@ -504,7 +510,8 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
   } else {
     int argi = execveat ? 1 : 0;
     std::optional<std::string> path = read_tracee_string(a.pid, req->data.args[argi], PATH_MAX);
-    std::optional<std::vector<std::string>> argv = read_tracee_strings(a.pid, req->data.args[argi + 1]);
+    std::vector<std::uint64_t> where = {req->data.args[argi]};
+    std::optional<std::vector<std::string>> argv = read_tracee_strings(a.pid, req->data.args[argi + 1], &where);
     a.envp_addr = req->data.args[argi + 2];
     if (execveat) {
       a.dirfd = static_cast<int>(req->data.args[0]);
@@ -514,6 +521,11 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
       ans.verdict = Verdict::Block;
       ans.command = path ? *path : "(unreadable)";
       ans.message = "its arguments could not be read";
+    } else if (in_shared_mapping(a.pid, where)) {
+      // Another process may map those pages too, and it is not frozen.
+      ans.verdict = Verdict::Block;
+      ans.command = shell_join(*argv);
+      ans.message = "its path or arguments lie in shared memory that another process could change";
     } else {
       a.path = *path;
       a.argv = *argv;

@@ -93,20 +93,41 @@ std::optional<std::string> read_tracee_string(pid_t tid, std::uint64_t addr, siz
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> read_tracee_strings(pid_t tid, std::uint64_t addr) {
+std::optional<std::vector<std::string>> read_tracee_strings(pid_t tid, std::uint64_t addr,
+                                                            std::vector<std::uint64_t>* where) {
   std::vector<std::string> out;
   size_t bytes = 0;
   if (addr == 0) return out;
+  if (where) where->push_back(addr);
   for (size_t i = 0; i < kMaxArgs; ++i) {
     std::uint64_t p = 0;
     if (!read_mem(tid, addr + i * sizeof p, &p, sizeof p)) return std::nullopt;
     if (p == 0) return out;
+    if (where) where->push_back(p);
     std::optional<std::string> s = read_tracee_string(tid, p, kMaxArgBytes - bytes);
     if (!s) return std::nullopt;
     bytes += s->size() + 1;
     out.push_back(std::move(*s));
   }
   return std::nullopt;
+}
+
+bool in_shared_mapping(pid_t tid, const std::vector<std::uint64_t>& addrs) {
+  std::ifstream maps("/proc/" + std::to_string(tid) + "/maps");
+  if (!maps) return true;  // cannot tell: as if shared
+  std::string line;
+  while (std::getline(maps, line)) {
+    // "start-end perms ...": perms[3] is 's' for a shared mapping.
+    size_t dash = line.find('-'), space = line.find(' ');
+    if (dash == std::string::npos || space == std::string::npos || space + 4 >= line.size()) continue;
+    if (line[space + 4] != 's') continue;
+    std::uint64_t lo = std::strtoull(line.c_str(), nullptr, 16);
+    std::uint64_t hi = std::strtoull(line.c_str() + dash + 1, nullptr, 16);
+    for (std::uint64_t a : addrs) {
+      if (a >= lo && a < hi) return true;
+    }
+  }
+  return false;
 }
 
 pid_t tgid_of(pid_t tid) {

@@ -16,8 +16,14 @@ namespace vg::cli {
 // unreadable or longer.
 std::optional<std::string> read_tracee_string(pid_t tid, std::uint64_t addr, size_t max);
 
-// The strings of a NULL-ended pointer array (argv, envp) in `tid`'s memory.
-std::optional<std::vector<std::string>> read_tracee_strings(pid_t tid, std::uint64_t addr);
+// The strings of a NULL-ended pointer array (argv, envp) in `tid`'s memory; `where`
+// (if given) gets the array's address and each string's.
+std::optional<std::vector<std::string>> read_tracee_strings(pid_t tid, std::uint64_t addr,
+                                                            std::vector<std::uint64_t>* where = nullptr);
+
+// True when any of these addresses lies in a shared mapping of `tid` (MAP_SHARED: a
+// process that does not share its memory may still write there, unfrozen).
+bool in_shared_mapping(pid_t tid, const std::vector<std::uint64_t>& addrs);
 
 // Thread group id and parent of a task; 0 when it is gone.
 pid_t tgid_of(pid_t tid);

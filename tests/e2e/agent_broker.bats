@@ -94,6 +94,13 @@ attempt_recorded() {
   [[ $output == *"rc=0"* ]]
 }
 
+@test "broker: a path in shared memory that another process rewrites is refused" {
+  agent 'vgexec sharedrace 100 /bin/true "$(command -v vgcanary)" "$CANARY"; echo rc=$?'
+  canary_absent
+  [[ $output == *"rc=0"* ]]
+  grep -q 'lie in shared memory' "$VG_HOME"/sessions/*.jsonl
+}
+
 @test "broker: memfd_create + execveat of an anonymous copy is refused" {
   agent 'vgexec memexec "$(command -v vgcanary)" "$CANARY"; echo rc=$?'
   canary_absent

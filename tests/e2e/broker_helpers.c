@@ -5,10 +5,13 @@
  *                          buffer between GOOD and BAD while the first thread execs it
  *                          (the seccomp-notify TOCTOU race); prints how many ran BAD's
  *                          way is up to the caller (BAD writes a canary)
+ *   sharedrace N GOOD BAD ARG  the same with the path in a MAP_SHARED page that another
+ *                          process (not sharing the memory otherwise) keeps rewriting
  * The canary (canary_main.c) is a program of its own. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -51,7 +54,34 @@ static int race(long n, char** argv) {
   return 0;
 }
 
+static int shared_race(long n, char** argv) {
+  char* page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) return 1;
+  strcpy(page, argv[0]);
+  pid_t flipper = fork();
+  if (flipper == 0) {
+    for (;;) {
+      strcpy(page, argv[1]);
+      strcpy(page, argv[0]);
+    }
+  }
+  for (long i = 0; i < n; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      char* args[] = {page, argv[2], NULL};
+      syscall(SYS_execve, page, args, environ);
+      _exit(126);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+  }
+  kill(flipper, SIGKILL);
+  waitpid(flipper, NULL, 0);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 6 && strcmp(argv[1], "sharedrace") == 0) return shared_race(atol(argv[2]), argv + 3);
   if (argc >= 6 && strcmp(argv[1], "race") == 0) return race(atol(argv[2]), argv + 3);
   if (argc >= 3 && strcmp(argv[1], "rawexec") == 0) {
     syscall(SYS_execve, argv[2], argv + 2, environ);
