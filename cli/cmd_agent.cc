@@ -268,6 +268,9 @@ int start_with_broker(const Global& g, const Config& config, const std::string& 
   }
   close(requests[1]);
   close(listener[1]);
+  // Not dumpable: the agent (same user) cannot open our /proc/PID/mem, fds or pidfd
+  // descriptors, which would let it rewrite the policy or answer for us.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   g_agent_pid = pid;
   signal(SIGINT, SIG_IGN);  // the terminal's signals are the agent's to handle
   signal(SIGQUIT, SIG_IGN);

@@ -127,6 +127,20 @@ attempt_recorded() {
   attempt_recorded
 }
 
+@test "broker: a removed snapshot leaves the kernel's check in force" {
+  agent 'rm -f "$VG_POLICY_SNAPSHOT"; env vgcanary "$CANARY"; echo rc=$?'
+  canary_absent
+  attempt_recorded
+}
+
+@test "broker: with the broker killed nothing runs any more (fail closed)" {
+  # Only our broker is killed: the agent's parent when it is vectra-guard.
+  agent 'cp "$(command -v vgcanary)" ./tool
+[[ /proc/$PPID/exe -ef $VG_GUARD_BIN ]] && kill -9 $PPID; sleep 0.3; ./tool "$CANARY"; echo rc=$?'
+  canary_absent
+  [[ $output == *"rc=126"* || $output == *"rc=127"* ]]
+}
+
 @test "broker: vectra-guard exec --host, --config and trust add cannot loosen the session" {
   printf '[sandbox]\nmode = never\n' >"$T/loose.ini"
   agent '"$VG_GUARD_BIN" exec --host -- vgcanary "$CANARY"; echo "host=$?"
