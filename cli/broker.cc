@@ -480,7 +480,7 @@ void serve_request(Broker& b, int requests) {
 
 // ---- the kernel's notifications -------------------------------------------------------
 
-void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable, pid_t tree_root, pid_t agent) {
+void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable, pid_t agent) {
   seccomp_notif* req = nullptr;
   seccomp_notif_resp* resp = nullptr;
   if (seccomp_notify_alloc(&req, &resp) != 0) return;
@@ -503,7 +503,7 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
     continued = true;  // the agent itself, still our child before its exec: the user started it
   } else if (b.in_sandbox(a.pid)) {
     continued = true;  // inside our own sandboxed run: the sandbox is the boundary
-  } else if (!freeze.freeze(a.pid, tree_root, killable)) {
+  } else if (!freeze.freeze(a.pid, getpid(), killable)) {
     ans.verdict = Verdict::Block;
     ans.command = "(exec by pid " + std::to_string(a.pid) + ")";
     ans.message = "the processes sharing its memory could not be frozen to read its arguments safely";
@@ -594,7 +594,6 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
   int listener = -1;
   bool killable = false;
   int code = -1;
-  pid_t self = getpid();
   for (;;) {
     struct pollfd fds[4] = {{sigfd, POLLIN, 0}, {requests, POLLIN, 0}, {listener_sock, POLLIN, 0}, {listener, POLLIN, 0}};
     if (poll(fds, 4, 1000) < 0 && errno != EINTR) break;
@@ -608,7 +607,7 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
       close(listener_sock);
       listener_sock = -1;
     }
-    if (listener >= 0 && (fds[3].revents & POLLIN)) serve_notification(b, s, listener, killable, self, agent);
+    if (listener >= 0 && (fds[3].revents & POLLIN)) serve_notification(b, s, listener, killable, agent);
     if (fds[1].revents & POLLIN) serve_request(b, requests);
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info;

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace vg::cli {
@@ -147,25 +148,43 @@ std::uint64_t start_time_of(pid_t pid) {
   return std::strtoull(stat_field(read_small("/proc/" + std::to_string(pid) + "/stat"), 22).c_str(), nullptr, 10);
 }
 
-std::vector<pid_t> descendants_of(pid_t root) {
+std::vector<pid_t> children_of(pid_t tgid) {
   std::vector<pid_t> out;
-  std::vector<pid_t> todo = {root};
-  while (!todo.empty() && out.size() < 100000) {
+  for (pid_t t : tasks_of(tgid)) {
+    std::istringstream in(read_small("/proc/" + std::to_string(tgid) + "/task/" + std::to_string(t) + "/children"));
+    pid_t c;
+    while (in >> c) out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<pid_t> processes_sharing_mm(pid_t tid, pid_t broker) {
+  // The session's filter lets memory be shared only by threads and vfork (a CLONE_VM
+  // child without CLONE_THREAD or CLONE_VFORK, CLONE_PARENT and clone3 are refused), so
+  // sharers are linked by parent/child edges through other sharers, or were orphaned
+  // to the broker (the subreaper): walk those edges, keep what kcmp says shares.
+  pid_t tgid = tgid_of(tid);
+  std::vector<pid_t> out;
+  std::set<pid_t> seen = {tgid, broker};
+  std::vector<pid_t> todo = {tgid};
+  for (pid_t c : children_of(broker)) todo.push_back(c);
+  while (!todo.empty()) {
     pid_t p = todo.back();
     todo.pop_back();
-    for (pid_t t : tasks_of(p)) {
-      std::istringstream in(read_small("/proc/" + std::to_string(p) + "/task/" + std::to_string(t) + "/children"));
-      pid_t c;
-      while (in >> c) {
-        out.push_back(c);
-        todo.push_back(c);
-      }
+    if (p != tgid) {
+      if (!seen.insert(p).second || !same_mm(tid, p)) continue;
+      out.push_back(p);
+    }
+    std::vector<pid_t> next = children_of(p);
+    next.push_back(parent_of(p));
+    for (pid_t n : next) {
+      if (n > 1 && !seen.contains(n)) todo.push_back(n);
     }
   }
   return out;
 }
 
-bool WriterFreeze::freeze(pid_t caller, pid_t tree_root, bool own_group_ok) {
+bool WriterFreeze::freeze(pid_t caller, pid_t broker, bool own_group_ok) {
   pid_t tgid = tgid_of(caller);
   if (tgid == 0) return false;
   // Other threads of the caller's own process.
@@ -175,12 +194,8 @@ bool WriterFreeze::freeze(pid_t caller, pid_t tree_root, bool own_group_ok) {
     stopped_.push_back({tgid, t});
     break;
   }
-  // Processes sharing the caller's memory: all of them are in the session's tree (the
-  // broker is its subreaper), so the tree is searched, not all of /proc.
-  for (pid_t p : descendants_of(tree_root)) {
-    if (p == tgid || !same_mm(caller, p)) continue;
-    stopped_.push_back({p, p});
-  }
+  // Processes sharing the caller's memory (CLONE_VM without CLONE_THREAD: vfork).
+  for (pid_t p : processes_sharing_mm(caller, broker)) stopped_.push_back({p, p});
   // A single-threaded vfork parent is still already (it waits for the caller): no
   // signal needed, which is the common posix_spawn case (make, Python).
   std::erase_if(stopped_, [&](const Group& g) {

@@ -32,8 +32,9 @@ pid_t parent_of(pid_t pid);
 // Start time (clock ticks since boot), to tell a pid from a later one with the same number.
 std::uint64_t start_time_of(pid_t pid);
 
-// Every process below `root` (children of each of their threads), `root` excluded.
-std::vector<pid_t> descendants_of(pid_t root);
+// Every other process (thread group) of the session whose memory is `tid`'s; `broker`
+// is the session's subreaper.
+std::vector<pid_t> processes_sharing_mm(pid_t tid, pid_t broker);
 
 // Freezes every task other than the caller that could rewrite the caller's memory while
 // the broker reads the exec's arguments and the kernel re-reads them after "continue":
@@ -44,7 +45,7 @@ std::vector<pid_t> descendants_of(pid_t root);
 class WriterFreeze {
  public:
   // false: the writers could not be frozen (the exec must be refused).
-  bool freeze(pid_t caller, pid_t tree_root, bool own_group_ok);
+  bool freeze(pid_t caller, pid_t broker, bool own_group_ok);
   // After a "continue": wait (bounded) until the exec has copied its arguments, then
   // let the writers go. After a refusal: let them go at once.
   void release(pid_t caller, bool continued);

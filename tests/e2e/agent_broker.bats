@@ -94,6 +94,12 @@ attempt_recorded() {
   [[ $output == *"rc=0"* ]]
 }
 
+@test "broker: a vfork child's path rewritten by its parent's other thread cannot swap in the denied program" {
+  agent 'vgexec vforkrace 100 /bin/true "$(command -v vgcanary)" "$CANARY"; echo rc=$?'
+  canary_absent
+  [[ $output == *"rc=0"* ]]
+}
+
 @test "broker: a path in shared memory that another process rewrites is refused" {
   agent 'vgexec sharedrace 100 /bin/true "$(command -v vgcanary)" "$CANARY"; echo rc=$?'
   canary_absent

@@ -5,6 +5,8 @@
  *                          buffer between GOOD and BAD while the first thread execs it
  *                          (the seccomp-notify TOCTOU race); prints how many ran BAD's
  *                          way is up to the caller (BAD writes a canary)
+ *   vforkrace N GOOD BAD ARG   the same from vfork children: the flipping thread is the
+ *                          parent's, which shares the child's memory
  *   sharedrace N GOOD BAD ARG  the same with the path in a MAP_SHARED page that another
  *                          process (not sharing the memory otherwise) keeps rewriting
  * The canary (canary_main.c) is a program of its own. */
@@ -54,6 +56,25 @@ static int race(long n, char** argv) {
   return 0;
 }
 
+static int vfork_race(long n, char** argv) {
+  g_good = argv[0];
+  g_bad = argv[1];
+  strcpy(g_path, g_good);
+  pthread_t t;
+  pthread_create(&t, NULL, flip, NULL);
+  for (long i = 0; i < n; ++i) {
+    char* args[] = {g_path, argv[2], NULL};
+    pid_t pid = vfork();
+    if (pid == 0) {
+      syscall(SYS_execve, g_path, args, environ);
+      _exit(126);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+  }
+  return 0;
+}
+
 static int shared_race(long n, char** argv) {
   char* page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) return 1;
@@ -81,6 +102,7 @@ static int shared_race(long n, char** argv) {
 }
 
 int main(int argc, char** argv) {
+  if (argc >= 6 && strcmp(argv[1], "vforkrace") == 0) return vfork_race(atol(argv[2]), argv + 3);
   if (argc >= 6 && strcmp(argv[1], "sharedrace") == 0) return shared_race(atol(argv[2]), argv + 3);
   if (argc >= 6 && strcmp(argv[1], "race") == 0) return race(atol(argv[2]), argv + 3);
   if (argc >= 3 && strcmp(argv[1], "rawexec") == 0) {
