@@ -1,6 +1,7 @@
 #include "cli/broker_tracee.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <linux/kcmp.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -27,11 +28,21 @@ bool read_mem(pid_t tid, std::uint64_t addr, void* out, size_t n) {
   return process_vm_readv(tid, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(n);
 }
 
+// A /proc file's text. Plain read(2): this runs several times per exec, and a stream
+// costs more than the read itself.
 std::string read_small(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  std::string out;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
 }
 
 // Field `n` (1-based, as in proc(5)) of /proc/PID/stat; the name in parentheses may hold spaces.
@@ -114,19 +125,22 @@ std::optional<std::vector<std::string>> read_tracee_strings(pid_t tid, std::uint
 }
 
 bool in_shared_mapping(pid_t tid, const std::vector<std::uint64_t>& addrs) {
-  std::ifstream maps("/proc/" + std::to_string(tid) + "/maps");
-  if (!maps) return true;  // cannot tell: as if shared
-  std::string line;
-  while (std::getline(maps, line)) {
+  std::string maps = read_small("/proc/" + std::to_string(tid) + "/maps");
+  if (maps.empty()) return true;  // cannot tell: as if shared
+  for (size_t pos = 0; pos < maps.size();) {
+    size_t eol = maps.find('\n', pos);
+    if (eol == std::string::npos) eol = maps.size();
     // "start-end perms ...": perms[3] is 's' for a shared mapping.
-    size_t dash = line.find('-'), space = line.find(' ');
-    if (dash == std::string::npos || space == std::string::npos || space + 4 >= line.size()) continue;
-    if (line[space + 4] != 's') continue;
-    std::uint64_t lo = std::strtoull(line.c_str(), nullptr, 16);
-    std::uint64_t hi = std::strtoull(line.c_str() + dash + 1, nullptr, 16);
-    for (std::uint64_t a : addrs) {
-      if (a >= lo && a < hi) return true;
+    size_t space = maps.find(' ', pos);
+    if (space != std::string::npos && space + 4 < eol && maps[space + 4] == 's') {
+      char* end = nullptr;
+      std::uint64_t lo = std::strtoull(maps.c_str() + pos, &end, 16);
+      std::uint64_t hi = std::strtoull(end + 1, nullptr, 16);
+      for (std::uint64_t a : addrs) {
+        if (a >= lo && a < hi) return true;
+      }
     }
+    pos = eol + 1;
   }
   return false;
 }
