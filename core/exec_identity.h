@@ -1,6 +1,8 @@
 // Which program a file is, judged by its identity rather than its name: the programs
 // on the session's PATH (and the system's bin directories) by device and inode, and a
-// copy of a guarded program by its content. A renamed, linked or copied `rm` is `rm`.
+// copy of a guarded program by its ELF build id or its content. A renamed, linked or
+// copied `rm` is `rm`, with bytes appended too. (A program built anew is another
+// program: identity cannot tell what it does.)
 #pragma once
 
 #include <sys/stat.h>
@@ -35,8 +37,12 @@ class ProgramIndex {
   void add(const std::string& name, const std::string& path, bool guarded);
   std::map<std::pair<dev_t, ino_t>, std::vector<std::string>> by_inode_;
   std::multimap<off_t, std::pair<std::string, std::string>> guarded_by_size_;  // size -> (name, path)
+  std::map<std::string, std::string> guarded_by_build_id_;  // ELF build id -> name
   mutable std::map<std::string, std::string> hashes_;  // path -> sha256 of the content
 };
+
+// The GNU build id of an ELF file (raw bytes), "" when it has none or is not ELF.
+std::string elf_build_id(const std::string& path);
 
 // The dynamic loaders of this system: (kLoaderName, path) for each one found.
 std::vector<std::pair<std::string, std::string>> system_loaders();

@@ -57,6 +57,12 @@ attempt_recorded() {
   [[ $output == *"rc=126"* ]]
 }
 
+@test "broker: a copy with bytes appended keeps its ELF build id" {
+  agent 'cp "$(command -v vgcanary)" ./padded && printf "junk" >>./padded && ./padded "$CANARY"; echo "rc=$?"'
+  canary_absent
+  attempt_recorded
+}
+
 @test "broker: a symlink and a hard link are judged by the file they reach" {
   agent 'ln -s "$(command -v vgcanary)" ./lnk; ./lnk "$CANARY"; cp -a "$(command -v vgcanary)" ./hard 2>/dev/null; ln -f "$(command -v vgcanary)" ./hard2 2>/dev/null; ./hard2 "$CANARY"; echo done'
   canary_absent

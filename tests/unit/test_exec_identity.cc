@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "core/exec_identity.h"
@@ -83,4 +84,28 @@ Test(exec_identity, loader_options_are_skipped) {
   cr_expect_eq(loader_program_index({"ld.so", "--library-path", "/x", "--inhibit-cache", "/bin/rm"}), 4u);
   cr_expect_eq(loader_program_index({"ld.so", "--preload", "a.so", "--argv0", "true", "--", "/bin/rm"}), 6u);
   cr_expect_eq(loader_program_index({"ld.so", "--list"}), 0u);
+}
+
+Test(exec_identity, an_elf_copy_with_bytes_appended_keeps_its_build_id) {
+  std::string d = scratch_dir("identity");
+  make_dirs(d + "/bin");
+  // A real ELF program of this system with a build id stands in for the guarded one.
+  std::string elf;
+  for (const char* p : {"/usr/bin/true", "/bin/true", "/usr/bin/env"}) {
+    if (!vg::elf_build_id(p).empty()) {
+      elf = p;
+      break;
+    }
+  }
+  cr_assert(!elf.empty(), "no ELF program with a GNU build id was found");
+  std::ifstream in(elf, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  write_exe(d + "/bin/denied", bytes);
+  ProgramIndex index = index_of(d + "/bin");
+  write_exe(d + "/padded", bytes + "appended bytes");
+  std::string got = name_for(index, d + "/padded");
+  cr_expect_str_eq(got.c_str(), "denied");
+  cr_expect_str_eq(vg::elf_build_id(d + "/bin/denied").c_str(), vg::elf_build_id(d + "/padded").c_str());
+  write_exe(d + "/script", "#!/bin/sh\n");
+  cr_expect(vg::elf_build_id(d + "/script").empty());
 }
