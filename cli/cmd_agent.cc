@@ -6,6 +6,9 @@
 //   agent snapshot [--print] [--output FILE]                (write the shim's policy snapshot)
 //   agent setup-ide --kind K --file F [--uninstall] [--dry-run] (JSON edits for IDE setup)
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +26,8 @@
 #include <fmt/format.h>
 
 #include "cli/agent_protect.h"
+#include "cli/broker.h"
+#include "cli/broker_filter.h"
 #include "cli/commands.h"
 #include "cli/hook_agents.h"
 #include "cli/ide_settings.h"
@@ -193,6 +198,88 @@ std::string new_session_id(const std::string& name) {
   return sanitize_session_id(fmt::format("agent-{}-{}-{}", name, std::time(nullptr), getpid()));
 }
 
+[[noreturn]] void exec_or_fail(std::vector<std::string>& run) {
+  std::vector<char*> cargv;
+  for (std::string& s : run) cargv.push_back(s.data());
+  cargv.push_back(nullptr);
+  execvp(cargv[0], cargv.data());
+  int err = errno;
+  print_error(fmt::format("cannot start '{}': {}.", run[0], std::strerror(err)));
+  _exit(err == ENOENT ? 127 : kExitBlocked);
+}
+
+pid_t g_agent_pid = 0;
+void forward_signal(int sig) {
+  if (g_agent_pid > 0) kill(g_agent_pid, sig);
+}
+
+// The agent runs as our child under the exec filter; this process stays as the
+// session's broker until the agent exits, and exits with its status.
+int start_with_broker(const Global& g, const Config& config, const std::string& config_file,
+                      const std::string& session, const std::string& name, const std::string& state,
+                      const std::string& self, std::string snapshot, std::vector<std::string>& run) {
+  (void)g;
+  BrokerSession s;
+  s.config = config;
+  s.config_file = config_file;
+  s.session = session;
+  s.agent = name;
+  s.state = state;
+  s.vg_bin = self;
+  s.snapshot = std::move(snapshot);
+  for (const char* v : {"HOME", "XDG_CONFIG_HOME", "VG_HOME", "VG_POLICY_SNAPSHOT", "VG_AGENT_CONFIG"}) {
+    const char* val = std::getenv(v);
+    s.guard_env[v] = val ? val : "";
+  }
+  const char* path = std::getenv("PATH");
+  prepare_broker(s, path ? path : "/usr/bin:/bin");
+
+  int requests[2], listener[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, requests) != 0 ||
+      socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, listener) != 0) {
+    print_error(fmt::format("the session broker's sockets could not be made: {}.", std::strerror(errno)));
+    return kExitError;
+  }
+  // Orphans of the agent's tree come to us, so every process sharing memory with an
+  // exec's caller is below us, and none leaves the session.
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &old);
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    print_error(fmt::format("the agent could not be started: {}.", std::strerror(errno)));
+    return kExitError;
+  }
+  if (pid == 0) {
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    close(requests[0]);
+    close(listener[0]);
+    fcntl(requests[1], F_SETFD, 0);  // inherited by the whole tree: the shim's way to ask
+    setenv(kBrokerFdEnv, std::to_string(requests[1]).c_str(), 1);
+    if (int e = install_exec_filter(listener[1]); e != 0) {
+      print_error(fmt::format("the kernel exec check could not be set up ({}); the agent was not started.",
+                              std::strerror(e)));
+      _exit(kExitError);
+    }
+    close(listener[1]);
+    exec_or_fail(run);
+  }
+  close(requests[1]);
+  close(listener[1]);
+  // Not dumpable: the agent (same user) cannot open our /proc/PID/mem, fds or pidfd
+  // descriptors, which would let it rewrite the policy or answer for us.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  g_agent_pid = pid;
+  signal(SIGINT, SIG_IGN);  // the terminal's signals are the agent's to handle
+  signal(SIGQUIT, SIG_IGN);
+  signal(SIGTERM, forward_signal);
+  signal(SIGHUP, forward_signal);
+  return run_broker(s, requests[0], listener[0], pid);
+}
+
 int agent_start(const Global& g, const Args& args) {
   StartOptions o;
   bool help = false;
@@ -279,15 +366,13 @@ int agent_start(const Global& g, const Args& args) {
     if (o.review) run.push_back("--review");
     run.push_back("--");
     setenv("VG_VIA_SHIM", "1", 1);
+    run.insert(run.end(), o.argv.begin(), o.argv.end());
+    exec_or_fail(run);
+    return kExitBlocked;
   }
   run.insert(run.end(), o.argv.begin(), o.argv.end());
-  std::vector<char*> cargv;
-  for (std::string& s : run) cargv.push_back(s.data());
-  cargv.push_back(nullptr);
-  execvp(cargv[0], cargv.data());
-  int err = errno;
-  print_error(fmt::format("cannot start '{}': {}.", run[0], std::strerror(err)));
-  return err == ENOENT ? 127 : kExitBlocked;
+  return start_with_broker(g, *config, config_file, session, o.name, state, self,
+                           encode_snapshot(snapshot_from_config(*config, self, config_file)), run);
 }
 
 // ---- agent shim-check ---------------------------------------------------------------

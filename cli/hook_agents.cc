@@ -31,9 +31,17 @@ std::string without_final_period(std::string s) {
   return s;
 }
 
-bool trusted(const Analysis& analysis, const std::string& workspace) {
+// `held`: the broker's entries, read once at its start; nullptr reads the file now.
+bool trusted(const Analysis& analysis, const std::string& workspace, const std::vector<TrustEntry>* held) {
   std::string text = trust_text(analysis);
   if (text.empty()) return false;
+  if (held) {
+    std::string key = trust_key(text);
+    for (const TrustEntry& e : *held) {
+      if (e.key == key && e.applies_to(workspace) && !e.expired(std::time(nullptr))) return true;
+    }
+    return false;
+  }
   try {
     return TrustStore(TrustStore::default_path())
         .find(trust_key(text), workspace, std::time(nullptr))
@@ -79,22 +87,30 @@ std::string self_binary() {
 }
 
 AgentVerdict evaluate_agent_command(const Global& g, const std::string& command, bool can_ask) {
-  AgentVerdict v;
-  v.command = command;
   AnalyzeContext ctx = current_context();
   std::optional<Config> config = load_cli_config(g.config_file, ctx);
   if (!config) {
+    AgentVerdict v;
+    v.command = command;
     v.config_error = true;
     v.action = Action::Block;
     v.decision.action = Action::Block;
     v.decision.why = "the configuration could not be read, so nothing runs until it is fixed";
     return v;
   }
-  v.auto_approve = config->agent_auto_approve;
+  return evaluate_agent_command_with(*config, ctx, nullptr, command, can_ask);
+}
+
+AgentVerdict evaluate_agent_command_with(const Config& config, const AnalyzeContext& ctx,
+                                         const std::vector<TrustEntry>* trust, const std::string& command,
+                                         bool can_ask) {
+  AgentVerdict v;
+  v.command = command;
+  v.auto_approve = config.agent_auto_approve;
   v.analysis = analyze(command, ctx);
   // `VG_DISABLE=1 cmd` is for people at a terminal; agents get it only when the user's
   // own config says so (the workspace file cannot turn it on). It is recorded.
-  if (config->agent_allow_disable && has_disable_prefix(command)) {
+  if (config.agent_allow_disable && has_disable_prefix(command)) {
     v.decision.action = Action::Host;
     v.decision.risk = v.analysis.risk;
     v.decision.findings = v.analysis.findings;
@@ -106,8 +122,8 @@ AgentVerdict evaluate_agent_command(const Global& g, const std::string& command,
   DecideContext dctx;
   dctx.interactive = can_ask;
   dctx.line = command;
-  dctx.trusted = trusted(v.analysis, ctx.workspace);
-  v.decision = decide(v.analysis, *config, dctx);
+  dctx.trusted = trusted(v.analysis, ctx.workspace, trust);
+  v.decision = decide(v.analysis, config, dctx);
   v.action = v.decision.action;
   return v;
 }

@@ -11,6 +11,7 @@
 #include "core/analyze.h"
 #include "core/config.h"
 #include "core/policy.h"
+#include "core/trust_store.h"
 
 namespace vg::cli {
 
@@ -27,6 +28,12 @@ struct AgentVerdict {
 };
 
 AgentVerdict evaluate_agent_command(const Global& g, const std::string& command, bool can_ask);
+
+// The same with a config (and trust entries, nullptr: read the store now) the caller holds: the
+// session broker reads them once at its start.
+AgentVerdict evaluate_agent_command_with(const Config& config, const AnalyzeContext& ctx,
+                                         const std::vector<TrustEntry>* trust, const std::string& command,
+                                         bool can_ask);
 
 // The decision's why without its "Sandbox chosen: " lead and final period.
 std::string agent_why(const Decision& d);

@@ -20,6 +20,9 @@ struct AnalyzeContext {
 // Fill an AnalyzeContext from the process: getcwd, $HOME (or passwd), git root lookup.
 AnalyzeContext current_context();
 
+// The same for another process' working directory (the session broker judges for it).
+AnalyzeContext context_at(const std::string& cwd);
+
 struct Analysis {
   Severity risk = Severity::Low;      // max severity of findings; Low when none
   std::vector<Finding> findings;      // most severe first

@@ -53,4 +53,13 @@ AnalyzeContext current_context() {
   return ctx;
 }
 
+AnalyzeContext context_at(const std::string& cwd) {
+  AnalyzeContext ctx;
+  ctx.cwd = cwd;
+  ctx.home = user_home();
+  ctx.workspace = git_root(ctx.cwd);
+  if (ctx.workspace.empty()) ctx.workspace = ctx.cwd;
+  return ctx;
+}
+
 }  // namespace vg

@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,6 +82,8 @@ static const char* g_audit;         /* the LD_AUDIT entry at load, or NULL */
 static const char* g_check_env[4];  /* HOME, PATH, USER, LOGNAME at load, for our own helper */
 static int g_check_env_n;
 static volatile int g_warned;       /* said once that the shim is inactive */
+static int g_broker_fd = -1;        /* the session broker's socket (VG_BROKER_FD), or -1 */
+static int g_broker_lost;           /* VG_BROKER_FD was set but is no longer that socket */
 
 /* ---- small async-signal-safe helpers ----------------------------------------- */
 
@@ -246,6 +250,8 @@ enum verdict {
   V_NO_ANSWER = 'F' /* no verdict could be obtained */
 };
 
+static size_t argv_count(char* const argv[]);
+
 static int same_file(const char* a, const char* b) {
   struct stat sa, sb;
   if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return 0;
@@ -322,6 +328,98 @@ static int ask_vectra_guard(const char* path, char* const argv[]) {
   return verdict == 'H' || verdict == 'S' || verdict == 'B' ? verdict : 0;
 }
 
+/* Ask the session broker: a private socketpair end goes to it over the inherited
+ * socket, the question ("path\0argv0\0...") follows on the pair, one verdict byte
+ * (and for a block, the line to show) comes back. A socket round trip, no process.
+ * Works in a vfork child: stack buffers and system calls only. */
+static int ask_broker(const char* path, char* const argv[]) {
+  /* Closed since load (Python's close_fds)? Checked before the pair is made, which
+   * could otherwise take the same number. The caller then asks the old way. */
+  int type = 0;
+  socklen_t type_len = sizeof type;
+  if (getsockopt(g_broker_fd, SOL_SOCKET, SO_TYPE, &type, &type_len) != 0 || type != SOCK_SEQPACKET) return 'K';
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return 0;
+  char q = 'Q';
+  struct iovec one = {&q, 1};
+  union {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &one;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+  struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &sp[1], sizeof(int));
+  ssize_t n;
+  do {
+    n = sendmsg(g_broker_fd, &msg, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  close(sp[1]);
+  int ok = n == 1;
+  /* The question, written in slices of at most 64 strings. */
+  size_t argc = argv_count(argv);
+  struct iovec iov[64];
+  size_t k = 0;
+  iov[k].iov_base = (void*)path;
+  iov[k++].iov_len = strlen(path) + 1;
+  for (size_t i = 0; ok && i <= argc; ++i) {
+    if (i < argc) {
+      iov[k].iov_base = argv[i];
+      iov[k++].iov_len = strlen(argv[i]) + 1;
+    }
+    if (k == 64 || i == argc) {
+      size_t total = 0;
+      for (size_t j = 0; j < k; ++j) total += iov[j].iov_len;
+      while (ok && total > 0) {
+        ssize_t w = writev(sp[0], iov, (int)k);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+          ok = 0;
+          break;
+        }
+        total -= (size_t)w;
+        /* Drop what was written from the front of iov. */
+        size_t done = (size_t)w, j = 0;
+        while (j < k && done >= iov[j].iov_len) done -= iov[j++].iov_len;
+        memmove(iov, iov + j, (k - j) * sizeof iov[0]);
+        k -= j;
+        if (k > 0) {
+          iov[0].iov_base = (char*)iov[0].iov_base + done;
+          iov[0].iov_len -= done;
+        }
+      }
+      k = 0;
+    }
+  }
+  char reply[1024];
+  ssize_t r = 0;
+  if (ok) {
+    shutdown(sp[0], SHUT_WR);
+    size_t have = 0;
+    for (;;) {
+      r = read(sp[0], reply + have, sizeof reply - 1 - have);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      have += (size_t)r;
+      if (have >= sizeof reply - 1) break;
+    }
+    r = (ssize_t)have;
+  }
+  close(sp[0]);
+  if (r < 1) return 0;
+  reply[r] = '\0';
+  if (reply[0] == 'B' && r > 1) say(reply + 1, NULL, NULL);
+  return reply[0] == 'H' || reply[0] == 'S' || reply[0] == 'B' ? reply[0] : 0;
+}
+
 static void warn_inactive(void) {
   if (g_warned) return;
   g_warned = 1;
@@ -350,7 +448,10 @@ static int decide(const char* path, char* const argv[]) {
   /* A program that is not there fails on its own; asking would only cost time
    * (execvp-style callers try every PATH entry). */
   if (access(path, X_OK) != 0) return V_PASS;
-  int v = ask_vectra_guard(path, argv);
+  /* The broker's socket was closed by an ancestor (Python's close_fds): asked the old
+   * way, so a sandbox verdict is still re-routed (the kernel's check only refuses). */
+  int v = g_broker_fd >= 0 && !g_broker_lost ? ask_broker(path, argv) : 'K';
+  if (v == 'K') v = ask_vectra_guard(path, argv);
   if (v == 0) return g_fail_closed ? V_NO_ANSWER : V_PASS;
   return v;
 }
@@ -429,6 +530,9 @@ static int exec_in_sandbox(const char* path, char* const argv[], char* const env
  * one with no file path (a memfd) can only run as it is. */
 static int can_route_host(const char* path) { return path[0] == '/' && access(path, X_OK) == 0; }
 
+/* With a broker, a host verdict runs the program itself: the broker recorded it. */
+static int route_host(const char* path) { return (g_broker_fd < 0 || g_broker_lost) && can_route_host(path); }
+
 /* ---- the constructor ------------------------------------------------------------ */
 
 static void keep_entry(const char* e, size_t* used) {
@@ -486,6 +590,18 @@ static void load_snapshot(void) {
   if (g_vg_bin[0] != '/') g_snap = NULL; /* nobody to ask */
 }
 
+/* VG_BROKER_FD: kept only while it still is a SOCK_SEQPACKET socket (a program may
+ * have closed it, and the number may now be something else). */
+static void load_broker(void) {
+  const char* v = getenv("VG_BROKER_FD");
+  if (v == NULL || v[0] < '0' || v[0] > '9') return;
+  int fd = atoi(v);
+  int type = 0;
+  socklen_t len = sizeof type;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET) g_broker_fd = fd;
+  else g_broker_lost = 1;
+}
+
 static void resolve_real(void) {
   real_execve = (execve_fn)dlsym(RTLD_NEXT, "execve");
   real_execvpe = (execvpe_fn)dlsym(RTLD_NEXT, "execvpe");
@@ -531,6 +647,7 @@ __attribute__((constructor)) static void vg_preload_init(void) {
   }
 
   load_snapshot();
+  load_broker();
 
   /* Inside vectra-guard itself the shim stands aside: it is the judge. The marker
    * is removed so the programs vectra-guard runs are guarded again. */
@@ -563,7 +680,7 @@ static int guarded_execve(const char* path, char* const argv[], char* const envp
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path, v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
-  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
+  if (v == V_HOST && route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_execve(path, argv, env);
 }
@@ -609,7 +726,7 @@ static int guarded_execvpe(const char* file, char* const argv[], char* const env
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path, v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
-  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
+  if (v == V_HOST && route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_execvpe(file, argv, env);
 }
@@ -680,7 +797,8 @@ static int decide_fd(const char* path, char* const argv[]) {
   if (argv == NULL || argv[0] == NULL) return V_PASS;
   int c = class_of(base_name(argv[0]));
   if (c == VG_CLASS_PASS || (c == VG_CLASS_INLINE && !vg_argv_has_inline_code(argv))) return V_PASS;
-  int v = ask_vectra_guard(argv[0], argv);
+  int v = g_broker_fd >= 0 && !g_broker_lost ? ask_broker(argv[0], argv) : 'K';
+  if (v == 'K') v = ask_vectra_guard(argv[0], argv);
   if (v == 0) return g_fail_closed ? V_NO_ANSWER : V_PASS;
   return v;
 }
@@ -704,7 +822,7 @@ VG_EXPORT int execveat(int dirfd, const char* pathname, char* const argv[], char
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path, v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
-  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
+  if (v == V_HOST && route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_execveat(dirfd, pathname, argv, env, flags);
 }
@@ -718,7 +836,7 @@ VG_EXPORT int fexecve(int fd, char* const argv[], char* const envp[]) {
   if (v == V_BLOCK || v == V_NO_ANSWER) return refuse(path[0] ? path : "(descriptor)", v);
   if (audit_changed(envp)) return refuse(path, 'L');
   if (v == V_SANDBOX) return exec_in_sandbox(path, argv, envp);
-  if (v == V_HOST && can_route_host(path)) return exec_via_shim(path, argv, envp, 0);
+  if (v == V_HOST && route_host(path)) return exec_via_shim(path, argv, envp, 0);
   KEPT_ENV(envp, env, v);
   return real_fexecve(fd, argv, env);
 }
@@ -738,7 +856,7 @@ static int guarded_spawn(spawn_fn real, pid_t* pid, const char* file, const char
     refuse(path, 'L');
     return EACCES;
   }
-  if (v == V_SANDBOX || (v == V_HOST && can_route_host(path))) {
+  if (v == V_SANDBOX || (v == V_HOST && route_host(path))) {
     char* args[argv_count(argv) + 12];
     via_shim_argv(path, argv, args, v == V_SANDBOX);
     VIA_SHIM_ENV(envp, env);

@@ -7,7 +7,16 @@
 #   bash loop      bash -c 'for i in $(seq N); do /bin/true; done'
 # Columns: no preload | an empty .so (the load cost of any library) | libvgpreload.so.
 # Targets (issue 5): pass-through <= 20 us per exec beyond loading; loading no more than
-# the empty .so. Usage: tests/bench/bench_shim.sh [BUILD_DIR]   (default: build)
+# the empty .so. Then the session broker (issue 17), each row run as the agent of an
+# `agent start` session (shim + broker + the seccomp exec filter):
+#   load           dlopen of the library in a fresh process (its constructor included):
+#                  the shim's load cost over an empty .so, without spawn noise (<= 50 us)
+#   session true   a pass-through exec: the shim passes it, the kernel asks the broker
+#   session rm     a judged exec: the shim asks the broker (socket round trip), the
+#                  kernel's notification is answered from the broker's cache (<= 2 ms)
+#   kernel only    the same two without the shim in the caller: every judgement is
+#                  made on the kernel's notification (static programs, raw syscalls)
+# Usage: tests/bench/bench_shim.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(realpath "${1:-$root/build}")
@@ -17,7 +26,7 @@ for f in "$vg" "$shim" "$empty"; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-gcc -O2 -o "$work/helper" "$root/tests/bench/bench_shim_helper.c"
+gcc -O2 -o "$work/helper" "$root/tests/bench/bench_shim_helper.c" -ldl
 export VG_HOME=$work/state
 printf '[sandbox]\nmode = auto\n' >"$work/auto.ini"
 "$vg" --config "$work/auto.ini" agent snapshot --output "$work/policy.snap" 2>/dev/null
@@ -58,3 +67,31 @@ loop_row() {
     "$(awk -v a="$shim_col" -v b="$empty_col" 'BEGIN {printf "%+.2f", a - b}')"
 }
 loop_row
+
+# ---- the session broker (issue 17) -----------------------------------------------------
+med_of() { for _ in $(seq "$rounds"); do "$@"; done | median; }
+session() { "$vg" --config "$work/auto.ini" agent start --name bench -- "$@" 2>/dev/null; }
+load_none=$(med_of "$work/helper" dlopen 1 "$empty")
+load_shim=$(med_of env VG_POLICY_SNAPSHOT="$work/policy.snap" "$work/helper" dlopen 1 "$shim")
+echo
+printf '%-44s %12s %12s %12s\n' "us per call (median of $rounds)" "plain" "session" "difference"
+printf '%-44s %12s %12s %12s\n' "load: dlopen, empty .so vs shim" "$load_none" "$load_shim" \
+  "$(awk -v a="$load_shim" -v b="$load_none" 'BEGIN {printf "%+.2f", a - b}')"
+broker_row() {  # name, N, program...
+  local name=$1 plain in_session; shift
+  plain=$(med_of "$work/helper" spawn "$@")
+  in_session=$(med_of session "$work/helper" spawn "$@")
+  printf '%-44s %12s %12s %12s\n' "$name" "$plain" "$in_session" \
+    "$(awk -v a="$in_session" -v b="$plain" 'BEGIN {printf "%+.2f", a - b}')"
+}
+broker_row "session: spawn /bin/true (pass) x300" 300 /bin/true
+broker_row "session: spawn /bin/rm -f (judged) x50" 50 /bin/rm -f "$work/missing"
+kernel_row() {
+  local name=$1 plain in_session; shift
+  plain=$(med_of "$work/helper" spawn "$@")
+  in_session=$(med_of session env -u LD_PRELOAD "$work/helper" spawn "$@")
+  printf '%-44s %12s %12s %12s\n' "$name" "$plain" "$in_session" \
+    "$(awk -v a="$in_session" -v b="$plain" 'BEGIN {printf "%+.2f", a - b}')"
+}
+kernel_row "kernel only: spawn /bin/true (pass) x300" 300 /bin/true
+kernel_row "kernel only: spawn /bin/rm -f (judged) x50" 50 /bin/rm -f "$work/missing"

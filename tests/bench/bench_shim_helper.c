@@ -2,8 +2,10 @@
  *   bench_shim_helper execfail N      N x execve("/nonexistent/...") that fails: the
  *                                     wrapper's own cost, no process started
  *   bench_shim_helper spawn N PROG... N x posix_spawn + wait: a whole exec incl. loading
+ *   bench_shim_helper dlopen 1 LIB     dlopen of LIB once: its loading and constructor
  * Prints the mean per call in microseconds. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,8 @@ int main(int argc, char** argv) {
       int st;
       waitpid(pid, &st, 0);
     }
+  } else if (strcmp(argv[1], "dlopen") == 0 && argc >= 4) {
+    if (dlopen(argv[3], RTLD_NOW) == NULL) return 3;
   } else {
     return 2;
   }
