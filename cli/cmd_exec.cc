@@ -278,7 +278,21 @@ int cmd_exec(const Global& g, const Args& args) {
     setenv("VG_EXEC_CHECKED", fmt::format("parent:{}", getpid()).c_str(), 1);
   }
   AnalyzeContext ctx = current_context();
-  std::optional<Config> config = load_cli_config(g.config_file, ctx);
+  // A line a shell hook sent to the sandbox: with a broken config the hook judged it with
+  // the built-in defaults and said so once; run it the same way rather than fail each line.
+  const char* from_hook = std::getenv("VG_FROM_HOOK");
+  const bool hook_route = o.force_sandbox && from_hook && std::string_view(from_hook) == "1";
+  unsetenv("VG_FROM_HOOK");
+  std::optional<Config> config;
+  if (hook_route) {
+    try {
+      config = load_config_for(g.config_file, ctx);
+    } catch (const ConfigError&) {
+      config = Config{};
+    }
+  } else {
+    config = load_cli_config(g.config_file, ctx);
+  }
   if (!config) return o.via_shim ? kExitBlocked : kExitError;
 
   const std::string line = o.shell_form ? o.line : shell_join(o.argv);
