@@ -24,6 +24,7 @@
 #include "core/trust_store.h"
 #include "sandbox/host_run.h"
 #include "sandbox/output_tee.h"
+#include "sandbox/stderr_watch.h"
 #include "sandbox/sandbox.h"
 
 namespace vg::cli {
@@ -381,12 +382,32 @@ int cmd_exec(const Global& g, const Args& args) {
     };
   }
 
+  // A sandboxed command's stderr is watched for a path under $HOME that is read-only or
+  // missing there (sandbox/stderr_watch.h); with log_output the capture is looked at instead.
+  const char* home_env = std::getenv("HOME");
+  const std::string home = home_env && *home_env == '/' ? std::string(home_env) : "";
+  std::optional<sandbox::StderrWatch> watch;
+  if (action == Action::Sandbox && !tee && !home.empty()) {
+    watch.emplace(home);
+    if (!watch->start()) watch.reset();
+  }
+
+  std::string home_hint;
   auto started = std::chrono::steady_clock::now();
   int status = 0;
   std::string run_error;
   sandbox::Report report;
   if (action == Action::Sandbox) {
     status = sandbox::run(req, *config, report);
+    std::optional<sandbox::HomePathProblem> problem;
+    if (watch) {
+      watch->finish();
+      problem = watch->problem();
+    } else if (tee) {
+      problem = sandbox::find_home_path_problem(tee->captured(), home);
+    }
+    if (problem && status != 0 && run_error.empty() && report.error.empty())
+      home_hint = sandbox::home_path_hint(*problem, home, report.runtime);
     run_error = report.error;
     ev.runtime = report.runtime.empty() ? "none" : report.runtime;
     ev.security_level = report.level;
@@ -418,6 +439,7 @@ int cmd_exec(const Global& g, const Args& args) {
   } else if (!run_error.empty()) {
     print_error(run_error);
   }
+  if (!home_hint.empty()) std::fprintf(stderr, "%s\n", home_hint.c_str());
   ev.exit_code = status;
   record(ev);
   return status;
