@@ -72,3 +72,10 @@ S
   [[ $output == *"vectra-guard: ~/.vg-hint-tty is read-only in the sandbox"* ]]
   [[ $output == *rc=1* ]]
 }
+
+@test "sandbox run gets the same hint" {
+  run --separate-stderr "$VG" sandbox run -- mkdir "$HOME/.vg-hint-run"
+  [ "$status" -ne 0 ]
+  [ "$(hint_count "$stderr")" -eq 1 ]
+  [[ ${stderr##*$'\n'} == "vectra-guard: ~/.vg-hint-run is read-only in the sandbox"* ]]
+}
