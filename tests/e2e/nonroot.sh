@@ -32,6 +32,7 @@ mkdir -p "$work/build"
 cp -a "$build/bin" "$work/build/bin"
 [[ -d $build/lib ]] && cp -a "$build/lib" "$work/build/lib"
 cp -a "$here" "$work/e2e"
+mkdir -p "$work/shell" && cp "$here/../shell/pty_drive.py" "$work/shell/"  # the pty driver some suites use
 rm -f "$work/e2e/nonroot.sh"
 chmod -R a+rX "$work"
 

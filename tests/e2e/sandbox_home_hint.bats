@@ -65,7 +65,8 @@ PY
 send "$VG" exec --sandbox -- sh -c 'test -t 2 && echo stderr-is-a-tty; mkdir "\$HOME/.vg-hint-tty"'
 send echo "rc=\$?"
 S
-  run "$PY" "$VG_SOURCE_DIR/tests/shell/pty_drive.py" --prompt 'VGP> ' -- \
+  # nonroot.sh copies the driver beside its copy of the suites, as here.
+  run "$PY" "$BATS_TEST_DIRNAME/../shell/pty_drive.py" --prompt 'VGP> ' -- \
     env HOME="$HOME" PS1='VGP> ' TERM=dumb bash --norc --noprofile -i <"$ROOT/script"
   echo "$output"
   [[ $output == *stderr-is-a-tty* ]]
