@@ -110,6 +110,17 @@ setup() {
   python3 -c 'import json,re,sys; d=json.loads(re.sub(r"^\s*//.*$", "", open(sys.argv[1]).read(), flags=re.M)); assert d["terminal.integrated.env.linux"]["VG_IDE"] == "cursor", d' "$T/pasted.json"
 }
 
+@test "a settings file with VS Code's trailing commas: left as it is, its lines printed, exit 0" {
+  printf '{\n  "a": 1,\n  "b": [1, 2,],\n}\n' >"$XDG_CONFIG_HOME/Code/User/settings.json"
+  cp "$XDG_CONFIG_HOME/Code/User/settings.json" "$T/trailing"
+  run --separate-stderr bash "$SCRIPT"
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"Code/User/settings.json was not changed; add these lines"* ]]
+  [[ $stderr == *'"VG_IDE": "vscode"'* ]]
+  cmp "$XDG_CONFIG_HOME/Code/User/settings.json" "$T/trailing"
+  jq -e '.hooks.PreToolUse[1].matcher == "Bash"' "$HOME/.claude/settings.json"
+}
+
 @test "--uninstall with a commented settings file names the entries to remove by hand" {
   printf '{\n  // my comment\n  "a": 1\n}\n' >"$XDG_CONFIG_HOME/Cursor/User/settings.json"
   run --separate-stderr bash "$SCRIPT" --uninstall
