@@ -18,6 +18,7 @@
 #include "core/analyze.h"
 #include "core/audit_log.h"
 #include "core/config.h"
+#include "core/config_notice.h"
 #include "core/policy.h"
 #include "core/session.h"
 #include "core/shell_quote.h"
@@ -288,8 +289,8 @@ int cmd_exec(const Global& g, const Args& args) {
   if (hook_route) {
     try {
       config = load_config_for(g.config_file, ctx);
-    } catch (const ConfigError&) {
-      config = Config{};
+    } catch (const ConfigError& e) {
+      config = config_without_broken(g.config_file, ctx.workspace, e);
     }
   } else {
     config = load_cli_config(g.config_file, ctx);

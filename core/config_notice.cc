@@ -53,9 +53,27 @@ std::string config_error_notice_once(const ConfigError& e) {
   std::string what = e.what();
   while (!what.empty() && what.back() == '.') what.pop_back();
   return fmt::format(
-      "vectra-guard: {}. Until it is fixed every line is judged with the built-in defaults "
-      "(said once per shell); fix the file, or run one command unguarded with VG_DISABLE=1 cmd.",
+      "vectra-guard: {}. Until it is fixed, lines are judged without that file (the other "
+      "config files over the built-in defaults; said once per shell); fix the file, or run one "
+      "command unguarded with VG_DISABLE=1 cmd.",
       what);
+}
+
+Config config_without_broken(const std::string& extra_config, const std::string& workspace,
+                             const ConfigError& first) {
+  ConfigPaths paths = default_config_paths(workspace);
+  paths.extra = extra_config;
+  std::string broken = first.file;
+  for (int tries = 0; tries < 4; ++tries) {
+    for (std::string* f : {&paths.system, &paths.user, &paths.workspace, &paths.extra})
+      if (*f == broken) f->clear();
+    try {
+      return load_config(paths);
+    } catch (const ConfigError& e) {
+      broken = e.file;
+    }
+  }
+  return Config{};
 }
 
 }  // namespace vg

@@ -93,9 +93,10 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   try {
     config = load_config_for(extra_config, ev.ctx);
   } catch (const ConfigError& e) {
-    // Keep guarding with the built-in defaults rather than stop the shell (fail safe, not
-    // fail dead); a sandboxed line's `exec` does the same (VG_FROM_HOOK, cmd_exec.cc).
+    // Keep guarding without that file rather than stop the shell (fail safe, not fail
+    // dead); a sandboxed line's `exec` does the same (VG_FROM_HOOK, cmd_exec.cc).
     ev.notice = config_error_notice_once(e);
+    config = config_without_broken(extra_config, ev.ctx.workspace, e);
   }
 
   HookInput in;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # A broken config must not brick the shell: in bash (builtin and coprocess), zsh and fish
 # on a pty the error is said once per shell (again when the file changes), with file:line
-# and the way out, and lines are judged with the built-in defaults and still run. The CLI
+# and the way out, and lines are judged without that file (the other config files over
+# the built-in defaults) and still run. The CLI
 # keeps refusing with the error.
 load hook_helpers
 
@@ -18,7 +19,7 @@ teardown() { hook_teardown; }
 # The checks after the script below, for any shell.
 bad_config_checks() {
   [ "$status" -eq 0 ] || { echo "$output"; false; }
-  local notice="judged with the built-in defaults"
+  local notice="lines are judged without that file"
   [ "$(grep -c "$notice" <<<"$output")" -eq 2 ] || { echo "want the notice twice (once per version of the file):"; echo "$output"; false; }
   has "config.ini:2: "
   has "config.ini:3: "
@@ -70,6 +71,23 @@ S
   hook_install fish
   drive fish < <(bad_config_script)
   bad_config_checks
+}
+
+@test "bash: a broken project file is left out; the user's own config still applies" {
+  hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = low\n'
+  printf '[sandbox]\nmode = always\nbogus = 1\n' >"$T/ws/vectra-guard.ini"
+  hook_install bash
+  drive bash <<'S'
+send echo plain-line
+send echo second-line
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has "vectra-guard.ini:3: "
+  [ "$(grep -c "lines are judged without that file" <<<"$output")" -eq 1 ]
+  # mode auto from the user's file: a low-risk line runs on the host, not in the sandbox
+  lacks "Running in sandbox"
+  has $'\nplain-line'
+  has $'\nsecond-line'
 }
 
 @test "the CLI keeps refusing with the error, naming file:line" {
