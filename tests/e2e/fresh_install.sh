@@ -109,23 +109,26 @@ ls "$chroot_dir/root/vectra-guard/build-release/tests" 2>/dev/null | grep -q uni
 echo "# install time: ${secs} s (dependencies, build and install on $(nproc) cores)"
 echo "# installed size: $size_installed in ~/.local (vectra-guard $size_bin); build tree $size_build"
 
-# 3. exec "$SHELL": a new interactive bash on a pty is protected. A test config denies one
-# harmless command (asked, answered with Enter = no) and lets ordinary lines run on the host.
+# 3. The second command as written, `exec "$SHELL"`, typed into a shell started before the
+# install was hooked (no rc files): the new bash it becomes reads ~/.bashrc and must be
+# protected. A test config denies one harmless command (asked, answered with Enter = no)
+# and lets ordinary lines run on the host.
 mkdir -p "$chroot_dir/root/.config/vectra-guard"
 printf '[sandbox]\nmode = auto\n[policies]\ndeny = printf DENIED-*\n' \
   >"$chroot_dir/root/.config/vectra-guard/config.ini"
 mkdir -p "$chroot_dir/root/ws" && echo keep >"$chroot_dir/root/ws/canary"
 script='send cd /root/ws
+send exec "$SHELL"
 send ls
 type printf "DENIED-%s\n" ran
 expect high risk
 send
 send echo "status=$?"'
 transcript=$(printf '%s\n' "$script" | python3 "$src/tests/shell/pty_drive.py" --timeout 30 \
-  --prompt 'root@[^ ]*# ' -- unshare --mount --propagation private -- bash -c '
+  --prompt '(before|root@[^ ]*)# ' -- unshare --mount --propagation private -- bash -c '
     r=$1; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
-    exec chroot "$r" env -i HOME=/root SHELL=/bin/bash TERM=dumb LANG=C.UTF-8 \
-      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -i' shell "$chroot_dir")
+    exec chroot "$r" env -i HOME=/root SHELL=/bin/bash TERM=dumb LANG=C.UTF-8 PS1="before# " \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash --norc --noprofile -i' shell "$chroot_dir")
 rc=$?
 echo "$transcript" | sed 's/^/#   shell: /'
 [[ $rc == 0 ]] || fail "the interactive bash in the chroot did not finish its script (driver exit $rc)."
