@@ -18,12 +18,14 @@
 #include "core/analyze.h"
 #include "core/audit_log.h"
 #include "core/config.h"
+#include "core/config_notice.h"
 #include "core/policy.h"
 #include "core/session.h"
 #include "core/shell_quote.h"
 #include "core/trust_store.h"
 #include "sandbox/host_run.h"
 #include "sandbox/output_tee.h"
+#include "sandbox/stderr_watch.h"
 #include "sandbox/sandbox.h"
 
 namespace vg::cli {
@@ -278,7 +280,21 @@ int cmd_exec(const Global& g, const Args& args) {
     setenv("VG_EXEC_CHECKED", fmt::format("parent:{}", getpid()).c_str(), 1);
   }
   AnalyzeContext ctx = current_context();
-  std::optional<Config> config = load_cli_config(g.config_file, ctx);
+  // A line a shell hook sent to the sandbox: with a broken config the hook judged it with
+  // the built-in defaults and said so once; run it the same way rather than fail each line.
+  const char* from_hook = std::getenv("VG_FROM_HOOK");
+  const bool hook_route = o.force_sandbox && from_hook && std::string_view(from_hook) == "1";
+  unsetenv("VG_FROM_HOOK");
+  std::optional<Config> config;
+  if (hook_route) {
+    try {
+      config = load_config_for(g.config_file, ctx);
+    } catch (const ConfigError& e) {
+      config = config_without_broken(g.config_file, ctx.workspace, e);
+    }
+  } else {
+    config = load_cli_config(g.config_file, ctx);
+  }
   if (!config) return o.via_shim ? kExitBlocked : kExitError;
 
   const std::string line = o.shell_form ? o.line : shell_join(o.argv);
@@ -367,12 +383,32 @@ int cmd_exec(const Global& g, const Args& args) {
     };
   }
 
+  // A sandboxed command's stderr is watched for a path under $HOME that is read-only or
+  // missing there (sandbox/stderr_watch.h); with log_output the capture is looked at instead.
+  const char* home_env = std::getenv("HOME");
+  const std::string home = home_env && *home_env == '/' ? std::string(home_env) : "";
+  std::optional<sandbox::StderrWatch> watch;
+  if (action == Action::Sandbox && !tee && !home.empty()) {
+    watch.emplace(home);
+    if (!watch->start()) watch.reset();
+  }
+
+  std::string home_hint;
   auto started = std::chrono::steady_clock::now();
   int status = 0;
   std::string run_error;
   sandbox::Report report;
   if (action == Action::Sandbox) {
     status = sandbox::run(req, *config, report);
+    std::optional<sandbox::HomePathProblem> problem;
+    if (watch) {
+      watch->finish();
+      problem = watch->problem();
+    } else if (tee) {
+      problem = sandbox::find_home_path_problem(tee->captured(), home);
+    }
+    if (problem && status != 0 && run_error.empty() && report.error.empty())
+      home_hint = sandbox::home_path_hint(*problem, home, report.runtime);
     run_error = report.error;
     ev.runtime = report.runtime.empty() ? "none" : report.runtime;
     ev.security_level = report.level;
@@ -404,6 +440,7 @@ int cmd_exec(const Global& g, const Args& args) {
   } else if (!run_error.empty()) {
     print_error(run_error);
   }
+  if (!home_hint.empty()) std::fprintf(stderr, "%s\n", home_hint.c_str());
   ev.exit_code = status;
   record(ev);
   return status;

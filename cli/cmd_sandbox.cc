@@ -21,6 +21,7 @@
 #include "core/shell_quote.h"
 #include "sandbox/doctor.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/stderr_watch.h"
 
 namespace vg::cli {
 
@@ -263,12 +264,27 @@ int cmd_sandbox(const Global& g, const Args& args) {
     std::fprintf(stderr, "%s\n", sandbox::notice_line(r).c_str());
   };
 
+  // As for exec: a failure on a read-only or missing path under $HOME gets one hint line
+  // (not for `sandbox shell`, whose failures are the user's own lines).
+  const char* home = std::getenv("HOME");
+  std::optional<sandbox::StderrWatch> watch;
+  if (sub != "shell" && home && *home == '/') {
+    watch.emplace(home);
+    if (!watch->start()) watch.reset();
+  }
   sandbox::Report report;
   int status = sandbox::run(o.req, *config, report);
+  std::optional<sandbox::HomePathProblem> problem;
+  if (watch) {
+    watch->finish();
+    problem = watch->problem();
+  }
   if (!report.error.empty()) {
     print_error(report.error + ".");
     return kExitSandboxFailed;
   }
+  if (problem && status != 0)
+    std::fprintf(stderr, "%s\n", sandbox::home_path_hint(*problem, home, report.runtime).c_str());
   return status;
 }
 

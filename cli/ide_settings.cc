@@ -245,7 +245,7 @@ int agent_setup_ide(const Args& args) {
       }
       print_error(has_comments
                       ? fmt::format("{} has comments, which rewriting would lose; add the vectra-guard entries by hand (see 'setup-cursor-protection.sh --dry-run').", o.file)
-                      : fmt::format("{} is not valid JSON; fix it first, nothing was changed.", o.file));
+                      : fmt::format("{} is not plain JSON (an error, or JSONC's trailing commas); nothing was changed.", o.file));
       return kExitError;
     }
     if (!j.is_object()) {

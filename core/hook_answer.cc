@@ -11,6 +11,7 @@
 
 #include "core/audit_log.h"
 #include "core/config.h"
+#include "core/config_notice.h"
 #include "core/session.h"
 #include "core/trust_store.h"
 
@@ -92,8 +93,10 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   try {
     config = load_config_for(extra_config, ev.ctx);
   } catch (const ConfigError& e) {
-    // Keep guarding with the built-in (strictest-mode) defaults rather than stop the shell.
-    ev.notice = fmt::format("vectra-guard: {} (built-in defaults used)", e.what());
+    // Keep guarding without that file rather than stop the shell (fail safe, not fail
+    // dead); a sandboxed line's `exec` does the same (VG_FROM_HOOK, cmd_exec.cc).
+    ev.notice = config_error_notice_once(e);
+    config = config_without_broken(extra_config, ev.ctx.workspace, e);
   }
 
   HookInput in;

@@ -22,7 +22,8 @@ struct HookEvaluation {
 };
 
 // Evaluate `line` in the current directory and environment. extra_config: --config FILE
-// ("" for none). A config error keeps guarding with the built-in defaults (noted).
+// ("" for none). A config error keeps guarding with the built-in defaults (noted once
+// per shell session and version of the file: core/config_notice.h).
 HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final);
 
 // How a question was answered: "" (none asked), "host", "sandbox" or "no". The caller

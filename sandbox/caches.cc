@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string_view>
+#include <utility>
 
 #include "sandbox/mounts.h"
 
@@ -202,6 +203,63 @@ std::vector<CacheDir> cache_candidates(const std::vector<std::string>& environ,
     if (std::none_of(unique.begin(), unique.end(), [&](const CacheDir& u) { return u.path == c.path; }))
       unique.push_back(std::move(c));
   return unique;
+}
+
+std::vector<std::string> tools_named(const std::vector<std::string>& argv) {
+  static const std::pair<std::string_view, std::string_view> kTools[] = {
+      {"npm", "npm"},       {"npx", "npm"},      {"yarn", "yarn"},     {"pnpm", "pnpm"},
+      {"pnpx", "pnpm"},     {"pip", "pip"},      {"pip3", "pip"},      {"poetry", "poetry"},
+      {"cargo", "cargo"},   {"go", "go"},        {"gem", "rubygems"},  {"bundle", "rubygems"},
+      {"mvn", "maven"},     {"mvnw", "maven"},   {"gradle", "gradle"}, {"gradlew", "gradle"},
+  };
+  std::vector<std::string> out;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '/'; };
+  for (const std::string& arg : argv) {
+    for (size_t i = 0; i < arg.size();) {
+      if (!word(arg[i])) {
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < arg.size() && word(arg[end])) ++end;
+      std::string_view w(arg.data() + i, end - i);
+      if (size_t slash = w.rfind('/'); slash != std::string_view::npos) w.remove_prefix(slash + 1);
+      for (const auto& [name, tool] : kTools)
+        if (w == name && std::find(out.begin(), out.end(), tool) == out.end()) out.emplace_back(tool);
+      i = end;
+    }
+  }
+  return out;
+}
+
+void create_missing_caches(const std::vector<std::string>& environ, const std::string& home_in,
+                           const std::vector<std::string>& argv) {
+  const std::string home = strip_slashes(home_in);
+  if (home.empty() || home == "/" || !is_dir(home)) return;
+  const std::vector<std::string> tools = tools_named(argv);
+  if (tools.empty()) return;
+  for (const CacheDir& c : cache_candidates(environ, home)) {
+    if (std::find(tools.begin(), tools.end(), c.tool) == tools.end()) continue;
+    if (c.path.compare(0, home.size() + 1, home + "/") != 0 || c.path.find("/../") != std::string::npos ||
+        c.path.find("/./") != std::string::npos)
+      continue;
+    struct stat st;
+    if (lstat(c.path.c_str(), &st) == 0) continue;  // there already (or something else is)
+    // Each missing component below home; stop at anything unexpected (a symlink, a file).
+    bool ok = true;
+    for (size_t at = home.size() + 1; ok && at <= c.path.size();) {
+      size_t next = c.path.find('/', at);
+      if (next == std::string::npos) next = c.path.size();
+      const std::string part = c.path.substr(0, next);
+      const bool leaf = next == c.path.size();
+      if (lstat(part.c_str(), &st) == 0) {
+        ok = S_ISDIR(st.st_mode);
+      } else {
+        ok = mkdir(part.c_str(), leaf ? 0755 : 0700) == 0;
+      }
+      at = next + 1;
+    }
+  }
 }
 
 std::vector<std::string> cache_secret_paths(const std::vector<std::string>& environ,

@@ -26,6 +26,18 @@ struct CacheDir {
 std::vector<CacheDir> cache_candidates(const std::vector<std::string>& environ,
                                        const std::string& home);
 
+// The package managers a command names ("npm" for npm or npx, "pip" for pip or pip3,
+// ...), looked for as words anywhere in argv, so `bash -c "cd x && npm i"` counts.
+std::vector<std::string> tools_named(const std::vector<std::string>& argv);
+
+// Create the missing caches (cache_candidates) of the tools `argv` names, when they lie
+// under `home`: a first `npm install` then finds ~/.npm to mount instead of failing on a
+// read-only home. Directories on the way are made 0700 (~/.cache, and ~/.m2 or ~/.cargo
+// hold credentials too), the cache itself 0755 less the umask, as the tools make them.
+// Best effort: a cache that cannot be made is simply not mounted.
+void create_missing_caches(const std::vector<std::string>& environ, const std::string& home,
+                           const std::vector<std::string>& argv);
+
 // Credential and token files next to those caches (pure; the caller hides the ones
 // that exist): ~/.npmrc, ~/.yarnrc.yml, $CARGO_HOME/credentials.toml,
 // ~/.m2/settings.xml, $GRADLE_USER_HOME/gradle.properties, ~/.gem/credentials, ...

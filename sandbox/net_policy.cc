@@ -83,6 +83,12 @@ std::string canonical_address(std::string_view text, const char** klass) {
 
 bool is_loopback_one(const std::string& canon) { return canon == "127.0.0.1" || canon == "::1"; }
 
+// A refused port of the host's own loopback names the key that opens it: a dev server
+// or database on the host is the usual reason for such a connection.
+std::string localhost_hint(const std::string& why, int port) {
+  return why + "; [sandbox] allow_localhost_ports = " + std::to_string(port) + " opens this port of the host";
+}
+
 }  // namespace
 
 bool is_ip_literal(std::string_view host) { return !canonical_address(host, nullptr).empty(); }
@@ -202,6 +208,7 @@ NetDecision decide_name(const NetPolicy& p, std::string_view host_in, int port) 
     other_port = true;
   }
   if (listed) return {true, ""};
+  if (host == "localhost" || is_loopback_one(canon)) return {false, localhost_hint("not in allow_localhost_ports", port)};
   if (!canon.empty()) return {false, "raw IP address not in network_allow"};
   if (other_port) return {false, "port " + std::to_string(port) + " not in network_allow for this host"};
   return {false, "not in network_allow"};
@@ -218,6 +225,7 @@ NetDecision decide_address(const NetPolicy& p, std::string_view host, int port, 
   auto refuse = [&](const std::string& what) {
     return NetDecision{false, (literal ? "is " : "resolves to ") + what};
   };
+  if (klass && is_loopback_one(canon)) return refuse(localhost_hint(klass, port));
   if (klass) return refuse(klass);
   for (const std::string& self : p.self_addresses)
     if (canonical_address(self, nullptr) == canon) return refuse("an address of this host");

@@ -13,8 +13,9 @@
 //
 // Served: HTTP `CONNECT host:port` (TLS) and plain HTTP with absolute URIs (rewritten to
 // origin form, body streamed), and on the same port SOCKS5 CONNECT without authentication.
-// A refusal gets 403 (SOCKS5: reply 2) and one line on stderr; an unreachable host 502
-// (SOCKS5: reply 4). Each distinct refusal is also a JSON line on --report-fd for the audit log.
+// A refusal gets 403 (SOCKS5: reply 2) and one line on stderr, the only place that says why
+// (the HTTP answer has no body, which curl would print as a second line); an unreachable
+// host 502 (SOCKS5: reply 4). Each distinct refusal is also a JSON line on --report-fd for the audit log.
 // One thread per direction of a connection, copying between the two sockets; it exits when the
 // control socket closes (the sandbox ended) or its parent dies.
 #include <arpa/inet.h>
@@ -115,7 +116,7 @@ void log_unreachable(const std::string& host, int port, const std::string& why) 
 }
 
 void respond(int fd, int code, const char* status, const std::string& text) {
-  std::string body = text + "\n";
+  std::string body = text.empty() ? "" : text + "\n";
   put_all(fd, "HTTP/1.1 " + std::to_string(code) + " " + status +
                   "\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
                   std::to_string(body.size()) + "\r\n\r\n" + body);
@@ -225,7 +226,6 @@ int connect_to(const std::string& address, int port, std::string& why) {
 // Why open_upstream gave no connection: refused by policy, or not reachable.
 struct Refusal {
   bool blocked = false;  // by the policy (else: cannot resolve or connect)
-  std::string text;      // for the client
 };
 
 // Decide, resolve, check each address, connect. -1 with `refusal` filled in (and the
@@ -236,7 +236,7 @@ int open_upstream(const Host& dest, int port, Refusal& refusal) {
   NetDecision d = vg::sandbox::decide_name(g_policy, host, port);
   if (!d.allowed) {
     log_blocked(host, port, d.reason);
-    refusal = {true, "vectra-guard blocked " + host + ":" + std::to_string(port) + " (" + d.reason + ")"};
+    refusal.blocked = true;
     return -1;
   }
   std::vector<std::string> addresses;
@@ -254,7 +254,7 @@ int open_upstream(const Host& dest, int port, Refusal& refusal) {
     int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res);
     if (rc != 0) {
       log_unreachable(host, port, gai_strerror(rc));
-      refusal = {false, "vectra-guard cannot resolve " + host + " (" + gai_strerror(rc) + ")"};
+      refusal.blocked = false;
       return -1;
     }
     for (addrinfo* a = res; a; a = a->ai_next) {
@@ -267,7 +267,7 @@ int open_upstream(const Host& dest, int port, Refusal& refusal) {
   d = vg::sandbox::decide(g_policy, host, port, addresses, trusted, &usable);
   if (!d.allowed) {
     log_blocked(host, port, d.reason);
-    refusal = {true, "vectra-guard blocked " + host + ":" + std::to_string(port) + " (" + d.reason + ")"};
+    refusal.blocked = true;
     return -1;
   }
   std::string why;
@@ -276,7 +276,7 @@ int open_upstream(const Host& dest, int port, Refusal& refusal) {
     if (fd >= 0) return fd;
   }
   log_unreachable(host, port, why);
-  refusal = {false, "vectra-guard cannot reach " + host + ":" + std::to_string(port) + " (" + why + ")"};
+  refusal.blocked = false;
   return -1;
 }
 
@@ -332,8 +332,9 @@ int open_http_upstream(int client, const std::string& raw, int port) {
   }
   Refusal refusal;
   int up = open_upstream(host, port, refusal);
-  if (up < 0)
-    respond(client, refusal.blocked ? 403 : 502, refusal.blocked ? "Forbidden" : "Bad Gateway", refusal.text);
+  // The reason is on stderr already (log_blocked, log_unreachable); a body repeating it
+  // would be printed by curl as a second line.
+  if (up < 0) respond(client, refusal.blocked ? 403 : 502, refusal.blocked ? "Forbidden" : "Bad Gateway", "");
   return up;
 }
 

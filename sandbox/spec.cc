@@ -211,6 +211,9 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
   // Package caches, read-write at the same path (or at the container path of a
   // host:container entry). They go in before the hidden paths, so a credential file
   // inside or next to a cache (~/.gem/credentials, ~/.m2/settings.xml) stays hidden.
+  // A tool's first run: its cache does not exist yet, so there would be nothing to mount.
+  if (caches_enabled(config, spec.level) && !host.homes.empty())
+    create_missing_caches(host.environ, host.homes.front(), req.argv);
   for (const CacheDir& c : select_caches(config, spec.level, host.environ, host.homes, host.state_dir)) {
     if (protected_within(c.path, wi.protected_paths)) continue;  // e.g. a cache_dirs entry of ~/.config
     if (access(c.target.c_str(), F_OK) != 0 && !inside(c.target, "/tmp")) {

@@ -68,16 +68,35 @@ edit() {
     return 0
   fi
   [[ $mode == uninstall ]] && args+=(--uninstall)
-  "$vg" "${args[@]}"
+  "$vg" "${args[@]}" || return 1
   echo "vectra-guard: ${mode}ed $file" >&2
   changed=1
 }
 
+# VS Code's settings.json is JSONC: comments (and trailing commas) that a JSON rewrite
+# would lose. Such a file is left as it is and the entries to add (or remove) by hand are
+# printed; the other tools are still set up.
+by_hand() {
+  local file=$1; shift
+  local empty lines
+  empty=$(mktemp)
+  lines=$("$vg" agent setup-ide --file "$empty" "$@" --dry-run | sed '1d;$d')
+  rm -f "$empty"
+  if [[ $mode == uninstall ]]; then
+    printf 'vectra-guard: %s was not changed; remove these entries from it by hand:\n%s\n' "$file" "$lines" >&2
+  else
+    printf 'vectra-guard: %s was not changed; add these lines inside its outer { } by hand (merge them into an existing "terminal.integrated.env.linux"):\n%s,\n' "$file" "$lines" >&2
+  fi
+  hand_edits=1
+  changed=1
+}
+hand_edits=0
+
 for app in Code Cursor; do
   [[ -d $config/$app ]] || continue
   ide=$([[ $app == Code ]] && echo vscode || echo cursor)
-  edit "$config/$app/User/settings.json" --kind vscode-env \
-    --set "BASH_ENV=$bash_env" --set "LD_PRELOAD=$lib" --set "VG_GUARD_BIN=$vg" --set "VG_IDE=$ide"
+  env_args=(--kind vscode-env --set "BASH_ENV=$bash_env" --set "LD_PRELOAD=$lib" --set "VG_GUARD_BIN=$vg" --set "VG_IDE=$ide")
+  edit "$config/$app/User/settings.json" "${env_args[@]}" || by_hand "$config/$app/User/settings.json" "${env_args[@]}"
 done
 if [[ -d $HOME/.cursor ]]; then
   edit "$HOME/.cursor/hooks.json" --kind cursor-hooks --command "$vg hook cursor"
@@ -129,6 +148,9 @@ if command -v zsh >/dev/null && [[ -n $zsh_hook ]]; then
   fi
 fi
 
+if ((hand_edits)); then
+  echo "vectra-guard: everything else is done; the lines above are left for you to add by hand." >&2
+fi
 if [[ $mode != dry-run && $changed == 0 ]]; then
   echo "vectra-guard: no VS Code, Cursor or Claude Code settings folder found under $config or $HOME; nothing to do." >&2
 fi

@@ -21,6 +21,8 @@ packages=(
   man-db  # man -l renders the generated vectra-guard.1
   login  # newgrp (setuid): the exec shim's setuid test as a non-root user
   podman runc uidmap busybox-static  # container runner tests (image built from busybox)
+  mmdebstrap  # tests/e2e/fresh_install.sh: the Quick start on a fresh Debian 12 root
+  python3-pip  # tests/e2e/sandbox_home_hint.bats: pip install --user of a local wheel
 )
 # The exec shim tests run a package.json script; nodejs from other sources bundles npm.
 command -v npm >/dev/null || packages+=(npm)

@@ -114,7 +114,7 @@ __vg_reroute() {
   local line=${_vg_lines[$1]-}
   [[ -n ${_vg_notes[$1]-} ]] && printf '%s\n' "${_vg_notes[$1]}" >&2
   unset '_vg_lines[$1]' '_vg_notes[$1]'
-  "$_vg_bin" exec --sandbox -- bash -c "$line"
+  VG_FROM_HOOK=1 "$_vg_bin" exec --sandbox -- bash -c "$line"
 }
 
 # Bound to Enter through the macro; runs before accept-line.

@@ -109,7 +109,7 @@ function __vg_reroute --argument-names id
     set -l line __vg_line_$id
     set -l text "$$line"
     set -e __vg_note_$id __vg_line_$id
-    $__vg_bin exec --sandbox -- fish --no-config -c "$text"
+    VG_FROM_HOOK=1 $__vg_bin exec --sandbox -- fish --no-config -c "$text"
 end
 
 function __vg_enter

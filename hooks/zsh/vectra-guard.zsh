@@ -87,7 +87,7 @@ __vg_reroute() {
   local line=${_vg_lines[$1]}
   [[ -n ${_vg_notes[$1]} ]] && print -ru2 -- "${_vg_notes[$1]}"
   unset "_vg_lines[$1]" "_vg_notes[$1]"
-  "$_vg_bin" exec --sandbox -- zsh -c "$line"
+  VG_FROM_HOOK=1 "$_vg_bin" exec --sandbox -- zsh -c "$line"
 }
 
 # Judge the buffer. Returns 1 when the input was dropped (the caller must not accept).

@@ -84,7 +84,8 @@ setup() {
   PATH=$T/ws/bin:$PATH run --separate-stderr "$VG" --config "$T/auto.ini" exec --no-interactive -- npm install left-pad
   [[ $status == 0 ]]
   [[ $output == "fake npm install left-pad" ]]
-  [[ $stderr == *"📦 Running in sandbox (bubblewrap, balanced)."* ]]
+  # npm's cache, made for its first run, is mounted: "(bubblewrap, balanced, cached)."
+  [[ $stderr == *"📦 Running in sandbox (bubblewrap, balanced, cached)."* ]]
   [[ $stderr == *"   Why: medium risk"* ]]
   [[ $(json_get "$(LOG)" 1 'e["decision"]') == sandbox ]]
 }

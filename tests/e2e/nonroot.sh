@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every tests/e2e/*.bats suite again as an ordinary user (`vgtest`, created if
-# missing): the sandbox must work, and protect, without root. ctest runs this as root
+# missing, its home too): the sandbox must work, and protect, without root. ctest runs this as root
 # (RUN_SERIAL); the build and the suites are copied to a world-readable directory first.
 set -uo pipefail
 
@@ -20,11 +20,10 @@ if [[ $(id -u) != 0 ]]; then
   exit 0
 fi
 
-user=vgtest
-if ! id "$user" >/dev/null 2>&1; then
-  useradd --create-home --shell /bin/bash "$user" || { echo "nonroot.sh: useradd $user failed" >&2; exit 1; }
-fi
-user_home=$(getent passwd "$user" | cut -d: -f6)
+# shellcheck source=../nonroot_user.bash
+. "$here/../nonroot_user.bash"
+nonroot_user_ensure || { echo "nonroot.sh: cannot set up the test user (above)." >&2; exit 1; }
+user=$nonroot_user user_home=$nonroot_home
 
 work=$(mktemp -d /var/tmp/vg-nonroot.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -33,6 +32,7 @@ mkdir -p "$work/build"
 cp -a "$build/bin" "$work/build/bin"
 [[ -d $build/lib ]] && cp -a "$build/lib" "$work/build/lib"
 cp -a "$here" "$work/e2e"
+mkdir -p "$work/shell" && cp "$here/../shell/pty_drive.py" "$work/shell/"  # the pty driver some suites use
 rm -f "$work/e2e/nonroot.sh"
 chmod -R a+rX "$work"
 

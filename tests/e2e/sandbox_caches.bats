@@ -74,6 +74,17 @@ install_twice() {
   install_twice bubblewrap "$HOME/.npm"
 }
 
+@test "npm's first run on a home without ~/.npm: the cache is made (the user's, 0755) and used" {
+  [ ! -e "$HOME/.npm" ]
+  run --separate-stderr sbx_install bubblewrap full
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"(bubblewrap, balanced, cached)."* ]]
+  [ -f "$WS/node_modules/vg-cache-demo/index.js" ]
+  [ "$(stat -c '%u %a' "$HOME/.npm")" = "$(id -u) 755" ]
+  grep -rqs vg-cache-demo "$HOME/.npm/_cacache/index-v5"
+}
+
 @test "namespace: the same with the cache moved by npm_config_cache" {
   mkdir -p "$ROOT/npm-cache"
   export npm_config_cache=$ROOT/npm-cache

@@ -88,13 +88,44 @@ setup() {
   jq -e '.["editor.tabSize"] == 2 and .["terminal.integrated.env.linux"] == {"FOO": "bar"}' "$f"
 }
 
-@test "a settings file with comments is refused, not rewritten without them" {
+@test "a settings file with comments is left as it is, its lines printed, the other tools set up" {
   printf '{\n  // my comment\n  "a": 1\n}\n' >"$XDG_CONFIG_HOME/Cursor/User/settings.json"
   cp "$XDG_CONFIG_HOME/Cursor/User/settings.json" "$T/commented"
   run --separate-stderr bash "$SCRIPT"
-  [ "$status" -ne 0 ]
+  [ "$status" -eq 0 ]
   [[ $stderr == *"has comments"* ]]
+  [[ $stderr == *"Cursor/User/settings.json was not changed; add these lines"* ]]
+  [[ $stderr == *'"terminal.integrated.env.linux": {'* ]]
+  [[ $stderr == *'"VG_IDE": "cursor"'* ]]
+  [[ $stderr == *"add by hand"* ]]
   cmp "$XDG_CONFIG_HOME/Cursor/User/settings.json" "$T/commented"
+  # The other parts were done all the same.
+  jq -e '.["terminal.integrated.env.linux"].VG_IDE == "vscode"' "$XDG_CONFIG_HOME/Code/User/settings.json"
+  jq -e '.hooks.PreToolUse[1].matcher == "Bash"' "$HOME/.claude/settings.json"
+  jq -e '.hooks.beforeShellExecution[0].command | endswith("hook cursor")' "$HOME/.cursor/hooks.json"
+  # The printed lines, pasted into the file by hand, make what the tool would have written.
+  local lines
+  lines=$(sed -n '/add these lines/,/^ *},$/p' <<<"$stderr" | sed '1d')
+  printf '{\n  // my comment\n%s\n  "a": 1\n}\n' "$lines" >"$T/pasted.json"
+  python3 -c 'import json,re,sys; d=json.loads(re.sub(r"^\s*//.*$", "", open(sys.argv[1]).read(), flags=re.M)); assert d["terminal.integrated.env.linux"]["VG_IDE"] == "cursor", d' "$T/pasted.json"
+}
+
+@test "a settings file with VS Code's trailing commas: left as it is, its lines printed, exit 0" {
+  printf '{\n  "a": 1,\n  "b": [1, 2,],\n}\n' >"$XDG_CONFIG_HOME/Code/User/settings.json"
+  cp "$XDG_CONFIG_HOME/Code/User/settings.json" "$T/trailing"
+  run --separate-stderr bash "$SCRIPT"
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"Code/User/settings.json was not changed; add these lines"* ]]
+  [[ $stderr == *'"VG_IDE": "vscode"'* ]]
+  cmp "$XDG_CONFIG_HOME/Code/User/settings.json" "$T/trailing"
+  jq -e '.hooks.PreToolUse[1].matcher == "Bash"' "$HOME/.claude/settings.json"
+}
+
+@test "--uninstall with a commented settings file names the entries to remove by hand" {
+  printf '{\n  // my comment\n  "a": 1\n}\n' >"$XDG_CONFIG_HOME/Cursor/User/settings.json"
+  run --separate-stderr bash "$SCRIPT" --uninstall
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"remove these entries from it by hand"* ]]
 }
 
 @test "tools that are not installed are left alone" {

@@ -87,7 +87,7 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
   hook_config $'[sandbox]\nmode = sometimes\n'
   verdict bash -- 'ls'
   [ "${lines[0]}" = sandbox ]
-  [[ $output == *"built-in defaults used"* ]]
+  [[ $output == *"lines are judged without that file"* ]]
 }
 
 @test "hook: usage errors" {

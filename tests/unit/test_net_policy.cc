@@ -67,13 +67,23 @@ Test(net_policy, raw_ip_refused_unless_listed) {
   cr_assert_not(name_ok(w, "203.0.113.7", 443), "a wildcard never matches an address");
 }
 
+// A dev server on the host: the refusal names the key that would open its port.
+Test(net_policy, loopback_refusal_names_allow_localhost_ports) {
+  NetPolicy p = policy({"example.com"});
+  const std::string want = "not in allow_localhost_ports; [sandbox] allow_localhost_ports = 8765 opens this port of the host";
+  cr_assert_eq(decide_name(p, "127.0.0.1", 8765).reason, want);
+  cr_assert_eq(decide_name(p, "localhost", 8765).reason, want);
+  cr_assert_eq(decide_name(p, "[::1]", 8765).reason, want);
+  cr_assert_eq(decide_name(p, "127.0.0.2", 8765).reason, std::string("raw IP address not in network_allow"));
+}
+
 Test(net_policy, ssrf_guard_classes) {
   NetPolicy p = policy({"x.test"});
   struct Case {
     const char* addr;
     const char* why;
   } refused[] = {
-      {"127.0.0.1", "resolves to a loopback address"},
+      {"127.0.0.1", "resolves to a loopback address; [sandbox] allow_localhost_ports = 443 opens this port of the host"},
       {"127.5.5.5", "resolves to a loopback address"},
       {"10.1.2.3", "resolves to a private address"},
       {"172.16.0.1", "resolves to a private address"},
@@ -85,7 +95,7 @@ Test(net_policy, ssrf_guard_classes) {
       {"0.0.0.0", "resolves to an unspecified (0.0.0.0/8) address"},
       {"224.0.0.1", "resolves to a multicast address"},
       {"255.255.255.255", "resolves to a reserved or broadcast address"},
-      {"::1", "resolves to a loopback address"},
+      {"::1", "resolves to a loopback address; [sandbox] allow_localhost_ports = 443 opens this port of the host"},
       {"fe80::1", "resolves to a link-local address"},
       {"fc00::1", "resolves to a private address"},
       {"fd00:ec2::254", "resolves to a cloud metadata address"},
@@ -137,7 +147,7 @@ Test(net_policy, decide_keeps_only_safe_addresses) {
   cr_assert_eq(usable[0], std::string("93.184.216.34"));
   d = decide(p, "rebind.test", 443, {"127.0.0.1"}, false);
   cr_assert_not(d.allowed);
-  cr_assert_eq(d.reason, std::string("resolves to a loopback address"));
+  cr_assert_eq(d.reason, std::string("resolves to a loopback address; [sandbox] allow_localhost_ports = 443 opens this port of the host"));
   cr_assert_eq(decide(p, "rebind.test", 443, {}, false).reason, std::string("has no address"));
 }
 
@@ -225,7 +235,8 @@ Test(net_policy, judges_the_canonical_host) {
     cr_assert(decide_name(p, form, 8080).allowed, "%s is the listed address", form);
     NetDecision d = decide(p, form, 8080, {"127.0.0.1"}, false);
     cr_assert_not(d.allowed);
-    cr_assert_eq(d.reason, "is a loopback address", "%s: %s", form, d.reason.c_str());
+    cr_assert_eq(d.reason, "is a loopback address; [sandbox] allow_localhost_ports = 8080 opens this port of the host", "%s: %s",
+                 form, d.reason.c_str());
   }
   cr_assert(is_ip_literal("0x7f.1"));
   NetRule r;

@@ -375,3 +375,40 @@ Test(notice, says_cached_and_verbose_lists) {
   cr_assert_eq(notice_line(r), "📦 Running in sandbox (bubblewrap, balanced, cached).");
   cr_assert(details_text(r).find("   Cache: npm /h/.npm (read-write)\n") != std::string::npos);
 }
+
+// A tool's first run: its caches are made before mounting, only for the tools the
+// command names, only under home, and not through a symlink.
+Test(create, tools_named_in_argv_and_shell_strings) {
+  auto t = tools_named({"bash", "-c", "cd web && npx vite; /usr/bin/pip3 install x"});
+  cr_assert_eq(t.size(), 2u);
+  cr_assert_eq(t[0], std::string("npm"));
+  cr_assert_eq(t[1], std::string("pip"));
+  cr_assert(tools_named({"ls", "-la", "npm-debug.log"}).empty(), "a word that only starts with npm");
+  cr_assert(tools_named({"make", "test"}).empty());
+}
+
+Test(create, missing_caches_of_the_named_tool_only) {
+  std::string root = scratch_dir("cache");
+  std::string home = root + "/home";
+  make_dirs(home);
+  create_missing_caches({}, home, {"bash", "-c", "npm install left-pad"});
+  struct stat st;
+  cr_assert_eq(stat((home + "/.npm").c_str(), &st), 0, "~/.npm made");
+  cr_assert(S_ISDIR(st.st_mode));
+  cr_assert_eq(st.st_uid, getuid());
+  cr_assert_neq(access((home + "/.cache").c_str(), F_OK), 0, "no cache of another tool");
+  create_missing_caches({}, home, {"pip", "install", "--user", "x.whl"});
+  cr_assert_eq(stat((home + "/.cache").c_str(), &st), 0);
+  cr_assert_eq(st.st_mode & 0777, 0700u, "~/.cache 0700 (XDG)");
+  cr_assert_eq(access((home + "/.cache/pip").c_str(), F_OK), 0);
+  // Found by select_caches now, so it is mounted.
+  auto c = select_caches(Config{}, SecurityLevel::Balanced, {}, {home}, root + "/state");
+  cr_assert(has(paths_of(c), home + "/.npm"));
+  // Outside home (PIP_CACHE_DIR elsewhere) nothing is made; nor through a symlink.
+  create_missing_caches({"PIP_CACHE_DIR=" + root + "/elsewhere"}, home, {"pip", "download", "x"});
+  cr_assert_neq(access((root + "/elsewhere").c_str(), F_OK), 0);
+  make_dirs(root + "/target");
+  cr_assert_eq(symlink((root + "/target").c_str(), (home + "/.m2").c_str()), 0);
+  create_missing_caches({}, home, {"mvn", "package"});
+  cr_assert_neq(access((root + "/target/repository").c_str(), F_OK), 0, "not made through a symlink");
+}
