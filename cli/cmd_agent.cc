@@ -77,7 +77,8 @@ std::string noninteractive_file(const std::string& name) {
 }
 
 constexpr const char* kAgentUsage =
-    "usage: vectra-guard agent start --name N [--mode M] [--security-level L] [--sandbox | --review] -- CMD...\n"
+    "usage: vectra-guard agent start --name N [--mode M] [--security-level L] [--sandbox | --review]\n"
+    "                          [--record-input] -- CMD...\n"
     "       vectra-guard agent snapshot [--print] [--output FILE]\n"
     "       vectra-guard agent setup-ide --kind vscode-env|cursor-hooks|claude-hooks --file F\n"
     "                                    [--set KEY=VALUE]... [--command CMD] [--uninstall] [--dry-run]\n"

@@ -34,10 +34,13 @@ constexpr std::string_view kPemKey = "PRIVATE KEY-----";
 constexpr std::string_view kPemEnd = "-----END ";
 constexpr size_t kPemMax = 16 * 1024;  // a key block longer than this is cut at the buffer's end
 
-void find_shapes(std::string_view buf, std::vector<Span>& out) {
+// `before`: the byte written just before `buf` (0 = none), so a word cut at the chunk's
+// start is still seen as one word.
+void find_shapes(std::string_view buf, char before, std::vector<Span>& out) {
   for (const Shape& s : kShapes) {
     for (size_t at = buf.find(s.prefix); at != std::string_view::npos; at = buf.find(s.prefix, at + 1)) {
-      if (at > 0 && token_char(buf[at - 1]) && buf[at - 1] != '-') continue;  // inside a longer word
+      char prev = at > 0 ? buf[at - 1] : before;
+      if (token_char(prev) && prev != '-') continue;  // inside a longer word
       size_t end = at + s.prefix.size();
       while (end < buf.size() && token_char(buf[end])) ++end;
       bool open = end == buf.size();
@@ -69,6 +72,26 @@ void find_values(std::string_view buf, const std::vector<std::string>& values, s
       out.push_back({at, at + v.size(), false});
 }
 
+// The length of the longest end of `buf` that is a proper start of `needle`.
+size_t partial_tail(std::string_view buf, std::string_view needle) {
+  if (needle.empty()) return 0;
+  size_t longest = std::min(buf.size(), needle.size() - 1);
+  for (size_t p = buf.size() - longest; p < buf.size(); ++p)
+    if (buf[p] == needle[0] && needle.starts_with(buf.substr(p))) return buf.size() - p;
+  return 0;
+}
+
+// The bytes of a UTF-8 character at the end of `buf` that still lacks some.
+size_t incomplete_utf8_tail(std::string_view buf) {
+  for (size_t back = 1; back <= 3 && back <= buf.size(); ++back) {
+    auto c = static_cast<unsigned char>(buf[buf.size() - back]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
 // `buf` with every span that ends before `cut` replaced by ***.
 std::string replace_spans(std::string_view buf, std::vector<Span>& spans, size_t cut) {
   std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
@@ -89,9 +112,7 @@ std::string replace_spans(std::string_view buf, std::vector<Span>& spans, size_t
 
 }  // namespace
 
-SecretMasker::SecretMasker(std::vector<std::string> values) : values_(std::move(values)) {
-  for (const std::string& v : values_) hold_ = std::max(hold_, std::min<size_t>(v.size(), 4096));
-}
+SecretMasker::SecretMasker(std::vector<std::string> values) : values_(std::move(values)) {}
 
 std::string SecretMasker::feed(std::string_view data) {
   pending_.append(data);
@@ -103,11 +124,15 @@ std::string SecretMasker::flush() { return take(true); }
 std::string SecretMasker::take(bool final) {
   std::string_view buf = pending_;
   std::vector<Span> spans;
-  find_shapes(buf, spans);
+  find_shapes(buf, before_, spans);
   find_values(buf, values_, spans);
   size_t cut = buf.size();
   if (!final) {
-    cut = buf.size() > hold_ ? buf.size() - hold_ : 0;
+    // Keep back the longest end of the buffer that could be the start of a secret.
+    for (const Shape& sh : kShapes) cut = std::min(cut, buf.size() - partial_tail(buf, sh.prefix));
+    cut = std::min(cut, buf.size() - partial_tail(buf, kPemBegin));
+    for (const std::string& v : values_) cut = std::min(cut, buf.size() - partial_tail(buf, v));
+    cut = std::min(cut, buf.size() - incomplete_utf8_tail(buf));
     // Never cut through a secret, nor keep back half of one, nor split a UTF-8 character.
     for (size_t before = buf.size() + 1; before != cut;) {
       before = cut;
@@ -117,6 +142,7 @@ std::string SecretMasker::take(bool final) {
     }
   }
   std::string out = replace_spans(buf, spans, cut);
+  if (cut > 0) before_ = pending_[cut - 1];
   pending_.erase(0, cut);
   return out;
 }

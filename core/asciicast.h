@@ -11,8 +11,9 @@ namespace vg {
 
 // Replaces the given values (secret environment variables) and known token shapes
 // (ghp_..., github_pat_..., AKIA..., xox[bpars]-..., sk-..., PEM private keys) by "***"
-// in a stream of chunks. A tail that may be the start of a secret is kept back until
-// the next chunk, so a token split across two reads is still masked.
+// in a stream of chunks. An end of a chunk that may be the start of a secret (a token
+// still growing, "gh", the first bytes of a value) is kept back until the next chunk,
+// so a secret split across two reads is still masked.
 class SecretMasker {
  public:
   explicit SecretMasker(std::vector<std::string> values);
@@ -27,7 +28,7 @@ class SecretMasker {
 
   std::vector<std::string> values_;
   std::string pending_;
-  size_t hold_ = 16;
+  char before_ = 0;  // the last byte handed out
 };
 
 // The whole text masked at once.
