@@ -179,3 +179,20 @@ EOF2
   run python3 "$SRC/tests/shell/pty_drive.py" --timeout 20 -- env SHELL=/bin/bash "$VG" sandbox shell <<<'send exit 0'
   [ ! -d "$VG_HOME/recordings" ] || [ -z "$(ls -A "$VG_HOME/recordings")" ]
 }
+
+@test "recording: agent start records the session under its id, outside the agent's reach; the chain holds its digest" {
+  run --separate-stderr "$VG" agent start --name rec -- \
+    sh -c 'echo agent-said-hi; if (: >>"$VG_HOME/recordings/probe") 2>/dev/null; then echo wrote-recordings; fi'
+  echo "$stderr" >&2
+  [ "$status" -eq 0 ]
+  [ "$output" = agent-said-hi ]
+  cast=$(only_cast)
+  session=$(basename "$cast" .cast)
+  [[ $session == agent-rec-* ]]
+  grep -q agent-said-hi "$cast"
+  run --separate-stderr "$VG" logs verify "$session"
+  echo "$output" >&2
+  [ "$status" -eq 0 ]
+  [[ $output == *"hmac checked"* ]]
+  grep -q "\"event\":\"recording\".*\"file\":\"$session.cast\"" "$VG_HOME/sessions/$session.jsonl"
+}
