@@ -81,10 +81,15 @@ class CastWriter {
       : fd_(fd), cap_(cap), raw_(raw_terminal), out_(secret_values()), in_(secret_values()) {}
 
   void header(const CastHeader& h) { put(asciicast_header(h)); }
-  void output(std::string_view data) { event("o", out_.feed(data)); }
-  void input(std::string_view data) { event("i", in_.feed(data)); }
+  void output(std::string_view data) {
+    if (!capped_) event("o", out_.feed(data));
+  }
+  void input(std::string_view data) {
+    if (!capped_) event("i", in_.feed(data));
+  }
   // Quiet for a moment: what the maskers kept back is written too.
   void idle() {
+    if (capped_) return;
     if (out_.holding()) event("o", out_.flush());
     if (in_.holding()) event("i", in_.flush());
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -34,11 +35,18 @@ constexpr std::string_view kPemKey = "PRIVATE KEY-----";
 constexpr std::string_view kPemEnd = "-----END ";
 constexpr size_t kPemMax = 16 * 1024;  // a key block longer than this is cut at the buffer's end
 
+// glibc's memmem: string_view::find compares at every 'A' of a base64 stream for "AKIA".
+size_t find_in(std::string_view hay, std::string_view needle, size_t from) {
+  if (from >= hay.size()) return std::string_view::npos;
+  const void* p = memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
+  return p ? static_cast<size_t>(static_cast<const char*>(p) - hay.data()) : std::string_view::npos;
+}
+
 // `before`: the byte written just before `buf` (0 = none), so a word cut at the chunk's
 // start is still seen as one word.
 void find_shapes(std::string_view buf, char before, std::vector<Span>& out) {
   for (const Shape& s : kShapes) {
-    for (size_t at = buf.find(s.prefix); at != std::string_view::npos; at = buf.find(s.prefix, at + 1)) {
+    for (size_t at = find_in(buf, s.prefix, 0); at != std::string_view::npos; at = find_in(buf, s.prefix, at + 1)) {
       char prev = at > 0 ? buf[at - 1] : before;
       if (token_char(prev) && prev != '-') continue;  // inside a longer word
       size_t end = at + s.prefix.size();
@@ -48,7 +56,7 @@ void find_shapes(std::string_view buf, char before, std::vector<Span>& out) {
       at = end - 1;
     }
   }
-  for (size_t at = buf.find(kPemBegin); at != std::string_view::npos; at = buf.find(kPemBegin, at + 1)) {
+  for (size_t at = find_in(buf, kPemBegin, 0); at != std::string_view::npos; at = find_in(buf, kPemBegin, at + 1)) {
     size_t line_end = buf.find('\n', at);
     std::string_view head = buf.substr(at, line_end == std::string_view::npos ? std::string_view::npos : line_end - at);
     if (head.find(kPemKey) == std::string_view::npos) {
@@ -68,7 +76,7 @@ void find_shapes(std::string_view buf, char before, std::vector<Span>& out) {
 
 void find_values(std::string_view buf, const std::vector<std::string>& values, std::vector<Span>& out) {
   for (const std::string& v : values)
-    for (size_t at = buf.find(v); at != std::string_view::npos; at = buf.find(v, at + v.size()))
+    for (size_t at = find_in(buf, v, 0); at != std::string_view::npos; at = find_in(buf, v, at + v.size()))
       out.push_back({at, at + v.size(), false});
 }
 
