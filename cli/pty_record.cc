@@ -320,7 +320,7 @@ bool start_recording(const RecordOptions& o, std::string* error) {
   signal(SIGPIPE, SIG_IGN);
   signal(SIGINT, SIG_IGN);   // a ^C meant for the command (pipe mode) must not end the relay
   signal(SIGQUIT, SIG_IGN);
-  signal(SIGTSTP, SIG_IGN);
+  if (terminal) signal(SIGTSTP, SIG_IGN);  // raw mode: ^Z goes to the command's terminal
   signal(SIGTTOU, SIG_IGN);
   catch_signal(SIGWINCH, on_signal);
   catch_signal(SIGTERM, on_signal);
