@@ -323,6 +323,7 @@ bool start_recording(const RecordOptions& o, std::string* error) {
   if (terminal) signal(SIGTSTP, SIG_IGN);  // raw mode: ^Z goes to the command's terminal
   signal(SIGTTOU, SIG_IGN);
   catch_signal(SIGWINCH, on_signal);
+  g_winch = 1;  // a resize before the handler was there is not lost
   catch_signal(SIGTERM, on_signal);
   catch_signal(SIGHUP, on_signal);
   std::vector<Channel> ch;
