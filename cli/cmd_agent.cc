@@ -28,6 +28,7 @@
 #include "cli/agent_protect.h"
 #include "cli/broker.h"
 #include "cli/broker_filter.h"
+#include "cli/pty_record.h"
 #include "cli/commands.h"
 #include "cli/hook_agents.h"
 #include "cli/ide_settings.h"
@@ -81,7 +82,8 @@ std::string noninteractive_file(const std::string& name) {
 }
 
 constexpr const char* kAgentUsage =
-    "usage: vectra-guard agent start --name N [--mode M] [--security-level L] [--sandbox | --review] -- CMD...\n"
+    "usage: vectra-guard agent start --name N [--mode M] [--security-level L] [--sandbox | --review]\n"
+    "                          [--record-input] -- CMD...\n"
     "       vectra-guard agent snapshot [--print] [--output FILE]\n"
     "       vectra-guard agent setup-ide --kind vscode-env|cursor-hooks|claude-hooks --file F\n"
     "                                    [--set KEY=VALUE]... [--command CMD] [--uninstall] [--dry-run]\n"
@@ -103,6 +105,7 @@ struct StartOptions {
   std::string level;
   bool sandbox = false;
   bool review = false;  // in the sandbox, the whole session's writes kept as one change set
+  bool record_input = false;
   std::vector<std::string> argv;
 };
 
@@ -147,6 +150,8 @@ bool parse_start(const Args& args, StartOptions& o, bool& help) {
       o.sandbox = true;
     } else if (a == "--review") {
       o.sandbox = o.review = true;
+    } else if (a == "--record-input") {
+      o.record_input = true;
     } else {
       print_error(fmt::format("agent start: unexpected '{}'; the agent's command goes after '--'.", a));
       return false;
@@ -337,6 +342,8 @@ int agent_start(const Global& g, const Args& args) {
   if (!config_file.empty()) setenv("VG_AGENT_CONFIG", config_file.c_str(), 1);
   else unsetenv("VG_AGENT_CONFIG");
   unsetenv("VG_DISABLE");  // not honoured in agent sessions
+  // The recorder stays outside the confinement below: the agent cannot touch its file.
+  if (config->record != Record::Off) record_this_run(*config, shell_join(o.argv), o.record_input, session);
   if (!protect_agent_session(state, session, /*confine=*/!o.sandbox)) return kExitError;
 
   AuditEvent ev;

@@ -23,6 +23,7 @@
 #include "core/session.h"
 #include "core/shell_quote.h"
 #include "core/trust_store.h"
+#include "cli/pty_record.h"
 #include "sandbox/host_run.h"
 #include "sandbox/output_tee.h"
 #include "sandbox/stderr_watch.h"
@@ -42,6 +43,8 @@ struct ExecOptions {
   bool verbose = false;
   bool via_shim = false;               // started by the exec shim (preload/) for an agent
   std::optional<bool> interactive;     // unset: detect
+  bool record = false;                 // --record / --record-input
+  bool record_input = false;
   bool shell_form = false;             // -c LINE
   std::string line;                    // -c LINE
   std::vector<std::string> argv;       // -- PROGRAM ARGS...
@@ -84,6 +87,10 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
       o.verbose = true;
     } else if (a == "--interactive") {
       o.interactive = true;
+    } else if (a == "--record") {
+      o.record = true;
+    } else if (a == "--record-input") {
+      o.record = o.record_input = true;
     } else if (a == "--no-interactive") {
       o.interactive = false;
     } else if (a == "--via-shim") {
@@ -364,6 +371,9 @@ int cmd_exec(const Global& g, const Args& args) {
   } else if (o.verbose || (decision.risk != Severity::Low && !o.via_shim)) {
     print_host_notice(decision);
   }
+
+  // After any prompt, so the question and answer stay out of the recording.
+  if (o.record || config->record == Record::All) record_this_run(*config, line, o.record_input);
 
   // Capture only when configured: it puts pipes where the terminal was.
   std::optional<sandbox::OutputTee> tee;

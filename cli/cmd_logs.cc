@@ -1,6 +1,10 @@
 // `vectra-guard logs list|show`: read the audit trail back, one line per event or one
 // event in full, as text or JSON Lines.
 #include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,9 +16,11 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/pty_record.h"
 #include "core/audit_log.h"
 #include "core/config.h"
 #include "core/session.h"
+#include "core/sha256.h"
 
 namespace vg::cli {
 namespace {
@@ -26,14 +32,17 @@ struct LogsOptions {
   long limit = -1;        // list --limit; -1 = all
   bool json = false;
   bool all = false;       // verify --all
+  double speed = 1.0;     // replay --speed
+  double idle_limit = -1; // replay --idle-limit; -1 = none
 };
 
 bool parse_logs_args(const Args& args, LogsOptions& o, bool& help) {
   size_t i = 0;
   if (!args.empty() && args[0][0] != '-') o.sub = args[i++];
   if (o.sub.empty()) o.sub = "list";
-  if (o.sub != "list" && o.sub != "show" && o.sub != "verify") {
-    print_error(fmt::format("logs: unknown action '{}'; use 'logs list', 'logs show ID' or 'logs verify'.", o.sub));
+  if (o.sub != "list" && o.sub != "show" && o.sub != "verify" && o.sub != "replay") {
+    print_error(fmt::format(
+        "logs: unknown action '{}'; use 'logs list', 'logs show ID', 'logs verify' or 'logs replay SESSION'.", o.sub));
     return false;
   }
   for (; i < args.size(); ++i) {
@@ -59,9 +68,18 @@ bool parse_logs_args(const Args& args, LogsOptions& o, bool& help) {
           return false;
         }
       }
+    } else if (o.sub == "replay" && (a == "--speed" || a == "--idle-limit")) {
+      std::string v = i + 1 < args.size() ? args[++i] : "";
+      char* end = nullptr;
+      double d = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || !(d > 0) || d > 1e6) {
+        print_error(fmt::format("{} needs a positive number, not '{}'.", a, v));
+        return false;
+      }
+      (a == "--speed" ? o.speed : o.idle_limit) = d;
     } else if (o.sub == "verify" && a == "--all") {
       o.all = true;
-    } else if ((o.sub == "show" || o.sub == "verify") && o.id.empty() && !a.empty() && a[0] != '-') {
+    } else if ((o.sub == "show" || o.sub == "verify" || o.sub == "replay") && o.id.empty() && !a.empty() && a[0] != '-') {
       o.id = a;
     } else {
       print_error(fmt::format("logs {}: unexpected argument '{}'; see 'vectra-guard help logs'.", o.sub, a));
@@ -70,6 +88,10 @@ bool parse_logs_args(const Args& args, LogsOptions& o, bool& help) {
   }
   if (o.sub == "show" && o.id.empty()) {
     print_error("logs show needs an id: a session id, or SESSION:LINE as 'logs list' prints.");
+    return false;
+  }
+  if (o.sub == "replay" && o.id.empty()) {
+    print_error("logs replay needs a session id or a recording name (ls $VG_HOME/recordings).");
     return false;
   }
   return true;
@@ -139,6 +161,9 @@ void print_full(const AuditRecord& r) {
   row("network", ev.network);
   row("exit code", ev.exit_code < 0 ? "not observed (it ran outside vectra-guard)" : std::to_string(ev.exit_code));
   row("duration", fmt::format("{} ms", ev.duration_ms));
+  if (!ev.recording.empty())
+    row("recording", fmt::format("{}.cast at {:.3f} s ('vectra-guard logs replay {}')", ev.recording,
+                                 ev.recording_at, ev.recording));
   if (ev.has_output) {
     std::printf("  %-15s %zu bytes%s\n", "output", ev.output.size(), ev.output_truncated ? " (truncated)" : "");
     std::string text = ev.output;
@@ -242,6 +267,83 @@ std::vector<std::string> list_orphan_heads(const std::string& state) {
   return out;
 }
 
+// The session's recordings against the digests its trail holds: what changed or went.
+std::vector<std::string> check_recordings(const std::string& state, const std::string& session) {
+  std::vector<std::string> out;
+  for (const std::string& line : audit_records_of_kind(state, session, "recording")) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("file") || !j["file"].is_string()) continue;
+    std::string file = j["file"].get<std::string>();
+    if (file.find('/') != std::string::npos) {
+      out.push_back(fmt::format("recording '{}' is not a file name", file));
+      continue;
+    }
+    std::string path = recordings_dir(state) + "/" + file;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      out.push_back(fmt::format("recording {} is missing", path));
+      continue;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (sha256_hex(ss.str()) != j.value("sha256", ""))
+      out.push_back(fmt::format("recording {} was changed (its SHA-256 is not the one in the trail)", path));
+  }
+  return out;
+}
+
+// `logs replay SESSION|RECORDING`: the recordings played back on stdout, timed.
+std::vector<std::string> recordings_for(const std::string& state, const std::string& id) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (id.find('/') == std::string::npos && std::filesystem::exists(recordings_dir(state) + "/" + id + ".cast", ec))
+    return {recordings_dir(state) + "/" + id + ".cast"};
+  for (const std::string& line : audit_records_of_kind(state, sanitize_session_id(id), "recording")) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("file") && j["file"].is_string() &&
+        j["file"].get<std::string>().find('/') == std::string::npos)
+      files.push_back(recordings_dir(state) + "/" + j["file"].get<std::string>());
+  }
+  return files;
+}
+
+int logs_replay(const LogsOptions& o, const std::string& state) {
+  std::vector<std::string> files = recordings_for(state, o.id);
+  if (files.empty()) {
+    print_error(fmt::format("no recording named '{}' and no recorded run in session '{}'; "
+                            "ls {} shows the recordings.", o.id, o.id, recordings_dir(state)));
+    return kExitError;
+  }
+  for (const std::string& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      print_error(fmt::format("cannot read {}; 'vectra-guard logs verify {}' says whether it was removed.", path, o.id));
+      return kExitError;
+    }
+    std::string line;
+    double last = 0;
+    int number = 0;
+    while (std::getline(in, line)) {
+      if (++number == 1 || line.empty()) continue;  // the header
+      nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+      if (!e.is_array() || e.size() < 3 || !e[0].is_number() || !e[2].is_string()) {
+        std::fprintf(stderr, "vectra-guard: %s:%d: not an event; skipped.\n", path.c_str(), number);
+        continue;
+      }
+      if (e[1] != "o") continue;
+      double t = e[0].get<double>();
+      double wait = std::max(0.0, t - last) / o.speed;
+      if (o.idle_limit > 0) wait = std::min(wait, o.idle_limit);
+      last = t;
+      if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+      std::string data = e[2].get<std::string>();
+      std::fwrite(data.data(), 1, data.size(), stdout);
+      std::fflush(stdout);
+    }
+  }
+  return kExitOk;
+}
+
 // `logs verify [SESSION|--all]`: the hash chain of each session checked (audit_chain.h).
 int logs_verify(const LogsOptions& o, const std::string& state) {
   if (!o.id.empty() && o.all) {
@@ -259,8 +361,10 @@ int logs_verify(const LogsOptions& o, const std::string& state) {
     }
     const ChainReport& r = v.report;
     records += r.records;
-    if (!r.problems.empty()) {
+    std::vector<std::string> bad_recordings = check_recordings(state, session);
+    if (!r.problems.empty() || !bad_recordings.empty()) {
       ++failed;
+      for (const std::string& m : bad_recordings) std::printf("%s: %s\n", v.path.c_str(), m.c_str());
       for (const ChainProblem& p : r.problems)
         std::printf("%s:%s %s\n", v.path.c_str(), p.line > 0 ? fmt::format("{}:", p.line).c_str() : "",
                     p.message.c_str());
@@ -308,6 +412,7 @@ int cmd_logs(const Global&, const Args& args) {
     return kExitError;
   }
   if (o.sub == "verify") return logs_verify(o, state);
+  if (o.sub == "replay") return logs_replay(o, state);
   return o.sub == "list" ? logs_list(o, state) : logs_show(o, state);
 }
 

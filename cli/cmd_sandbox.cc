@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/pty_record.h"
 #include "core/analyze.h"
 #include "core/config.h"
 #include "core/policy.h"
@@ -43,6 +44,9 @@ constexpr const char* kUsage =
     "  --timeout SECONDS     kill the command and everything it started after SECONDS\n"
     "  --review              see the project copy-on-write: its changes are kept as a change\n"
     "                        set for 'vectra-guard changes' instead of written (also review = always)\n"
+    "  --record              record the terminal output to $VG_HOME/recordings (asciicast v2;\n"
+    "                        sandbox shell records unless [audit] record = off)\n"
+    "  --record-input        record the keystrokes too (implies --record)\n"
     "  -v, --verbose         list which limits were enforced and which were not\n"
     "  -h, --help            this text\n"
     "\n"
@@ -59,6 +63,8 @@ struct SandboxOptions {
   sandbox::Request req;
   bool help = false;
   bool review = false;
+  bool record = false;        // --record (sandbox shell records unless [audit] record = off)
+  bool record_input = false;  // --record-input
 };
 
 // Options, then `--` and the command (or the first word that is not an option).
@@ -88,6 +94,10 @@ bool parse(const Args& args, bool want_command, SandboxOptions& o) {
       return true;
     } else if (a == "--review") {
       o.review = true;
+    } else if (a == "--record") {
+      o.record = true;
+    } else if (a == "--record-input") {
+      o.record = o.record_input = true;
     } else if (a == "-v" || a == "--verbose") {
       o.req.verbose = true;
     } else if (is("--runtime")) {
@@ -263,6 +273,10 @@ int cmd_sandbox(const Global& g, const Args& args) {
   o.req.before_start = [](const sandbox::Report& r) {
     std::fprintf(stderr, "%s\n", sandbox::notice_line(r).c_str());
   };
+
+  bool record = sub == "shell" ? config->record != Record::Off || o.record
+                                : config->record == Record::All || o.record;
+  if (record) record_this_run(*config, o.req.command_line, o.record_input);
 
   // As for exec: a failure on a read-only or missing path under $HOME gets one hint line
   // (not for `sandbox shell`, whose failures are the user's own lines).

@@ -103,6 +103,8 @@ constexpr HelpText kHelp[] = {
      "  --sandbox            run in the sandbox whatever the decision (critical still blocks)\n"
      "  --host               run on the host whatever the decision (critical still blocks)\n"
      "  --review             in the sandbox, the project copy-on-write: changes kept as a change set\n"
+     "  --record             record the output to $VG_HOME/recordings (also [audit] record = all)\n"
+     "  --record-input       record the keystrokes too (implies --record)\n"
      "  --interactive        ask on the terminal when the guard level says so\n"
      "  --no-interactive     never ask: what would ask is sandboxed, or blocked in mode never\n"
      "  --via-shim           used by the exec shim: as --no-interactive, logged as source \"shim\",\n"
@@ -175,6 +177,7 @@ constexpr HelpText kHelp[] = {
      "usage: vectra-guard logs list [--session ID] [--limit N] [--json]\n"
      "       vectra-guard logs show ID [--json]\n"
      "       vectra-guard logs verify [SESSION | --all]\n"
+     "       vectra-guard logs replay SESSION|RECORDING [--speed N] [--idle-limit S]\n"
      "\n"
      "The audit log: one event per evaluated command (time, session, agent, cwd, command,\n"
      "risk, findings, decision, runtime, exit code, duration), kept under\n"
@@ -184,7 +187,11 @@ constexpr HelpText kHelp[] = {
      "  show ID      one session (ID = session id) or one event (ID = SESSION:LINE from list)\n"
      "  verify       check the hash chain of one session (default: all): prints FILE:LINE for a\n"
      "               record edited, missing, reordered or cut off at the end, exit 2 then;\n"
-     "               'ok: N records' when intact; logs older than the chain: 'not chained'\n"
+     "               'ok: N records' when intact; logs older than the chain: 'not chained';\n"
+     "               a session's recordings are checked against the SHA-256 in its trail\n"
+     "  replay       play a recording ($VG_HOME/recordings/RECORDING.cast, or every one of a\n"
+     "               session) on stdout at its pace; --speed N plays N times faster,\n"
+     "               --idle-limit S waits at most S seconds between events\n"
      "  --json       JSON instead of text\n"
      "  -h, --help   this text\n"},
 
@@ -262,6 +269,8 @@ constexpr HelpText kHelp[] = {
      "(LD_PRELOAD), BASH_ENV, a new session id (VG_SESSION) and its name (VG_AGENT). Every\n"
      "program it spawns is screened; risky ones are judged and run on the host, in the sandbox,\n"
      "or refused. Nobody is asked: a command that would ask is sandboxed or blocked.\n"
+     "The session is recorded to $VG_HOME/recordings/SESSION.cast unless [audit] record = off\n"
+     "(--record-input: the keystrokes too); 'vectra-guard logs replay SESSION' plays it.\n"
      "\n"
      "  -h, --help  this text\n"},
 

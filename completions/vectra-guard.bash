@@ -60,7 +60,7 @@ _vectra_guard() {
     return
   fi
 
-  local sandbox_opts='--runtime --security-level --network --timeout --review --verbose --help'
+  local sandbox_opts='--runtime --security-level --network --timeout --review --record --record-input --verbose --help'
   case $cmd in
     explain) words='--json --batch --mode --interactive --config --verbose --help --' ;;
     validate)
@@ -106,10 +106,11 @@ _vectra_guard() {
       ;;
     logs)
       case $sub in
-        '') words='list show verify' ;;
+        '') words='list show verify replay' ;;
         list) words='--session --limit --json' ;;
         show) words='--json' ;;
         verify) words='--all' ;;
+        replay) words='--speed --idle-limit' ;;
       esac
       ;;
     trust)

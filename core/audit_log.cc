@@ -11,6 +11,8 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -176,6 +178,10 @@ std::string audit_event_to_json(const AuditEvent& ev) {
     j["output"] = ev.output;
     j["output_truncated"] = ev.output_truncated;
   }
+  if (!ev.recording.empty()) {
+    j["recording"] = ev.recording;
+    j["recording_at"] = std::round(ev.recording_at * 1000) / 1000;
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -233,6 +239,8 @@ bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* 
       ev.output = it->get<std::string>();
       ev.output_truncated = j.value("output_truncated", false);
     }
+    ev.recording = text_field(j, "recording");
+    if (auto it = j.find("recording_at"); it != j.end() && it->is_number()) ev.recording_at = it->get<double>();
     out = std::move(ev);
     return true;
   } catch (const std::exception& e) {
@@ -260,6 +268,16 @@ bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std:
   if (!valid_session_id(ev.session)) {
     *error = fmt::format("session id '{}' is not a safe file name", ev.session);
     return false;
+  }
+  const char* rec = std::getenv("VG_RECORDING");
+  const char* start = std::getenv("VG_RECORDING_START");
+  if (ev.recording.empty() && rec && *rec && start && *start) {
+    // The command started duration_ms before now.
+    double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    AuditEvent with = ev;
+    with.recording = rec;
+    with.recording_at = std::max(0.0, now - std::atof(start) - ev.duration_ms / 1000.0);
+    return append_audit_line(state_dir, ev.session, audit_event_to_json(with), error);
   }
   return append_audit_line(state_dir, ev.session, audit_event_to_json(ev), error);
 }
@@ -391,6 +409,7 @@ std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const 
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
+    if (line.starts_with("{\"event\":")) continue;  // not a command (audit_records_of_kind)
     AuditRecord rec;
     std::string error;
     if (!audit_event_from_json(line, rec.event, &error)) {
@@ -402,6 +421,17 @@ std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const 
     rec.raw = line;
     out.push_back(std::move(rec));
   }
+  return out;
+}
+
+std::vector<std::string> audit_records_of_kind(const std::string& state_dir, const std::string& session,
+                                               std::string_view kind) {
+  std::vector<std::string> out;
+  if (!valid_session_id(session)) return out;
+  std::ifstream in(sessions_dir(state_dir) + "/" + session + ".jsonl", std::ios::binary);
+  std::string prefix = fmt::format("{{\"event\":\"{}\"", kind);
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with(prefix)) out.push_back(line);
   return out;
 }
 

@@ -50,6 +50,10 @@ struct AuditEvent {
   bool has_output = false;     // output was captured (log_output = true)
   std::string output;          // stdout and stderr as they arrived, at most kAuditOutputCap
   bool output_truncated = false;
+  // In a recorded session (cli/pty_record.h): the recording's name and how many seconds
+  // into it the command started; filled from $VG_RECORDING when empty. -1: none.
+  std::string recording;
+  double recording_at = -1;
 };
 
 // "2026-12-01T13:30:30.123Z"
@@ -117,6 +121,11 @@ struct AuditProblem {
   int line = 0;
   std::string message;
 };
+
+// A non-event record of a session's log ({"event":"recording",...}): skipped by
+// read_audit_session, checked by logs verify. `raw` lines of `session` in file order.
+std::vector<std::string> audit_records_of_kind(const std::string& state_dir, const std::string& session,
+                                               std::string_view kind);
 
 // Session ids that have a log, sorted.
 std::vector<std::string> list_audit_sessions(const std::string& state_dir);

@@ -526,6 +526,43 @@ void set_agent_auto_approve(Setting& s) {
   s.cfg.agent_auto_approve = *v;
 }
 
+std::optional<Record> parse_record(std::string_view s) {
+  if (s == "off") return Record::Off;
+  if (s == "agents") return Record::Agents;
+  if (s == "all") return Record::All;
+  return std::nullopt;
+}
+
+// A workspace file may record more, never less.
+void set_record(Setting& s) {
+  auto v = parse_record(s.value);
+  if (!v) return void(s.expected = "off, agents or all");
+  if (s.tighten_only && *v < s.cfg.record) return void(s.ignored = "recording less");
+  s.cfg.record = *v;
+}
+
+void set_record_max_bytes(Setting& s) {
+  char* end = nullptr;
+  long long v = std::strtoll(s.value.c_str(), &end, 10);
+  long long unit = 1;
+  std::string_view rest = end ? end : "";
+  if (rest == "k" || rest == "K") unit = 1024;
+  else if (rest == "m" || rest == "M") unit = 1024 * 1024;
+  else if (rest == "g" || rest == "G") unit = 1024LL * 1024 * 1024;
+  else if (!rest.empty()) v = -1;
+  if (s.value.empty() || v < 4096 / unit || v > (1LL << 40) / unit)
+    return void(s.expected = "a size in bytes of at least 4096, or with K, M or G (e.g. 50M)");
+  if (s.tighten_only) return void(s.ignored = "the recording size cap");
+  s.cfg.record_max_bytes = v * unit;
+}
+
+void set_record_input(Setting& s) {
+  auto v = parse_bool(s.value);
+  if (!v) return void(s.expected = "true or false");
+  if (s.tighten_only && !*v) return void(s.ignored = "not recording input");
+  s.cfg.record_input = *v;
+}
+
 void add_allow(Setting& s) {
   if (s.value.empty()) return void(s.expected = "a glob pattern such as 'npm test' or 'make *'");
   if (s.tighten_only) return void(s.ignored = "an allow pattern");
@@ -570,6 +607,9 @@ constexpr Key kKeys[] = {
     {"guard", "level", set_guard_level},
     {"agent", "allow_disable", set_agent_allow_disable},
     {"agent", "auto_approve", set_agent_auto_approve},
+    {"audit", "record", set_record},
+    {"audit", "record_max_bytes", set_record_max_bytes},
+    {"audit", "record_input", set_record_input},
     {"policies", "allow", add_allow},
     {"policies", "deny", add_deny},
 };

@@ -13,6 +13,8 @@ enum class GuardLevel { Low, Medium, High, Paranoid };
 enum class SecurityLevel { Permissive, Balanced, Strict, Paranoid };
 enum class NetworkMode { None, Restricted, Full };
 enum class Review { Never, Destructive, Always };
+// off < agents (sandbox shell, agent start) < all (every sandbox run and exec too)
+enum class Record { Off, Agents, All };
 
 struct BindMount {
   std::string source;
@@ -55,6 +57,10 @@ struct Config {
   // [agent]
   bool agent_allow_disable = false;            // honour `VG_DISABLE=1 cmd` in agent sessions
   bool agent_auto_approve = false;             // agent hooks may grant approval for a sandboxed run
+  // [audit] session recordings (core/asciicast.h): which runs are recorded
+  Record record = Record::Agents;
+  long long record_max_bytes = 50LL * 1024 * 1024;  // a recording stops growing here
+  bool record_input = false;                   // keystrokes too ("i" events)
   // [policies]
   std::vector<std::string> allow;              // glob patterns on the normalized command
   std::vector<std::string> deny;
@@ -117,5 +123,6 @@ std::optional<GuardLevel> parse_guard_level(std::string_view s);
 std::optional<SecurityLevel> parse_security_level(std::string_view s);
 std::optional<NetworkMode> parse_network_mode(std::string_view s);
 std::optional<Review> parse_review(std::string_view s);
+std::optional<Record> parse_record(std::string_view s);
 
 }  // namespace vg

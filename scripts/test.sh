@@ -19,6 +19,7 @@ packages=(
   python3-jsonschema  # tests/shell/agent_schema_check.py: adapter output against the tools' schemas
   curl openssl  # the restricted network's tests: an HTTPS server with a self-signed certificate
   man-db  # man -l renders the generated vectra-guard.1
+  asciinema  # tests/e2e/recording.bats: a real player reads our recordings
   login  # newgrp (setuid): the exec shim's setuid test as a non-root user
   podman runc uidmap busybox-static  # container runner tests (image built from busybox)
   mmdebstrap  # tests/e2e/fresh_install.sh: the Quick start on a fresh Debian 12 root

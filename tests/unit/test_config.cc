@@ -693,3 +693,25 @@ Test(config, review_values_and_the_workspace_may_only_raise_it) {
   cr_expect(tighten("", "[sandbox]\nreview = always\n").review == Review::Always);
   cr_expect(tighten("[sandbox]\nreview = always\n", "[sandbox]\nreview = destructive\n").review == Review::Always);
 }
+
+// ---- [audit] session recordings -------------------------------------------------------
+
+Test(config, audit_record_keys) {
+  Config d;
+  cr_expect(d.record == Record::Agents);
+  cr_expect_eq(d.record_max_bytes, 50LL * 1024 * 1024);
+  Config c = parse("[audit]\nrecord = all\nrecord_max_bytes = 8K\nrecord_input = true\n");
+  cr_expect(c.record == Record::All);
+  cr_expect_eq(c.record_max_bytes, 8192);
+  cr_expect(c.record_input);
+  cr_expect_eq(parse("[audit]\nrecord_max_bytes = 2M\n").record_max_bytes, 2LL * 1024 * 1024);
+  cr_expect(error_of("[audit]\nrecord = sometimes\n").thrown);
+  cr_expect(error_of("[audit]\nrecord_max_bytes = 10\n").thrown);
+  cr_expect(error_of("[audit]\nrecord_max_bytes = 5X\n").thrown);
+}
+
+Test(config, audit_record_workspace_may_only_record_more) {
+  cr_expect(tighten("[audit]\nrecord = agents\n", "[audit]\nrecord = off\n").record == Record::Agents);
+  cr_expect(tighten("[audit]\nrecord = agents\n", "[audit]\nrecord = all\n").record == Record::All);
+  cr_expect_eq(tighten("", "[audit]\nrecord_max_bytes = 4K\n").record_max_bytes, 50LL * 1024 * 1024);
+}
