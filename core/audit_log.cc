@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -107,6 +108,9 @@ std::string audit_event_to_json(const AuditEvent& ev) {
       {"exit_code", ev.exit_code < 0 ? json(nullptr) : json(ev.exit_code)},
       {"duration_ms", ev.duration_ms},
   };
+  if (!ev.id.empty()) j["id"] = ev.id;
+  if (!ev.phase.empty()) j["phase"] = ev.phase;
+  if (!ev.ref.empty()) j["ref"] = ev.ref;
   if (!ev.answer.empty()) j["answer"] = ev.answer;
   if (!ev.security_level.empty()) j["security_level"] = ev.security_level;
   if (!ev.network.empty()) j["network"] = ev.network;
@@ -135,7 +139,10 @@ bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* 
     AuditEvent ev;
     ev.time = text_field(j, "time");
     ev.command = text_field(j, "command");
-    if (ev.time.empty() || !j.contains("command")) {
+    ev.id = text_field(j, "id");
+    ev.phase = text_field(j, "phase");
+    ev.ref = text_field(j, "ref");
+    if (ev.time.empty() || (!j.contains("command") && ev.phase != "end")) {
       *error = "missing \"time\" or \"command\"";
       return false;
     }
@@ -198,19 +205,21 @@ bool ensure_private_dir(const std::string& path, std::string* error) {
   return ensure_one_dir(path, true, error);
 }
 
-bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std::string* error) {
-  if (!valid_session_id(ev.session)) {
-    *error = fmt::format("session id '{}' is not a safe file name", ev.session);
+namespace {
+
+// One JSON line appended to the session's file (see the header for the safety rules).
+bool append_line(const std::string& state_dir, const std::string& session, std::string line,
+                 std::string* error) {
+  if (!valid_session_id(session)) {
+    *error = fmt::format("session id '{}' is not a safe file name", session);
     return false;
   }
   if (!ensure_private_dir(state_dir, error)) return false;
   std::string dir = sessions_dir(state_dir);
   if (!ensure_private_dir(dir, error)) return false;
-
-  std::string line = audit_event_to_json(ev);
   line += '\n';
 
-  std::string path = dir + "/" + ev.session + ".jsonl";
+  std::string path = dir + "/" + session + ".jsonl";
   Fd f{open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600)};
   if (f.fd < 0) {
     *error = fmt::format("cannot open {}: {}", path, errno_text());
@@ -253,6 +262,19 @@ bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std:
   return true;
 }
 
+}  // namespace
+
+bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std::string* error) {
+  return append_line(state_dir, ev.session, audit_event_to_json(ev), error);
+}
+
+bool append_audit_end(const std::string& state_dir, const std::string& session,
+                      const std::string& ref, int exit_code, long long duration_ms, std::string* error) {
+  json j = {{"time", iso8601_utc_now()}, {"session", session}, {"phase", "end"},
+            {"ref", ref}, {"exit_code", exit_code}, {"duration_ms", duration_ms}};
+  return append_line(state_dir, session, j.dump(-1, ' ', false, json::error_handler_t::replace), error);
+}
+
 std::vector<std::string> list_audit_sessions(const std::string& state_dir) {
   std::vector<std::string> out;
   DIR* d = opendir(sessions_dir(state_dir).c_str());
@@ -280,6 +302,7 @@ std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const 
   if (found) *found = true;
   std::string line;
   int number = 0;
+  std::map<std::string, size_t> started;  // id -> index in out, for end records
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
@@ -289,9 +312,18 @@ std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const 
       problems.push_back({path, number, error});
       continue;
     }
+    if (rec.event.phase == "end") {
+      // Folded into its start record; an end without one is dropped.
+      if (auto it = started.find(rec.event.ref); it != started.end()) {
+        out[it->second].event.exit_code = rec.event.exit_code;
+        out[it->second].event.duration_ms = rec.event.duration_ms;
+      }
+      continue;
+    }
     rec.session = session;
     rec.line = number;
     rec.raw = line;
+    if (!rec.event.id.empty()) started[rec.event.id] = out.size();
     out.push_back(std::move(rec));
   }
   return out;

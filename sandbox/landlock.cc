@@ -399,6 +399,7 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
 
   sigset_t old_mask;
   int sfd = forwarded_signals_fd(&old_mask);
+  if (sfd >= 0 && !spec.interactive) take_job_control_signals(sfd);
   int err[2], meta_sock[2];
   if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, meta_sock) != 0) {
     report.error = std::string("cannot start the sandbox (") + strerror(errno) + ")";
@@ -514,7 +515,11 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
         continue;
       }
       if (spec.interactive && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
-      if (!group || kill(-pid, sig) != 0) kill(pid, sig);
+      // The command leads a session of its own: a stop signal other than SIGSTOP would
+      // be dropped for its (orphaned) group.
+      int send = sig == SIGTSTP ? SIGSTOP : sig;
+      if (!group || kill(-pid, send) != 0) kill(pid, send);
+      if (sig == SIGTSTP) stop_for_job_control();
     }
   }
   // What the command left running goes with it, in its group or not (there is no PID
