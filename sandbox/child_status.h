@@ -43,9 +43,21 @@ inline void take_job_control_signals(int sfd) {
   signalfd(sfd, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-// After passing SIGTSTP on: stop ourselves as the terminal meant to, so the shell sees
-// the job stopped; `fg`'s SIGCONT resumes us and is passed on in turn.
-inline void stop_for_job_control() { kill(getpid(), SIGSTOP); }
+// After passing SIGTSTP on: stop ourselves as the terminal meant to (with SIGTSTP, so the
+// shell reports the job as stopped by the terminal); `fg`'s SIGCONT resumes us here and is
+// passed on in turn.
+inline void stop_for_job_control() {
+  sigset_t tstp;
+  sigemptyset(&tstp);
+  sigaddset(&tstp, SIGTSTP);
+  struct sigaction dfl{}, old{};
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGTSTP, &dfl, &old);
+  sigprocmask(SIG_UNBLOCK, &tstp, nullptr);
+  kill(getpid(), SIGTSTP);  // delivered before kill returns: we stop here
+  sigprocmask(SIG_BLOCK, &tstp, nullptr);
+  sigaction(SIGTSTP, &old, nullptr);
+}
 
 // A helper program installed next to vectra-guard (bin/NAME, or libexec/vectra-guard/NAME
 // beside bin/), or "" when there is none.

@@ -395,8 +395,8 @@ _vg_give_back_debug() {
 
 # The last host line's status for its audit record ("end"): one write to the coprocess.
 _vg_report_end() {
-  local ms=0
-  [[ -n $_vg_rec_t0 && -n ${EPOCHREALTIME-} ]] && ms=$(( int((EPOCHREALTIME - _vg_rec_t0) * 1000) ))
+  local -i ms=0
+  [[ -n $_vg_rec_t0 && -n ${EPOCHREALTIME-} ]] && (( ms = (EPOCHREALTIME - _vg_rec_t0) * 1000 ))
   if (( _vg_server_pid )) && kill -0 $_vg_server_pid 2>/dev/null; then
     print -rn -- "end"$'\0'"$_vg_rec_id"$'\0'"$1 $ms"$'\0' >&$_vg_in 2>/dev/null
   fi
