@@ -155,6 +155,9 @@ end
 # A host line's status, for its audit record: one write to the server's FIFO.
 function __vg_postexec --on-event fish_postexec
     set -l st $status
+    # A key binding does not see the last command's status: the next sandboxed line
+    # starts with this one.
+    set -g __vg_last $st
     test -n "$__vg_rec_id"; or return
     if test -n "$__vg_server_pid"; and test -p "$__vg_fifo_dir/req"
         printf '%s\0%s\0%s\0%s\0' 0 end $__vg_rec_id "$st $CMD_DURATION" >$__vg_fifo_dir/req
@@ -167,7 +170,8 @@ function __vg_enter
         commandline -f execute
         return
     end
-    set -l last $status
+    set -l last 0
+    set -q __vg_last[1]; and set last $__vg_last
     commandline --is-valid
     if test $status -ne 0
         # Unfinished (fish adds a new line) or a syntax error (fish reports it).
