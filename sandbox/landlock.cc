@@ -426,6 +426,9 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
     if (!cgroups_.join_in_child()) fail("the Landlock sandbox could not join its cgroup", errno);
     if (!apply_rlimits_in_child(rlimits_)) fail("the Landlock sandbox could not set resource limits", errno);
     if (!spec.interactive && setsid() < 0) fail("the Landlock sandbox could not start a new session", errno);
+    // Goes with vectra-guard (as bubblewrap's --die-with-parent): a command stopped by
+    // Ctrl-Z must not outlive a killed runner, stopped for good.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("the Landlock sandbox could not tie the command to vectra-guard", errno);
     if (const char* what = ns::drop_privileges()) fail(what, errno);
     if (syscall(SYS_landlock_restrict_self, ruleset_fd_, 0) != 0)
       fail("the Landlock sandbox could not enforce its ruleset", errno);
