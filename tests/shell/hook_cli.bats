@@ -106,3 +106,29 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
   [ "$status" -eq 1 ]
   [[ $output == *"needs the line"* ]]
 }
+
+@test "hook: vectra-guard's own CLI and exec SHELL run in the shell even in mode always" {
+  hook_config $'[sandbox]\nmode = always\n'
+  # shellcheck disable=SC2016
+  for line in 'vectra-guard logs list' 'vg trust list' 'exec "$SHELL"' 'exec bash -l'; do
+    verdict bash -- "$line"
+    [ "${lines[0]%%$'\t'*}" = run ] || { echo "$line -> $output"; return 1; }
+  done
+  verdict bash -- 'exec rm -rf ~'
+  [ "${lines[0]}" = block ]
+}
+
+@test "hook: [sandbox] notice = short | off for a hook's sandboxed line" {
+  hook_config $'[sandbox]\nmode = always\nnotice = short\n'
+  run "$VG" exec --from-hook bash -c 'ls >/dev/null'
+  [ "$status" -eq 0 ]
+  [[ $output == "📦 sandbox: "* ]]
+  [ "$(grep -c . <<<"$output")" -eq 1 ]
+  hook_config $'[sandbox]\nmode = always\nnotice = off\n'
+  run "$VG" exec --from-hook bash -c 'ls >/dev/null'
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  hook_config $'[sandbox]\nnotice = loud\n'
+  run "$VG" exec -- true
+  [[ $output == *"expected full, short or off"* ]]
+}
