@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include "core/audit_log.h"
 #include "core/config.h"
 #include "core/config_notice.h"
+#include "core/hook_answer.h"
 #include "core/policy.h"
 #include "core/session.h"
 #include "core/shell_quote.h"
@@ -48,6 +50,8 @@ struct ExecOptions {
   bool shell_form = false;             // -c LINE
   std::string line;                    // -c LINE
   std::vector<std::string> argv;       // -- PROGRAM ARGS...
+  std::string from_hook;               // --from-hook SHELL: a line a shell hook sent to the sandbox
+  int last_status = 0;                 // --status N: the shell's $? before the line
 };
 
 // Parses exec's options; on a usage error prints it and returns false.
@@ -107,6 +111,16 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
         print_error("exec -c takes one shell line and nothing after it; quote the whole line.");
         return false;
       }
+    } else if (name == "--from-hook") {
+      if (!value(a, o.from_hook)) return false;
+      if (o.from_hook != "bash" && o.from_hook != "zsh" && o.from_hook != "fish") {
+        print_error(fmt::format("--from-hook takes bash, zsh or fish, not '{}'.", o.from_hook));
+        return false;
+      }
+      o.force_sandbox = true;
+    } else if (name == "--status") {
+      if (!value(a, v)) return false;
+      o.last_status = std::atoi(v.c_str()) & 255;
     } else if (name == "--runtime") {
       if (!value(a, o.runtime)) return false;
     } else if (name == "--security-level") {
@@ -143,6 +157,10 @@ bool parse_exec_args(const Args& args, ExecOptions& o, bool& help) {
   if (o.force_host && o.force_sandbox) {
     print_error(o.review ? "--host and --review contradict each other: a review run is a sandbox run."
                          : "--host and --sandbox contradict each other; give one of them.");
+    return false;
+  }
+  if (!o.from_hook.empty() && !o.shell_form) {
+    print_error("--from-hook needs the typed line as -c LINE.");
     return false;
   }
   if (o.shell_form == !o.argv.empty()) {
@@ -208,6 +226,29 @@ void print_sandbox_notice(int fd, const sandbox::Report& r, const Decision& d, b
   if (verbose) text += sandbox::details_text(r);
   ssize_t ignored = write(fd, text.data(), text.size());
   (void)ignored;
+}
+
+// A hook's line: one line, as `[sandbox] notice` says (full | short | off).
+void print_hook_notice(int fd, const sandbox::Report& r, const std::string& why, bool loses_state,
+                       const std::string& style) {
+  if (style == "off") return;
+  std::string lost = loses_state ? " Its cd/export/alias changes stay in the sandbox." : "";
+  std::string text = style == "short"
+                         ? "📦 sandbox: " + without_final_period(why) + "." + lost + "\n"
+                         : sandbox::notice_line(r) + " Why: " + without_final_period(why) + "." + lost + "\n";
+  ssize_t ignored = write(fd, text.data(), text.size());
+  (void)ignored;
+}
+
+// The typed line in the shell it was typed in, starting with the shell's `$?`
+// (no startup files: the user's shell is already set up around it).
+std::vector<std::string> hook_argv(const std::string& shell, int status, const std::string& line) {
+  std::string set_status = shell == "fish" ? fmt::format("function __vg_status; return {}; end; __vg_status\n", status)
+                                           : fmt::format("(exit {})\n", status);
+  if (status == 0) set_status.clear();
+  if (shell == "fish") return {"fish", "--no-config", "-c", set_status + line};
+  if (shell == "zsh") return {"zsh", "-f", "-c", set_status + line};
+  return {"bash", "-c", set_status + line};
 }
 
 void print_host_notice(const Decision& d) {
@@ -290,7 +331,8 @@ int cmd_exec(const Global& g, const Args& args) {
   // A line a shell hook sent to the sandbox: with a broken config the hook judged it with
   // the built-in defaults and said so once; run it the same way rather than fail each line.
   const char* from_hook = std::getenv("VG_FROM_HOOK");
-  const bool hook_route = o.force_sandbox && from_hook && std::string_view(from_hook) == "1";
+  const bool hook_route = !o.from_hook.empty() ||
+                          (o.force_sandbox && from_hook && std::string_view(from_hook) == "1");
   unsetenv("VG_FROM_HOOK");
   std::optional<Config> config;
   if (hook_route) {
@@ -315,11 +357,27 @@ int cmd_exec(const Global& g, const Args& args) {
   dctx.force_host = o.force_host;
   dctx.trusted = is_trusted(analysis, ctx.workspace);
   Decision decision = decide(analysis, *config, dctx);
+  bool loses_state = false;
+  std::vector<std::string> run_argv = argv;
+  if (!o.from_hook.empty()) {
+    // The hook already decided on the sandbox; the record and the notice give the
+    // evaluator's own reason, as the hook saw it, not "forced with --sandbox".
+    HookEvaluation hev = hook_evaluate(g.config_file, line, true);
+    const Decision& hd = hev.result.decision;
+    std::string why = hd.why;
+    if (hd.action == Action::Prompt) why = "you chose the sandbox at the prompt (" + why_text(hd.why) + ")";
+    if (hd.action == Action::Host) why = "sent here by the shell hook (" + why_text(hd.why) + ")";
+    decision.why = why;
+    decision.findings = hd.findings;
+    decision.risk = std::max(decision.risk, hd.risk);
+    loses_state = hev.result.loses_shell_state;
+    run_argv = hook_argv(o.from_hook, o.last_status, line);
+  }
 
   AuditEvent ev;
   ev.session = current_session_id();
   if (const char* agent = std::getenv("VG_AGENT")) ev.agent = agent;
-  ev.source = o.via_shim ? "shim" : "exec";
+  ev.source = o.via_shim ? "shim" : !o.from_hook.empty() ? "hook " + o.from_hook : "exec";
   ev.cwd = ctx.cwd;
   ev.command = line;
   ev.risk = decision.risk;
@@ -358,7 +416,8 @@ int cmd_exec(const Global& g, const Args& args) {
 
   sandbox::Request req;
   if (action == Action::Sandbox) {
-    req.argv = argv;
+    req.argv = run_argv;
+    req.pass_exported = !o.from_hook.empty();
     req.cwd = ctx.cwd;
     req.workspace = ctx.workspace;
     req.level = o.level;
@@ -389,7 +448,10 @@ int cmd_exec(const Global& g, const Args& args) {
   if (action == Action::Sandbox) {
     const int notice_fd = tee ? tee->notice_fd() : STDERR_FILENO;
     req.before_start = [&, notice_fd](const sandbox::Report& r) {
-      print_sandbox_notice(notice_fd, r, decision, o.verbose);
+      if (!o.from_hook.empty() && !o.verbose)
+        print_hook_notice(notice_fd, r, why_text(decision.why), loses_state, config->notice);
+      else if (config->notice != "off" || o.verbose)
+        print_sandbox_notice(notice_fd, r, decision, o.verbose);
     };
   }
 

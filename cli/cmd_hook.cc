@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,8 @@ struct HookOptions {
   bool have_line = false;
   bool serve = false;  // answer many lines on stdin (the bash hook's coprocess)
   std::string fifo_dir;  // --serve over DIR/req and DIR/resp (the fish hook)
+  std::vector<std::string> end;  // --end ID STATUS MS: a host line's end record
+  std::string toggle;            // --toggle off|on: `vectra-guard off`/`on` typed in the shell
 };
 
 bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
@@ -50,6 +53,11 @@ bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
       o.final = true;
     } else if (a == "--serve") {
       o.serve = true;
+    } else if (a == "--end" && i + 3 < args.size()) {
+      o.end.assign(args.begin() + long(i) + 1, args.begin() + long(i) + 4);
+      i += 3;
+    } else if (a == "--toggle" && i + 1 < args.size() && (args[i + 1] == "off" || args[i + 1] == "on")) {
+      o.toggle = args[++i];
     } else if (a == "--fifo") {
       if (i + 1 >= args.size() || args[i + 1].empty()) {
         print_error("hook: --fifo needs a directory holding the req and resp FIFOs.");
@@ -255,8 +263,17 @@ bool open_fifos(const std::string& dir, int& in, int& out) {
   return true;
 }
 
+// An end report "STATUS MS" for start record REF: appended, never answered.
+void record_end(const std::string& ref, const std::string& report) {
+  int status = std::atoi(report.c_str());
+  size_t space = report.find(' ');
+  long long ms = space == std::string::npos ? 0 : std::atoll(report.c_str() + space + 1);
+  hook_record_end(ref, status, ms);
+}
+
 // Server mode: requests are FINAL\0CWD\0LINE\0 ("1"/"0" for --final), each answered by
-// the answer text and a NUL. One process per shell instead of one per line.
+// the answer text and a NUL; "end\0REF\0STATUS MS\0" (a host line's status, reported at
+// the next prompt) is recorded and not answered. One process per shell instead of one per line.
 // Bash and zsh talk to it as a coprocess (stdin/stdout). With --fifo DIR (fish, which has
 // no coprocesses) requests are ID\0FINAL\0CWD\0LINE\0 on DIR/req and each answer starts
 // with "ID\n" on DIR/resp, so a shell interrupted between the two never takes an old
@@ -284,6 +301,10 @@ int serve(const Global& g, const std::string& shell, const std::string& fifo_dir
   std::string id, final, cwd, line;
   auto get = [&](std::string& f) { return !stop() && reader.next(f, stop); };
   while ((fifo_dir.empty() || get(id)) && get(final) && get(cwd) && get(line)) {
+    if (final == "end") {
+      record_end(cwd, line);
+      continue;
+    }
     std::string reply = fifo_dir.empty() ? "" : id + "\n";
     if (::chdir(cwd.c_str()) != 0) {
       reply += "block\nvectra-guard: cannot enter " + cwd + "; the line was not run.\n";
@@ -318,6 +339,14 @@ int cmd_hook(const Global& g, const Args& args) {
   if (o.shell != "bash" && o.shell != "zsh" && o.shell != "fish") {
     print_error("hook needs a shell or agent: vectra-guard hook bash|zsh|fish -- LINE, or hook claude-code|cursor < event.json.");
     return kExitError;
+  }
+  if (!o.end.empty()) {
+    record_end(o.end[0], o.end[1] + " " + o.end[2]);
+    return kExitOk;
+  }
+  if (!o.toggle.empty()) {
+    hook_record_toggle(o.shell, o.toggle == "off");
+    return kExitOk;
   }
   if (!o.have_line && !o.serve) {
     print_error("hook needs the line after '--': vectra-guard hook bash -- 'ls -la'.");

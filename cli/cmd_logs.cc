@@ -126,6 +126,11 @@ std::string decision_text(const AuditEvent& ev) {
 void print_json(const AuditRecord& r) {
   nlohmann::json j = nlohmann::json::parse(r.raw, nullptr, false);
   j["id"] = record_id(r);
+  // A start record carries its end record's result (folded when read).
+  if (r.event.phase == "start") {
+    j["exit_code"] = r.event.exit_code < 0 ? nlohmann::json(nullptr) : nlohmann::json(r.event.exit_code);
+    j["duration_ms"] = r.event.duration_ms;
+  }
   std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
@@ -159,7 +164,9 @@ void print_full(const AuditRecord& r) {
   row("runtime", ev.runtime);
   row("security level", ev.security_level);
   row("network", ev.network);
-  row("exit code", ev.exit_code < 0 ? "not observed (it ran outside vectra-guard)" : std::to_string(ev.exit_code));
+  row("exit code", ev.exit_code >= 0          ? std::to_string(ev.exit_code)
+                   : ev.phase == "start" ? "not finished (no status reported yet)"
+                                         : "not observed (it ran outside vectra-guard)");
   row("duration", fmt::format("{} ms", ev.duration_ms));
   if (!ev.recording.empty())
     row("recording", fmt::format("{}.cast at {:.3f} s ('vectra-guard logs replay {}')", ev.recording,

@@ -109,6 +109,10 @@ constexpr HelpText kHelp[] = {
      "  --no-interactive     never ask: what would ask is sandboxed, or blocked in mode never\n"
      "  --via-shim           used by the exec shim: as --no-interactive, logged as source \"shim\",\n"
      "                       a refusal is one line on stderr (a config error refuses too)\n"
+     "  --from-hook SHELL    used by the shell hooks with -c LINE: run LINE in the sandbox in SHELL\n"
+     "                       (bash, zsh, fish) with the shell's exported variables (secrets removed),\n"
+     "                       recorded as source \"hook SHELL\" with the evaluator's reason\n"
+     "  --status N           with --from-hook: the line starts with $? = N\n"
      "  --runtime R          sandbox runtime: auto, bubblewrap, namespace, landlock, docker or podman\n"
      "  --security-level L   permissive, balanced, strict or paranoid\n"
      "  --network N          none, restricted or full\n"
@@ -257,6 +261,8 @@ constexpr HelpText kHelp[] = {
      "  --final     the line cannot continue: treat an incomplete line as a parse error\n"
      "  --serve     answer many lines (used by the hooks: bash's coprocess reads NUL-separated\n"
      "              requests on stdin; with --fifo DIR, fish's server uses DIR/req and DIR/resp)\n"
+     "  --end ID STATUS MS  the status of a host line (the audit log's end record for ID)\n"
+     "  --toggle off|on     record `vectra-guard off` / `on` typed in a hooked shell\n"
      "  -h, --help  this text\n"},
 
     {"agent",

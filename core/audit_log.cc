@@ -16,6 +16,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -167,6 +168,9 @@ std::string audit_event_to_json(const AuditEvent& ev) {
       {"exit_code", ev.exit_code < 0 ? json(nullptr) : json(ev.exit_code)},
       {"duration_ms", ev.duration_ms},
   };
+  if (!ev.id.empty()) j["id"] = ev.id;
+  if (!ev.phase.empty()) j["phase"] = ev.phase;
+  if (!ev.ref.empty()) j["ref"] = ev.ref;
   if (!ev.answer.empty()) j["answer"] = ev.answer;
   if (!ev.security_level.empty()) j["security_level"] = ev.security_level;
   if (!ev.network.empty()) j["network"] = ev.network;
@@ -199,7 +203,10 @@ bool audit_event_from_json(std::string_view line, AuditEvent& out, std::string* 
     AuditEvent ev;
     ev.time = text_field(j, "time");
     ev.command = text_field(j, "command");
-    if (ev.time.empty() || !j.contains("command")) {
+    ev.id = text_field(j, "id");
+    ev.phase = text_field(j, "phase");
+    ev.ref = text_field(j, "ref");
+    if (ev.time.empty() || (!j.contains("command") && ev.phase != "end")) {
       *error = "missing \"time\" or \"command\"";
       return false;
     }
@@ -280,6 +287,13 @@ bool append_audit_event(const std::string& state_dir, const AuditEvent& ev, std:
     return append_audit_line(state_dir, ev.session, audit_event_to_json(with), error);
   }
   return append_audit_line(state_dir, ev.session, audit_event_to_json(ev), error);
+}
+
+bool append_audit_end(const std::string& state_dir, const std::string& session,
+                      const std::string& ref, int exit_code, long long duration_ms, std::string* error) {
+  json j = {{"time", iso8601_utc_now()}, {"session", session}, {"phase", "end"},
+            {"ref", ref}, {"exit_code", exit_code}, {"duration_ms", duration_ms}};
+  return append_audit_line(state_dir, session, j.dump(-1, ' ', false, json::error_handler_t::replace), error);
 }
 
 std::string audit_key_path(const std::string& state_dir, const std::string& session) {
@@ -406,6 +420,7 @@ std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const 
   if (found) *found = true;
   std::string line;
   int number = 0;
+  std::map<std::string, size_t> started;  // id -> index in out, for end records
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
@@ -416,9 +431,18 @@ std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const 
       problems.push_back({path, number, error});
       continue;
     }
+    if (rec.event.phase == "end") {
+      // Folded into its start record; an end without one is dropped.
+      if (auto it = started.find(rec.event.ref); it != started.end()) {
+        out[it->second].event.exit_code = rec.event.exit_code;
+        out[it->second].event.duration_ms = rec.event.duration_ms;
+      }
+      continue;
+    }
     rec.session = session;
     rec.line = number;
     rec.raw = line;
+    if (!rec.event.id.empty()) started[rec.event.id] = out.size();
     out.push_back(std::move(rec));
   }
   return out;

@@ -28,6 +28,9 @@ struct AuditFinding {
 
 struct AuditEvent {
   std::string time;            // ISO-8601 UTC with ms; append fills it in when empty
+  std::string id;              // unique per record (16 hex digits); "" in old records
+  std::string phase;           // "" a whole record; "start": its "end" record follows; "end"
+  std::string ref;             // end records: the id of their start record
   std::string session;         // see core/session.h
   std::string agent;           // $VG_AGENT, "" when none
   std::string source;          // entry point: "exec", "hook bash", "claude-code", ...
@@ -107,6 +110,11 @@ struct SessionVerify {
 };
 SessionVerify verify_audit_session(const std::string& state_dir, const std::string& session);
 
+// Append an "end" record for the start record `ref` (a host line the shell ran):
+// {"time","session","phase":"end","ref","exit_code","duration_ms"}.
+bool append_audit_end(const std::string& state_dir, const std::string& session,
+                      const std::string& ref, int exit_code, long long duration_ms, std::string* error);
+
 // One event read back, with where it came from.
 struct AuditRecord {
   std::string session;
@@ -131,7 +139,8 @@ std::vector<std::string> audit_records_of_kind(const std::string& state_dir, con
 std::vector<std::string> list_audit_sessions(const std::string& state_dir);
 
 // Every readable event of one session, in file order. Malformed lines are skipped and
-// listed in `problems`. `found` is false when the session has no log file.
+// listed in `problems`. An "end" record is folded into its start record (exit code and
+// duration), a start record without one keeps exit_code -1 ("not finished"). `found` is false when the session has no log file.
 std::vector<AuditRecord> read_audit_session(const std::string& state_dir, const std::string& session,
                                             std::vector<AuditProblem>& problems, bool* found = nullptr);
 

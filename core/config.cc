@@ -256,6 +256,12 @@ void set_mode(Setting& s) {
   // Stricter modes sandbox more: always < auto < risky < never in enum order.
   if (s.tighten_only && *v > s.cfg.mode) return void(s.ignored = "a looser mode");
   s.cfg.mode = *v;
+  s.cfg.mode_set = true;
+}
+
+void set_notice(Setting& s) {
+  if (s.value != "full" && s.value != "short" && s.value != "off") return void(s.expected = "full, short or off");
+  s.cfg.notice = s.value;
 }
 
 void set_security_level(Setting& s) {
@@ -583,6 +589,7 @@ struct Key {
 constexpr Key kKeys[] = {
     {"sandbox", "mode", set_mode},
     {"sandbox", "security_level", set_security_level},
+    {"sandbox", "notice", set_notice},
     {"sandbox", "runtime", set_runtime},
     {"sandbox", "network_mode", set_network_mode},
     {"sandbox", "timeout", set_timeout},

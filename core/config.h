@@ -25,6 +25,9 @@ struct BindMount {
 struct Config {
   // [sandbox]
   Mode mode = Mode::Always;
+  bool mode_set = false;                       // a file set `mode`: interactive hooks default to auto otherwise
+  // What a sandboxed line prints first: full (notice and why), short (one line), off.
+  std::string notice = "full";
   SecurityLevel security_level = SecurityLevel::Balanced;
   std::string runtime = "auto";                // auto | bubblewrap | namespace | docker | podman
   std::optional<NetworkMode> network_mode;     // unset: taken from the security level

@@ -40,8 +40,27 @@ bool line_trusted(const Analysis& analysis, const AnalyzeContext& ctx, std::stri
   }
 }
 
-void record(const std::string& shell, const std::string& line, const AnalyzeContext& ctx,
-            const HookResult& r, const std::string& answer, const std::string& runtime) {
+// 16 hex digits from the kernel's random pool: a record id (start/end pairs).
+std::string new_record_id() {
+  unsigned char b[8] = {};
+  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)!::read(fd, b, sizeof b);
+    ::close(fd);
+  }
+  std::string id;
+  for (unsigned char c : b) id += fmt::format("{:02x}", c);
+  return id;
+}
+
+bool in_sandbox() {
+  const char* s = std::getenv("VG_SANDBOX");
+  return s && *s == '1';
+}
+
+// Returns the record's id for a host line (its end record follows from the shell).
+std::string record(const std::string& shell, const std::string& line, const AnalyzeContext& ctx,
+                   const HookResult& r, const std::string& answer, const std::string& runtime) {
   AuditEvent ev;
   ev.session = current_session_id();
   if (const char* agent = std::getenv("VG_AGENT")) ev.agent = agent;
@@ -50,16 +69,27 @@ void record(const std::string& shell, const std::string& line, const AnalyzeCont
   ev.command = line;
   ev.risk = r.decision.risk;
   for (const Finding& f : r.decision.findings) ev.findings.push_back({f.rule, f.severity});
-  ev.decision = std::string(to_string(r.decision.action));
+  // What was carried out: a line the shell runs itself is "host" whatever the mode said.
+  ev.decision = runtime == "host" ? "host" : std::string(to_string(r.decision.action));
   ev.answer = answer;
   ev.why = r.decision.why;
+  if (r.own_cli) ev.why = "vectra-guard's own command (it judges itself) or a new hooked shell: run by the shell.";
+  else if (runtime == "host" && r.decision.action == Action::Sandbox)
+    ev.why = "Shell builtins only (cd, export, ...): run by the shell itself.";
   ev.runtime = runtime;
-  // The shell runs host lines itself; their exit status is not seen here.
+  // Host lines: the shell reports the status at its next prompt (an "end" record).
   ev.exit_code = runtime == "none" ? kExitBlocked : -1;
-  std::string error;
-  if (!append_audit_event(state_dir(), ev, &error)) {
-    std::fprintf(stderr, "vectra-guard: the audit log was not written: %s\n", error.c_str());
+  if (runtime == "host") {
+    ev.id = new_record_id();
+    ev.phase = "start";
   }
+  std::string error;
+  // Inside a sandbox the state directory is hidden: the record cannot be written there.
+  if (!append_audit_event(state_dir(), ev, &error)) {
+    if (!in_sandbox()) std::fprintf(stderr, "vectra-guard: the audit log was not written: %s\n", error.c_str());
+    return "";
+  }
+  return ev.id;
 }
 
 void add_notice(std::string& notice, const std::string& more) {
@@ -98,11 +128,15 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
     ev.notice = config_error_notice_once(e);
     config = config_without_broken(extra_config, ev.ctx.workspace, e);
   }
+  // An interactive shell runs low-risk lines on the host unless a config chose a mode:
+  // sandboxing `ls` or `cd` loses $?, variables and the shell's own state for nothing.
+  if (!config.mode_set) config.mode = Mode::Auto;
 
   HookInput in;
   in.line = line;
   in.final = final;
   in.interactive = terminal_present();
+  in.in_sandbox = in_sandbox();
   const char* agent = std::getenv("VG_AGENT");
   // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
   in.agent = agent != nullptr && *agent != '\0' && !config.agent_allow_disable;
@@ -127,22 +161,19 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
       return "incomplete\n";
     case HookAction::Ask:
       return "ask\n";
-    case HookAction::Run:
-      out = "run\n";
+    case HookAction::Run: {
       if (r.disabled) {
         add_notice(ev.notice,
-                   "⚠️  vectra-guard disabled for this command (VG_DISABLE=1); it is logged.");
+                   "⚠️  vectra-guard disabled for this line (VG_DISABLE=1); it is logged.");
       }
-      record(shell, line, ev.ctx, r, reply, "host");
+      std::string id = record(shell, line, ev.ctx, r, reply, "host");
+      out = id.empty() ? "run\n" : "run\t" + id + "\n";
       break;
+    }
     case HookAction::Sandbox:
       out = "sandbox\n";
-      if (r.loses_shell_state) {
-        add_notice(ev.notice,
-                   "vectra-guard: this line runs in the sandbox, so its cd/export/source "
-                   "changes will not reach this shell.");
-      }
-      break;  // `exec --sandbox` records the run
+      // `exec --sandbox --from-hook` prints the one notice line and records the run.
+      break;
     case HookAction::Block:
     default:
       out = "block\n";
@@ -151,8 +182,37 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
       record(shell, line, ev.ctx, r, reply, "none");
       break;
   }
+  if (r.disable_refused && !r.disabled && r.action != HookAction::Block) {
+    add_notice(ev.notice,
+               "vectra-guard: VG_DISABLE=1 covers one command or one pipeline, not a list; this line was checked as usual.");
+  }
   if (!ev.notice.empty()) out += ev.notice + "\n";
   return out;
+}
+
+bool hook_record_end(const std::string& ref, int status, long long duration_ms) {
+  std::string error;
+  if (ref.empty()) return false;
+  if (!append_audit_end(state_dir(), current_session_id(), ref, status, duration_ms, &error)) {
+    if (!in_sandbox()) std::fprintf(stderr, "vectra-guard: the audit log was not written: %s\n", error.c_str());
+    return false;
+  }
+  return true;
+}
+
+void hook_record_toggle(const std::string& shell, bool off) {
+  AuditEvent ev;
+  ev.session = current_session_id();
+  ev.source = "hook " + shell;
+  ev.cwd = current_context().cwd;
+  ev.command = off ? "vectra-guard off" : "vectra-guard on";
+  ev.decision = "host";
+  ev.runtime = "host";
+  ev.why = off ? "The guard was turned off for this shell until 'vectra-guard on'."
+               : "The guard was turned back on for this shell.";
+  std::string error;
+  if (!append_audit_event(state_dir(), ev, &error) && !in_sandbox())
+    std::fprintf(stderr, "vectra-guard: the audit log was not written: %s\n", error.c_str());
 }
 
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,

@@ -38,6 +38,13 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,
                              const std::string& line, bool final);
 
+// The shell's report at its next prompt for a host line: appends the "end" record
+// (status, duration) for the start record `ref`. False when nothing was written.
+bool hook_record_end(const std::string& ref, int status, long long duration_ms);
+
+// `vectra-guard off` / `on` typed in a hooked shell: one audit record.
+void hook_record_toggle(const std::string& shell, bool off);
+
 // "⛔ Blocked by vectra-guard: REASON." plus the safer alternative when there is one.
 std::string hook_block_message(const HookResult& r);
 

@@ -103,6 +103,55 @@ bool has_disable_prefix(std::string_view line) {
   return false;
 }
 
+namespace {
+
+// The one simple command of a line, or nullptr.
+const Command* single_simple_command(const ParseResult& parsed, bool allow_pipeline) {
+  if (!parsed.ok || parsed.script.items.size() != 1) return nullptr;
+  const AndOr& item = parsed.script.items[0];
+  if (item.background || item.pipelines.size() != 1) return nullptr;
+  const Pipeline& pipe = item.pipelines[0];
+  if (pipe.negated || pipe.commands.empty() || (!allow_pipeline && pipe.commands.size() != 1)) return nullptr;
+  const Command& cmd = pipe.commands[0];
+  if (cmd.kind != CommandKind::Simple || cmd.simple.words.empty()) return nullptr;
+  return &cmd;
+}
+
+std::string_view base_name(std::string_view p) {
+  size_t slash = p.rfind('/');
+  return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
+
+}  // namespace
+
+bool has_disable_pipeline_prefix(std::string_view line) {
+  ParseResult parsed = parse_shell(line);
+  const Command* cmd = single_simple_command(parsed, true);
+  if (!cmd) return false;
+  for (const Word& w : cmd->simple.assignments) {
+    if (w.raw == "VG_DISABLE=1") return true;
+  }
+  return false;
+}
+
+bool runs_itself(std::string_view line) {
+  ParseResult parsed = parse_shell(line);
+  const Command* cmd = single_simple_command(parsed, false);
+  if (!cmd || !cmd->simple.assignments.empty() || cmd->simple.redirects.size() != 0) return false;
+  const std::vector<Word>& w = cmd->simple.words;
+  std::string_view prog = base_name(w[0].raw);
+  if (prog == "vectra-guard" || prog == "vg") return true;
+  if (w[0].raw != "exec" || w.size() < 2) return false;
+  static constexpr std::string_view kShells[] = {"bash", "zsh", "fish", "sh", "$SHELL", "\"$SHELL\"", "${SHELL}", "\"${SHELL}\""};
+  std::string_view target = base_name(w[1].raw);
+  bool shell = false;
+  for (std::string_view s : kShells) shell = shell || target == s || w[1].raw == s;
+  if (!shell) return false;
+  for (size_t i = 2; i < w.size(); ++i)
+    if (w[i].raw.empty() || w[i].raw[0] != '-') return false;  // only options: an interactive shell
+  return true;
+}
+
 bool shell_line_incomplete(const std::string& line) {
   if (ends_with_continuation(line)) return true;
   std::string err = bash_syntax_check(line);
@@ -127,7 +176,7 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     r.action = HookAction::Incomplete;
     return r;
   }
-  if (in.honor_disable && !in.agent && in.interactive && has_disable_prefix(in.line)) {
+  if (in.honor_disable && !in.agent && in.interactive && has_disable_pipeline_prefix(in.line)) {
     r.disabled = true;
     r.action = HookAction::Run;
     r.decision.action = Action::Host;
@@ -136,6 +185,8 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     r.decision.why = "Guard disabled for this command by VG_DISABLE=1.";
     return r;
   }
+
+  r.disable_refused = in.honor_disable && !in.agent && in.line.find("VG_DISABLE=1") != std::string::npos;
 
   DecideContext dctx;
   dctx.interactive = in.interactive;
@@ -152,6 +203,19 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     all_state = all_state && state;
   }
   r.shell_state_only = all_state && !r.analysis.parse_error;
+
+  // vectra-guard's own CLI and `exec SHELL` run in the shell unless something forbids
+  // them outright (a deny pattern, a critical finding).
+  if (r.decision.action != Action::Block && runs_itself(in.line)) {
+    r.own_cli = true;
+    r.action = HookAction::Run;
+    return r;
+  }
+  // Already in a sandbox (`sandbox shell`): a second one inside it adds nothing.
+  if (in.in_sandbox && (r.decision.action == Action::Sandbox || r.decision.action == Action::Prompt)) {
+    r.action = HookAction::Run;
+    return r;
+  }
 
   switch (r.decision.action) {
     case Action::Host: r.action = HookAction::Run; break;

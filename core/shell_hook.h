@@ -28,6 +28,7 @@ struct HookInput {
   bool agent = false;         // an agent session ($VG_AGENT): VG_DISABLE=1 is not honoured
   bool honor_disable = true;  // VG_DISABLE=1 prefix allowed at all
   bool trusted = false;       // the trust store holds this line (see trust_store.h)
+  bool in_sandbox = false;    // the shell itself runs in a sandbox ($VG_SANDBOX=1)
 };
 
 struct HookResult {
@@ -37,6 +38,8 @@ struct HookResult {
   bool disabled = false;           // `VG_DISABLE=1 cmd`: the user turned the guard off for it
   bool shell_state_only = false;   // only cd/export/source...: always runs in the shell
   bool loses_shell_state = false;  // sandboxed, but it also has cd/export...: those won't persist
+  bool own_cli = false;            // `vectra-guard ...` / `vg ...`: it judges itself
+  bool disable_refused = false;    // VG_DISABLE=1 in a line it cannot cover (a list)
 };
 
 // Evaluate one line for a shell hook.
@@ -48,6 +51,15 @@ bool is_shell_state_builtin(std::string_view program);
 
 // True when the line is a single simple command prefixed by VG_DISABLE=1.
 bool has_disable_prefix(std::string_view line);
+
+// The interactive form: one pipeline whose first command is prefixed by VG_DISABLE=1
+// (`VG_DISABLE=1 cmd | tail` bypasses the whole line).
+bool has_disable_pipeline_prefix(std::string_view line);
+
+// A single simple command the hooks leave to the shell whatever the mode:
+// vectra-guard's own CLI (`vectra-guard ...`, `vg ...`), which judges itself, and
+// `exec SHELL` (a new hooked shell; in a sandbox it would lose job control).
+bool runs_itself(std::string_view line);
 
 // Whether a line that our parser rejects is only unfinished (bash would show PS2 and
 // read more): asks `bash -n` once, which parses without running anything.

@@ -26,6 +26,39 @@ inline int forwarded_signals_fd(sigset_t* old_mask) {
   return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+// Ctrl-Z for a sandbox in a session of its own, which the terminal's SIGTSTP never
+// reaches: the runner also takes SIGTSTP and SIGCONT on `sfd` (from forwarded_signals_fd)
+// to pass them on (see stop_for_job_control). Not for a terminal session (sandbox shell).
+inline void take_job_control_signals(int sfd) {
+  sigset_t set, add;
+  sigemptyset(&set);
+  sigemptyset(&add);
+  for (int s : kForwarded) sigaddset(&set, s);
+  sigaddset(&set, SIGCHLD);
+  for (int s : {SIGTSTP, SIGCONT}) {
+    sigaddset(&set, s);
+    sigaddset(&add, s);
+  }
+  sigprocmask(SIG_BLOCK, &add, nullptr);
+  signalfd(sfd, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+// After passing SIGTSTP on: stop ourselves as the terminal meant to (with SIGTSTP, so the
+// shell reports the job as stopped by the terminal); `fg`'s SIGCONT resumes us here and is
+// passed on in turn.
+inline void stop_for_job_control() {
+  sigset_t tstp;
+  sigemptyset(&tstp);
+  sigaddset(&tstp, SIGTSTP);
+  struct sigaction dfl{}, old{};
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGTSTP, &dfl, &old);
+  sigprocmask(SIG_UNBLOCK, &tstp, nullptr);
+  kill(getpid(), SIGTSTP);  // delivered before kill returns: we stop here
+  sigprocmask(SIG_BLOCK, &tstp, nullptr);
+  sigaction(SIGTSTP, &old, nullptr);
+}
+
 // A helper program installed next to vectra-guard (bin/NAME, or libexec/vectra-guard/NAME
 // beside bin/), or "" when there is none.
 inline std::string helper_binary(const std::string& name) {

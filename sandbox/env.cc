@@ -83,4 +83,24 @@ std::vector<std::string> filter_env(const std::vector<std::string>& environ,
   return out;
 }
 
+std::vector<std::string> filter_exported_env(const std::vector<std::string>& environ,
+                                             const std::vector<std::string>& config_whitelist) {
+  if (narrows_default(config_whitelist)) return filter_env(environ, config_whitelist);
+  static constexpr std::string_view kNever[] = {"LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "BASH_ENV",
+                                                "ENV", "ZDOTDIR", "PROMPT_COMMAND", "VG_EXEC_CHECKED"};
+  std::vector<std::string> out;
+  for (const std::string& entry : environ) {
+    auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    std::string_view name(entry.data(), eq);
+    bool named_exactly = std::find(config_whitelist.begin(), config_whitelist.end(), name) !=
+                         config_whitelist.end();
+    if (!named_exactly && (looks_secret(name) || starts_with(name, "BASH_FUNC_") ||
+                           std::find(std::begin(kNever), std::end(kNever), name) != std::end(kNever)))
+      continue;
+    out.push_back(entry);
+  }
+  return out;
+}
+
 }  // namespace vg::sandbox

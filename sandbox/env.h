@@ -28,4 +28,11 @@ bool narrows_default(const std::vector<std::string>& config_whitelist);
 std::vector<std::string> filter_env(const std::vector<std::string>& environ,
                                     const std::vector<std::string>& config_whitelist);
 
+// A shell hook's line: what the shell exported passes (the line would see it on the
+// host), except secret-looking names (unless named exactly in config_whitelist) and the
+// variables that would make the sandbox's own processes run other code (LD_PRELOAD,
+// BASH_ENV, ...). A config list that narrows the default still decides alone.
+std::vector<std::string> filter_exported_env(const std::vector<std::string>& environ,
+                                             const std::vector<std::string>& config_whitelist);
+
 }  // namespace vg::sandbox

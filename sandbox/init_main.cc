@@ -269,6 +269,11 @@ int main(int argc, char** argv) {
   for (int s : kForwarded) sigaddset(&set, s);
   sigaddset(&set, SIGCHLD);
   sigaddset(&set, SIGALRM);
+  // Ctrl-Z, passed on by vectra-guard: stop and continue the command's group.
+  if (!interactive) {
+    sigaddset(&set, SIGTSTP);
+    sigaddset(&set, SIGCONT);
+  }
   sigprocmask(SIG_BLOCK, &set, &old_mask);
   for (int s : kIgnored) signal(s, SIG_IGN);
 
@@ -351,6 +356,10 @@ int main(int argc, char** argv) {
         _exit(124);
       }
       kill(-1, SIGKILL);  // as PID 1: every other process of the sandbox
+    } else if (sig == SIGTSTP || sig == SIGCONT) {
+      // SIGSTOP: a terminal stop signal is dropped for a group without a terminal.
+      int send = sig == SIGTSTP ? SIGSTOP : SIGCONT;
+      if (kill(-child, send) != 0) kill(child, send);
     } else {
       if (interactive && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
       if (interactive || kill(-child, sig) != 0) kill(child, sig);

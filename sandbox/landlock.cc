@@ -402,6 +402,7 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
 
   sigset_t old_mask;
   int sfd = forwarded_signals_fd(&old_mask);
+  if (sfd >= 0 && !spec.interactive) take_job_control_signals(sfd);
   int err[2], meta_sock[2];
   if (sfd < 0 || pipe2(err, O_CLOEXEC) != 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, meta_sock) != 0) {
     report.error = std::string("cannot start the sandbox (") + strerror(errno) + ")";
@@ -428,6 +429,9 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
     if (!cgroups_.join_in_child()) fail("the Landlock sandbox could not join its cgroup", errno);
     if (!apply_rlimits_in_child(rlimits_)) fail("the Landlock sandbox could not set resource limits", errno);
     if (!spec.interactive && setsid() < 0) fail("the Landlock sandbox could not start a new session", errno);
+    // Goes with vectra-guard (as bubblewrap's --die-with-parent): a command stopped by
+    // Ctrl-Z must not outlive a killed runner, stopped for good.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("the Landlock sandbox could not tie the command to vectra-guard", errno);
     if (const char* what = ns::drop_privileges()) fail(what, errno);
     if (syscall(SYS_landlock_restrict_self, ruleset_fd_, 0) != 0)
       fail("the Landlock sandbox could not enforce its ruleset", errno);
@@ -517,7 +521,11 @@ int LandlockRunner::run(const SandboxSpec& spec, Report& report) {
         continue;
       }
       if (spec.interactive && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
-      if (!group || kill(-pid, sig) != 0) kill(pid, sig);
+      // The command leads a session of its own: a stop signal other than SIGSTOP would
+      // be dropped for its (orphaned) group.
+      int send = sig == SIGTSTP ? SIGSTOP : sig;
+      if (!group || kill(-pid, send) != 0) kill(pid, send);
+      if (sig == SIGTSTP) stop_for_job_control();
     }
   }
   // What the command left running goes with it, in its group or not (there is no PID

@@ -201,6 +201,7 @@ int NamespaceRunner::run(const SandboxSpec& spec, Report& report) {
 
   sigset_t old_mask;
   int sfd = forwarded_signals_fd(&old_mask);
+  if (sfd >= 0 && !spec.interactive) take_job_control_signals(sfd);
 
   const bool new_net = spec.network != NetworkMode::Full;
   ChildContext ctx{&plan_,  &rlimits_, &seccomp_, argv.data(), envp.data(), &old_mask, sync[0], sync[1],
@@ -273,7 +274,8 @@ int NamespaceRunner::run(const SandboxSpec& spec, Report& report) {
       }
       // On a terminal the sandbox is in the foreground group and already got them.
       if (spec.interactive && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
-      kill(pid, sig);
+      kill(pid, sig);  // SIGTSTP/SIGCONT: vg-init stops/continues the command
+      if (sig == SIGTSTP) stop_for_job_control();
     }
   }
   for (const std::string& e : cgroups_.events()) std::fprintf(stderr, "📦 Sandbox: %s.\n", e.c_str());

@@ -22,6 +22,7 @@ struct Request {
   std::string runtime;                    // "" = config.runtime
   int timeout_seconds = -1;               // -1 = config
   bool interactive = false;               // sandbox shell: pass the terminal through
+  bool pass_exported = false;             // a shell hook's line: the shell's exported variables (secrets still filtered)
   bool verbose = false;                   // print which limits were enforced
   // Review mode: set (to why it applies) when the workspace is to be seen copy-on-write,
   // its changes kept as a change set under $VG_HOME/changes/<N> instead of the project.

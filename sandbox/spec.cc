@@ -168,7 +168,8 @@ bool build_spec(const Request& req, const Config& config, const HostView& host,
     return false;
   }
 
-  spec.env = filter_env(host.environ, config.env_whitelist);
+  spec.env = req.pass_exported ? filter_exported_env(host.environ, config.env_whitelist)
+                               : filter_env(host.environ, config.env_whitelist);
   std::erase_if(spec.env, [](const std::string& e) { return e.rfind("PWD=", 0) == 0; });
   spec.env.push_back("PWD=" + spec.cwd);
   spec.env.push_back("VG_SANDBOX=1");  // hooks inside know they are already guarded

@@ -71,6 +71,7 @@ LaunchResult launch_and_wait(const Launch& l, std::string& error) {
 
   sigset_t old_mask;
   int sfd = forwarded_signals_fd(&old_mask);
+  if (sfd >= 0 && !l.interactive) take_job_control_signals(sfd);
 
   // vfork semantics on a stack of its own: no copy of our page tables (the CLI is a
   // big process), and we resume only once the child has exec'd or failed.
@@ -126,7 +127,8 @@ LaunchResult launch_and_wait(const Launch& l, std::string& error) {
         // On a terminal session the sandbox is in the foreground group and already
         // got the keyboard's signals; sending them again would double them.
         if (l.interactive && (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH)) continue;
-        kill(target, sig);
+        kill(target, sig);  // SIGTSTP/SIGCONT: our init stops/continues the command
+        if (sig == SIGTSTP) stop_for_job_control();
       }
     }
   }

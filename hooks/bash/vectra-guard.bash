@@ -5,15 +5,23 @@
 # builtin vectra_guard_hook (hooks/bash_builtin) when it loads, else through one
 # `vectra-guard hook bash --serve` coprocess; questions go through a one-shot process.
 #   - Enter (C-m, C-j in the emacs, vi-insert and vi-command keymaps) runs a macro: first
-#     _vg_enter (bind -x) judges READLINE_LINE and may rewrite it, then accept-line.
+#     _vg_enter (bind -x) judges READLINE_LINE, then accept-line. The line stays as typed
+#     (screen, history, `jobs`); the verdict is carried out by the DEBUG trap, which PS0
+#     arms once per accepted line, at the line's first command:
 #     run: the line is left alone, so cd/export/aliases/functions behave as always.
-#     block: the line becomes `__vg_blocked N` (prints why, $? = 126).
-#     sandbox: the line becomes `__vg_reroute N` (vectra-guard exec --sandbox).
-#   - A DEBUG trap (extdebug: a non-zero return skips the command) is the backstop for
-#     lines that never pass our Enter key (C-x C-e, fc, other tools' accept keys). PS0
-#     arms it once per accepted line; it judges the whole line from history, and a
-#     blocked line is aborted as ^C would, and $? is set back to 126 (from ^C's 130)
-#     by _vg_restatus, first in PROMPT_COMMAND, before other prompt hooks run.
+#     block: the reason is printed and the line is aborted as ^C would ($? = 126).
+#     sandbox: the line runs in `vectra-guard exec --from-hook bash` (the same text in
+#     a bash in the sandbox, starting with this shell's $?), then the rest is aborted.
+#   - The same DEBUG trap is the backstop for lines that never pass our Enter key
+#     (C-x C-e, fc, other tools' accept keys): it judges the whole line from history.
+#     After an abort $? is set back (from ^C's 130) by _vg_restatus, first in
+#     PROMPT_COMMAND, before other prompt hooks run.
+#   - extdebug (a non-zero DEBUG trap return skips the command) is on only from the
+#     prompt until a line's first command is let through: the line itself runs without
+#     it (`declare -F f` prints `f`).
+#   - `vectra-guard off` / `on` (or `vg off` / `on`) turn the guard off/on for this shell.
+#   - A host line's exit status is reported at the next prompt (the audit's "end" record),
+#     through the builtin or the coprocess: no process per line.
 #   - At every prompt the trap, PS0 and the key bindings are put back if another tool
 #     replaced them; a foreign DEBUG trap keeps running, inside ours.
 # Rules live in the evaluator, never here.
@@ -34,6 +42,11 @@ fi
 declare -gA _vg_lines=() _vg_notes=()
 declare -g _vg_id=0 _vg_pending='' _vg_judged='' _vg_defer='' _vg_orig='' _vg_rewrite=''
 declare -gi _vg_direct=0 _vg_rebind=0
+# A verdict the DEBUG trap carries out (sandbox | block), the line and its notice; the
+# audit record of a host line whose end is reported at the next prompt; off for this shell.
+declare -g _vg_act='' _vg_act_status='' _vg_act_line='' _vg_act_note='' _vg_recid='' _vg_rec_id='' _vg_rec_t0='' _vg_off=''
+# A child shell does not inherit `vectra-guard off`.
+unset VG_HOOK_OFF
 declare -g _vg_abort_status='' _vg_next_status='' _vg_server_pid='' _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
 
 # The evaluator runs inside bash as a loadable builtin (vectra_guard_hook.so, next to the
@@ -47,6 +60,11 @@ _vg_load_builtin() {
   [[ $so == none ]] && return 1
   [[ -n $so ]] || so=${_vg_bin%/*}/../lib/vectra-guard/vectra_guard_hook.so
   [[ -f $so ]] && builtin enable -f "$so" vectra_guard_hook 2>/dev/null && _vg_builtin=1
+}
+
+# `vectra-guard status` shows how this shell is hooked.
+_vg_export_hook() {
+  if ((_vg_builtin)); then export VG_HOOK='bash builtin'; else export VG_HOOK='bash coprocess'; fi
 }
 
 _vg_start_server() {
@@ -85,6 +103,12 @@ _vg_eval() {
     rc=$?
   fi
   _vg_verdict=${out%%$'\n'*}
+  # "run<TAB>ID": the audit record whose end (the status) the next prompt reports.
+  _vg_recid=''
+  if [[ $_vg_verdict == *$'\t'* ]]; then
+    _vg_recid=${_vg_verdict#*$'\t'}
+    _vg_verdict=${_vg_verdict%%$'\t'*}
+  fi
   _vg_notice=''
   [[ $out == *$'\n'* ]] && _vg_notice=${out#*$'\n'}
   _vg_notice=${_vg_notice%$'\n'}
@@ -111,17 +135,47 @@ __vg_blocked() {
 }
 
 __vg_reroute() {
-  local line=${_vg_lines[$1]-}
-  [[ -n ${_vg_notes[$1]-} ]] && printf '%s\n' "${_vg_notes[$1]}" >&2
+  local st=$? line=${_vg_lines[$1]-} note=${_vg_notes[$1]-}
   unset '_vg_lines[$1]' '_vg_notes[$1]'
-  VG_FROM_HOOK=1 "$_vg_bin" exec --sandbox -- bash -c "$line"
+  _vg_sandbox "$line" "$note" "${2:-$st}"
 }
 
-# Bound to Enter through the macro; runs before accept-line.
+# Run LINE in the sandbox as bash would run it here, starting with status $3. Through
+# eval of the quoted text, so `jobs` shows the typed line rather than our variables.
+_vg_sandbox() {
+  [[ -n $2 ]] && printf '%s\n' "$2" >&2
+  builtin eval "${_vg_bin@Q} exec --from-hook bash --status $3 -c ${1@Q}"
+}
+
+# The shell's own CLI: `vectra-guard off` / `on` for this shell only; the rest goes to
+# the program (the hooks never sandbox it: it judges itself).
+_vg_cli() {
+  case "$*" in
+    off)
+      "$_vg_bin" hook bash --toggle off
+      _vg_off=1
+      export VG_HOOK_OFF=1
+      printf '%s\n' "vectra-guard: off for this shell; type 'vectra-guard on' to turn it back on." >&2
+      ;;
+    on)
+      "$_vg_bin" hook bash --toggle on
+      _vg_off=''
+      unset VG_HOOK_OFF
+      printf '%s\n' 'vectra-guard: on again for this shell.' >&2
+      ;;
+    *) "$_vg_bin" "$@" ;;
+  esac
+}
+vectra-guard() { _vg_cli "$@"; }
+vg() { _vg_cli "$@"; }
+
+# Bound to Enter through the macro; runs before accept-line. The line stays as typed;
+# a sandbox or block verdict waits in _vg_act for the DEBUG trap.
 _vg_enter() {
+  [[ -n $_vg_off ]] && return
   local text=$READLINE_LINE
   [[ -n $_vg_pending ]] && text=$_vg_pending$'\n'$READLINE_LINE
-  _vg_judged='' _vg_defer=''
+  _vg_judged='' _vg_defer='' _vg_act=''
   if [[ $text != *[![:space:]]* ]]; then
     [[ -z $_vg_pending ]] && return
   fi
@@ -136,58 +190,83 @@ _vg_enter() {
   case $_vg_verdict in
     incomplete)
       _vg_pending=$text
+      return
       ;;
     run)
       [[ -n $_vg_notice ]] && printf '\n%s\n' "$_vg_notice" >&2
-      # The line before was aborted by the backstop, and bash keeps $? at ^C's 130 for
-      # the next line whatever a prompt hook returns: this line starts with the status
-      # that line really had (its history entry stays as typed, see _vg_precmd).
-      if [[ -n $next_status && -z $_vg_pending ]]; then
+      _vg_rec_id=$_vg_recid _vg_rec_t0=${EPOCHREALTIME-}
+      # The line before was aborted (sandboxed or blocked), and bash keeps $? at ^C's 130
+      # for the next line whatever a prompt hook returns: a line that reads $? starts with
+      # the status that line really had (its history entry stays as typed, see _vg_precmd).
+      if [[ -n $next_status && -z $_vg_pending && ($text == *'$?'* || $text == *'${?'*) ]]; then
         local lead=${READLINE_LINE%%[![:space:]]*}
         _vg_orig=$READLINE_LINE
         READLINE_LINE="${lead}_vg_ret $next_status; ${READLINE_LINE#"$lead"}"
         _vg_rewrite=$READLINE_LINE
+        READLINE_POINT=${#READLINE_LINE}
       fi
       _vg_pending=''
       _vg_judged=$text
       ;;
-    block)
-      if [[ -n $_vg_pending ]]; then
-        # Earlier lines are already inside bash's parser: drop the whole input like ^C.
-        _vg_pending=''
-        READLINE_LINE=''
-        printf '\n%s\n' "$_vg_notice" >&2
-        _vg_abort_status=126
-        kill -INT $$
-        return
-      fi
+    block | sandbox)
       _vg_store "$text" "$_vg_notice"
-      _vg_orig=$text
-      READLINE_LINE="__vg_blocked $_vg_id"
-      _vg_rewrite=$READLINE_LINE
-      _vg_judged=$READLINE_LINE
-      ;;
-    sandbox)
-      if [[ -n $_vg_pending ]]; then
-        # Earlier lines cannot be rewritten any more: the DEBUG trap re-routes the whole
-        # command when bash starts it.
-        _vg_pending=''
-        _vg_defer=$text
-        _vg_store "$text" "$_vg_notice"
-        _vg_defer_id=$_vg_id
-        return
+      local fn=__vg_blocked
+      [[ $_vg_verdict == sandbox ]] && fn=__vg_reroute
+      # Blocked, one line that starts with a plain word: that word becomes, for this
+      # line only, an alias for __vg_blocked ending in a comment that swallows the rest
+      # of the line. The line stays as typed on screen and in history, and $? is 126
+      # for every prompt hook (no abort needed). A sandboxed line goes to the DEBUG
+      # trap instead: a job started from a trap keeps the typed line as its name.
+      if [[ $fn == __vg_blocked && -z $_vg_pending && $READLINE_LINE == "$text" ]] && _vg_alias_line "$text" "$fn $_vg_id"; then
+        _vg_judged=$text
+      # A function definition runs no command the DEBUG trap would see: it is replaced
+      # (shown as typed again in history) by the call that carries the verdict out.
+      elif [[ -z $_vg_pending && $text =~ ^[[:space:]]*(function[[:space:]]|[[:alnum:]_.:-]+[[:space:]]*\(\)) ]]; then
+        _vg_orig=$text
+        READLINE_LINE="$fn $_vg_id"
+        _vg_rewrite=$READLINE_LINE
+        _vg_judged=$READLINE_LINE
+        READLINE_POINT=${#READLINE_LINE}
+      else
+        _vg_act=$_vg_verdict _vg_act_line=$text _vg_act_note=$_vg_notice _vg_act_status=$next_status
       fi
-      _vg_store "$text" "$_vg_notice"
-      _vg_orig=$text
-      READLINE_LINE="__vg_reroute $_vg_id"
-      _vg_rewrite=$READLINE_LINE
-      _vg_judged=$READLINE_LINE
+      _vg_pending=''
       ;;
   esac
-  READLINE_POINT=${#READLINE_LINE}
+}
+
+# Words that are not looked up as aliases where a command starts.
+declare -gA _vg_reserved=([if]=1 [then]=1 [else]=1 [elif]=1 [fi]=1 [case]=1 [esac]=1 [for]=1 [select]=1
+  [while]=1 [until]=1 [do]=1 [done]=1 [function]=1 [time]=1 [coproc]=1 ['{']=1 ['}']=1 ['!']=1 ['[[']=1 [']]']=1)
+declare -g _vg_alias_word='' _vg_alias_had='' _vg_alias_old=''
+
+# Make the first word of one-line TEXT an alias for CALL plus a comment, until the next
+# prompt (see _vg_enter). Fails when that is not safe: several lines, no plain first word.
+_vg_alias_line() {
+  [[ $1 != *$'\n'* ]] && builtin shopt -q expand_aliases || return 1
+  [[ $1 =~ ^[[:space:]]*([[:alnum:]_./:+@%^,-]+)([[:space:]]|$) ]] || return 1
+  local w=${BASH_REMATCH[1]}
+  [[ -z ${_vg_reserved[$w]-} ]] || return 1
+  _vg_alias_word=$w _vg_alias_had='' _vg_alias_old=''
+  if [[ -v BASH_ALIASES[$w] ]]; then
+    _vg_alias_had=1 _vg_alias_old=${BASH_ALIASES[$w]}
+  fi
+  BASH_ALIASES[$w]="$2 #"
+}
+
+# After the line: the word's own alias back (or none).
+_vg_unalias() {
+  if [[ -n $_vg_alias_had ]]; then
+    BASH_ALIASES[$_vg_alias_word]=$_vg_alias_old
+  else
+    # (unsetting a BASH_ALIASES element does not remove the alias)
+    builtin unalias -- "$_vg_alias_word" 2>/dev/null
+  fi
+  _vg_alias_word='' _vg_alias_had='' _vg_alias_old=''
 }
 
 # The DEBUG trap. Returning non-zero (with extdebug) skips the command about to run.
+# $1: the status before the command (for a sandboxed line's $?).
 _vg_debug() {
   [[ -n $_vg_nested ]] && return 0
   if [[ ! -v _vg_line ]]; then
@@ -210,16 +289,29 @@ _vg_debug() {
   case $BASH_COMMAND in
     _vg_enter | _vg_precmd | _vg_restatus | _vg_status=* | _vg_trap=* | '((_vg_direct))') return 0 ;;
   esac
-  if [[ -n $_vg_defer ]]; then
-    local id=$_vg_defer_id
-    _vg_defer=''
-    __vg_reroute "$id"
-    _vg_abort_status=$?
+  if [[ -n $_vg_off ]]; then
+    builtin shopt -u extdebug
+    return 0
+  fi
+  if [[ -n $_vg_act ]]; then
+    # Judged at Enter: blocked, or sandboxed. Either way the line must not run here.
+    local act=$_vg_act
+    _vg_act=''
+    if [[ $act == sandbox ]]; then
+      _vg_sandbox "$_vg_act_line" "$_vg_act_note" "${_vg_act_status:-${1:-0}}"
+      _vg_abort_status=$?
+    else
+      printf '%s\n' "$_vg_act_note" >&2
+      _vg_abort_status=126
+    fi
+    _vg_act_line='' _vg_act_note=''
     kill -INT $$
     return 1
   fi
   if [[ -n $_vg_judged ]]; then
+    # Let the line run, without extdebug (until the next prompt).
     _vg_judged=''
+    builtin shopt -u extdebug
     return 0
   fi
   # Not seen by our Enter key (so maybe our binding is gone: re-bind at the prompt).
@@ -233,7 +325,11 @@ _vg_debug() {
   else
     text=$BASH_COMMAND
   fi
-  _vg_carry_out "$text" && return 0
+  if _vg_carry_out "$text" "${1:-0}"; then
+    [[ -z $_vg_nested ]] && _vg_rec_id=$_vg_recid _vg_rec_t0=${EPOCHREALTIME-}
+    builtin shopt -u extdebug
+    return 0
+  fi
   # Abort the rest of the line, as ^C would (bash sets $? to 130; _vg_restatus, first in
   # PROMPT_COMMAND, puts the real status back before any prompt hook or the prompt sees it).
   kill -INT $$
@@ -251,8 +347,7 @@ _vg_carry_out() {
       return 0
       ;;
     sandbox)
-      _vg_store "$1" "$_vg_notice"
-      __vg_reroute "$_vg_id"
+      _vg_sandbox "$1" "$_vg_notice" "${2:-0}"
       _vg_abort_status=$?
       ;;
     *)
@@ -292,6 +387,7 @@ _vg_ret() { return "$1"; }
 
 # Outermost DEBUG trap: a foreign trap (VS Code, starship) runs first, its status ignored.
 _vg_debug_outer() {
+  local st=$?
   [[ -n $_vg_nested ]] && return 0
   # Called by bash itself (not through another tool's wrapper) for our prompt command:
   # we are still the outermost trap, so the prompt need not look (a fork) at `trap -p`.
@@ -301,7 +397,7 @@ _vg_debug_outer() {
     builtin eval -- "$_vg_foreign"
     _vg_nested=''
   fi
-  _vg_debug
+  _vg_debug "$st"
 }
 
 _vg_bind_keys() {
@@ -318,7 +414,7 @@ _vg_bind_keys() {
 # function bash hides the DEBUG trap, so callers pass `trap -p DEBUG` in _vg_trap,
 # taken at the top level.
 _vg_reassert() {
-  shopt -s extdebug
+  builtin shopt -s extdebug
   set +T +E
   [[ $PS0 == *'${_vg_line=}'* ]] || PS0+='${_vg_line=}'
   # A trap that already calls ours (a wrapper around it) must not be wrapped again.
@@ -339,6 +435,10 @@ _vg_reassert() {
 # _vg_precmd`: the fork for `trap -p` only happens when another tool took the DEBUG trap.
 _vg_precmd() {
   local status=$_vg_status
+  [[ -n $_vg_alias_word ]] && _vg_unalias
+  [[ -n $_vg_rec_id ]] && _vg_report_end "$status"
+  # Inside `vectra-guard sandbox shell` the prompt says so.
+  [[ ${VG_SANDBOX-} == 1 && $PS1 != '(sandbox) '* ]] && PS1="(sandbox) $PS1"
   # Show what the user typed in history, not our rewrite of it.
   if [[ -n $_vg_rewrite ]]; then
     local last
@@ -349,13 +449,29 @@ _vg_precmd() {
     fi
     _vg_rewrite='' _vg_orig=''
   fi
-  _vg_pending='' _vg_judged='' _vg_defer=''
+  _vg_pending='' _vg_judged='' _vg_defer='' _vg_act=''
   unset _vg_line
   _vg_reassert
   _vg_restatus_first
   _vg_start_server
   _vg_hc=$HISTCMD
   return $status
+}
+
+# The status of the last host line for its audit record ("end"): in the shell through
+# the builtin, else one write to the coprocess; never a process of its own.
+_vg_report_end() {
+  local ms=0 t0=$_vg_rec_t0 now=${EPOCHREALTIME-}
+  if [[ -n $t0 && -n $now ]]; then
+    t0=${t0/[.,]/} now=${now/[.,]/}
+    ms=$(((10#$now - 10#$t0) / 1000))
+  fi
+  if ((_vg_builtin)); then
+    builtin vectra_guard_hook --end "$_vg_rec_id" "$1" "$ms"
+  elif [[ -n ${_VG_SERVER[1]-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null; then
+    printf 'end\0%s\0%s %s\0' "$_vg_rec_id" "$1" "$ms" >&"${_VG_SERVER[1]}"
+  fi
+  _vg_rec_id='' _vg_rec_t0=''
 }
 
 # Tools that install themselves at the first prompt (bash-preexec) put their own hook
@@ -397,4 +513,6 @@ _vg_bind_keys
 _vg_install_precmd
 _vg_load_builtin
 _vg_start_server
+_vg_export_hook
+[[ ${VG_SANDBOX-} == 1 && $PS1 != '(sandbox) '* ]] && PS1="(sandbox) $PS1"
 _vg_hc=$HISTCMD

@@ -31,3 +31,11 @@ extern "C" int vg_bash_builtin_answer(const char* line, int final, char** reply,
   }
   return 1;
 }
+
+extern "C" int vg_bash_builtin_end(const char* ref, int status, long long duration_ms) {
+  try {
+    return vg::hook_record_end(ref, status, duration_ms) ? 0 : 1;
+  } catch (...) {
+    return 1;
+  }
+}

@@ -27,11 +27,22 @@
 
 /* hooks/bash_builtin/vg_bash_answer.cc */
 extern int vg_bash_builtin_answer(const char *line, int final, char **reply, char **error);
+extern int vg_bash_builtin_end(const char *ref, int status, long long duration_ms);
 
 static int vectra_guard_hook_builtin(WORD_LIST *list) {
   int final = 0;
   const char *line = NULL;
   WORD_LIST *w = list;
+  /* --end REF STATUS MS: the status of a host line, at the next prompt. */
+  if (w && strcmp(w->word->word, "--end") == 0) {
+    WORD_LIST *a = w->next, *b = a ? a->next : NULL, *c = b ? b->next : NULL;
+    if (!c || c->next) {
+      builtin_usage();
+      return EX_USAGE;
+    }
+    vg_bash_builtin_end(a->word->word, atoi(b->word->word), atoll(c->word->word));
+    return EXECUTION_SUCCESS;
+  }
   for (; w; w = w->next) {
     const char *a = w->word->word;
     if (strcmp(a, "--final") == 0) {
@@ -83,6 +94,6 @@ VG_EXPORT struct builtin vectra_guard_hook_struct = {
     vectra_guard_hook_builtin,
     BUILTIN_ENABLED,
     vectra_guard_hook_doc,
-    "vectra_guard_hook [--final] -- LINE",
+    "vectra_guard_hook [--final] -- LINE | --end REF STATUS MS",
     0,
 };

@@ -9,7 +9,10 @@
 # one-shot `vectra-guard hook fish` answers when it cannot run or a question is needed.
 # run: executed unchanged (cd, set, functions work as always). block: the buffer becomes
 # `__vg_blocked N` ($status = 126). sandbox: it becomes `__vg_reroute N`
-# (vectra-guard exec --sandbox). Bindings are put back at every prompt if a key-binding
+# (`vectra-guard exec --from-hook fish`: the line in a fish in the sandbox, starting
+# with this shell's $status). `vectra-guard off` / `on` turn the guard off/on for this
+# shell; a host line's status goes to the audit log from fish_postexec, over the same
+# FIFO (no process per line). Bindings are put back at every prompt if a key-binding
 # switch (fish_vi_key_bindings) dropped them. Rules live in the evaluator, never here.
 
 status is-interactive; or exit 0
@@ -28,6 +31,19 @@ set -g __vg_rewrites
 set -g __vg_server_pid
 set -g __vg_fifo_dir
 set -g __vg_req 0
+# The host line whose audit record gets its status after it ran; off for this shell.
+set -g __vg_rec_id
+set -g __vg_off
+set -e VG_HOOK_OFF
+set -gx VG_HOOK fish
+if test "$VG_SANDBOX" = 1; and functions -q fish_prompt; and not functions -q __vg_orig_prompt
+    # Inside `vectra-guard sandbox shell` the prompt says so.
+    functions -c fish_prompt __vg_orig_prompt
+    function fish_prompt
+        echo -n '(sandbox) '
+        __vg_orig_prompt
+    end
+end
 
 function __vg_stop_server
     if test -n "$__vg_server_pid"; and test -e /proc/$__vg_server_pid
@@ -103,16 +119,59 @@ function __vg_blocked --argument-names id
     return 126
 end
 
-function __vg_reroute --argument-names id
+function __vg_reroute --argument-names id st
     set -l var __vg_note_$id
     test -n "$$var"; and printf '%s\n' $$var >&2
     set -l line __vg_line_$id
     set -l text "$$line"
     set -e __vg_note_$id __vg_line_$id
-    VG_FROM_HOOK=1 $__vg_bin exec --sandbox -- fish --no-config -c "$text"
+    $__vg_bin exec --from-hook fish --status $st -c "$text"
+end
+
+# `vectra-guard off` / `on` for this shell only; the rest goes to the program.
+function __vg_cli
+    switch "$argv"
+        case off
+            $__vg_bin hook fish --toggle off
+            set -g __vg_off 1
+            set -gx VG_HOOK_OFF 1
+            echo "vectra-guard: off for this shell; type 'vectra-guard on' to turn it back on." >&2
+        case on
+            $__vg_bin hook fish --toggle on
+            set -g __vg_off
+            set -e VG_HOOK_OFF
+            echo 'vectra-guard: on again for this shell.' >&2
+        case '*'
+            $__vg_bin $argv
+    end
+end
+function vectra-guard
+    __vg_cli $argv
+end
+function vg --wraps vectra-guard
+    __vg_cli $argv
+end
+
+# A host line's status, for its audit record: one write to the server's FIFO.
+function __vg_postexec --on-event fish_postexec
+    set -l st $status
+    # A key binding does not see the last command's status: the next sandboxed line
+    # starts with this one.
+    set -g __vg_last $st
+    test -n "$__vg_rec_id"; or return
+    if test -n "$__vg_server_pid"; and test -p "$__vg_fifo_dir/req"
+        printf '%s\0%s\0%s\0%s\0' 0 end $__vg_rec_id "$st $CMD_DURATION" >$__vg_fifo_dir/req
+    end
+    set -g __vg_rec_id
 end
 
 function __vg_enter
+    if test -n "$__vg_off"
+        commandline -f execute
+        return
+    end
+    set -l last 0
+    set -q __vg_last[1]; and set last $__vg_last
     commandline --is-valid
     if test $status -ne 0
         # Unfinished (fish adds a new line) or a syntax error (fish reports it).
@@ -134,7 +193,9 @@ function __vg_enter
             set out ($__vg_bin hook fish --final -- "$text")
             set rc $status
         end
-        set verdict $out[1]
+        set verdict (string split -m1 \t -- $out[1])
+        set -g __vg_rec_id $verdict[2]
+        set verdict $verdict[1]
         set notice $out[2..-1]
         if test $rc -ne 0; or not contains -- "$verdict" run sandbox block
             set verdict block
@@ -153,7 +214,7 @@ function __vg_enter
             if test $verdict = block
                 commandline -r -- "__vg_blocked $__vg_id"
             else
-                commandline -r -- "__vg_reroute $__vg_id"
+                commandline -r -- "__vg_reroute $__vg_id $last"
             end
             set -a __vg_rewrites (commandline)
     end

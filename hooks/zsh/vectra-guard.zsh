@@ -4,8 +4,13 @@
 # accept-line and its siblings (accept-and-hold, accept-line-and-down-history,
 # accept-and-infer-next-history) are wrapped: the whole text, $PREBUFFER$BUFFER, goes to
 # `vectra-guard hook zsh` first. run: accepted unchanged (cd, export, functions work as
-# always). block: the line becomes `__vg_blocked N` ($? = 126). sandbox: the line becomes
-# `__vg_reroute N` (vectra-guard exec --sandbox). A zle-line-finish hook catches widgets
+# always). block and sandbox: the line stays as typed (screen, history) and the DEBUG
+# trap carries the verdict out at its first command: block prints why ($? = 126),
+# sandbox runs the line in `vectra-guard exec --from-hook zsh` (a zsh in the sandbox that
+# starts with this shell's $?); the rest of the line is skipped. A function definition
+# alone is rewritten to `__vg_blocked N` / `__vg_reroute N` (no command of it would reach
+# the trap). `vectra-guard off` / `on` turn the guard off/on for this shell; a host line's
+# status goes to the audit log at the next prompt. A zle-line-finish hook catches widgets
 # that accept a line some other way, and a TRAPDEBUG backstop (see below) lines that
 # never pass either (`r`, `fc -e -`). A wrapper installed before ours stays in the chain.
 # Rules live in the evaluator, never here.
@@ -26,6 +31,13 @@ fi
 typeset -gA _vg_lines _vg_notes
 typeset -gi _vg_id=0
 typeset -g _vg_verdict='' _vg_notice='' _vg_orig='' _vg_rewrite='' _vg_done=''
+# The verdict the DEBUG trap carries out, its line and notice; the host line whose audit
+# record gets its status at the next prompt; off for this shell (`vectra-guard off`).
+typeset -g _vg_act='' _vg_act_line='' _vg_act_note='' _vg_recid='' _vg_rec_id='' _vg_rec_t0='' _vg_off=''
+zmodload -F zsh/datetime p:EPOCHREALTIME 2>/dev/null
+unset VG_HOOK_OFF
+export VG_HOOK=zsh
+[[ ${VG_SANDBOX-} == 1 && $PS1 != '(sandbox) '* ]] && PS1="(sandbox) $PS1"
 
 # One `vectra-guard hook zsh --serve` coprocess per shell answers every line; its pipes
 # are copied to our own descriptors, so a coproc the user starts later does not take them.
@@ -65,6 +77,12 @@ _vg_eval() {
     rc=$?
   fi
   _vg_verdict=${out%%$'\n'*}
+  # "run<TAB>ID": the audit record whose status the next prompt reports.
+  _vg_recid=''
+  if [[ $_vg_verdict == *$'\t'* ]]; then
+    _vg_recid=${_vg_verdict#*$'\t'}
+    _vg_verdict=${_vg_verdict%%$'\t'*}
+  fi
   _vg_notice=''
   [[ $out == *$'\n'* ]] && _vg_notice=${out#*$'\n'}
   _vg_notice=${_vg_notice%$'\n'}
@@ -84,16 +102,44 @@ __vg_blocked() {
 }
 
 __vg_reroute() {
-  local line=${_vg_lines[$1]}
-  [[ -n ${_vg_notes[$1]} ]] && print -ru2 -- "${_vg_notes[$1]}"
+  local line=${_vg_lines[$1]} note=${_vg_notes[$1]}
   unset "_vg_lines[$1]" "_vg_notes[$1]"
-  VG_FROM_HOOK=1 "$_vg_bin" exec --sandbox -- zsh -c "$line"
+  _vg_sandbox "$line" "$note" ${2:-0}
 }
+
+# Run $1 in the sandbox as zsh would run it here, starting with status $3; through eval
+# of the quoted text, so `jobs` shows the typed line rather than our variables.
+_vg_sandbox() {
+  [[ -n $2 ]] && print -ru2 -- "$2"
+  eval "${(q)_vg_bin} exec --from-hook zsh --status $3 -c ${(q)1}"
+}
+
+# `vectra-guard off` / `on` for this shell only; the rest goes to the program.
+_vg_cli() {
+  case "$*" in
+    (off)
+      "$_vg_bin" hook zsh --toggle off
+      _vg_off=1
+      export VG_HOOK_OFF=1
+      print -ru2 -- "vectra-guard: off for this shell; type 'vectra-guard on' to turn it back on."
+      ;;
+    (on)
+      "$_vg_bin" hook zsh --toggle on
+      _vg_off=''
+      unset VG_HOOK_OFF
+      print -ru2 -- 'vectra-guard: on again for this shell.'
+      ;;
+    (*) "$_vg_bin" "$@" ;;
+  esac
+}
+vectra-guard() { _vg_cli "$@"; }
+vg() { _vg_cli "$@"; }
 
 # Judge the buffer. Returns 1 when the input was dropped (the caller must not accept).
 _vg_judge() {
-  [[ -n $_vg_done ]] && return 0
+  [[ -n $_vg_done || -n $_vg_off ]] && return 0
   _vg_done=1
+  _vg_act=''
   local text="$PREBUFFER$BUFFER"
   [[ $text == *[![:space:]]* ]] || return 0
   _vg_widget_judged=1
@@ -101,8 +147,17 @@ _vg_judge() {
   case $_vg_verdict in
     (run)
       [[ -n $_vg_notice ]] && { zle -I; print -ru2 -- "$_vg_notice"; }
+      _vg_rec_id=$_vg_recid
       ;;
     (incomplete) ;;
+    (block|sandbox)
+      if [[ ! $text =~ '^[[:space:]]*(function[[:space:]]|[[:alnum:]_.:-]+[[:space:]]*\(\))' ]]; then
+        # The DEBUG trap carries it out at the line's first command; the line stays as typed.
+        _vg_act=$_vg_verdict _vg_act_line=$text _vg_act_note=$_vg_notice
+        _vg_widget_judged=''
+        return 0
+      fi
+      ;|
     (block)
       if [[ -n $PREBUFFER ]]; then
         # Earlier lines are already with the parser: drop the whole input like ^C.
@@ -196,8 +251,10 @@ _vg_addhistory() {
 typeset -g _vg_dbg='' _vg_widget_judged='' _vg_line_text='' _vg_fc='' _vg_skip=''
 typeset -g _vg_foreign_debug=''
 _vg_preexec() {
+  _vg_rec_t0=${EPOCHREALTIME-}
   _vg_line_text=$3
   _vg_fc='' _vg_skip=''
+  [[ -n $_vg_off ]] && return 0
   if [[ -n $_vg_widget_judged ]]; then
     # Judged by our widgets, and it names no `r` or `fc` that could replay history:
     # nothing for the backstop to do, so the line runs without our DEBUG trap.
@@ -217,13 +274,11 @@ _vg_backstop_judge() {
   case $_vg_verdict in
     (run)
       [[ -n $_vg_notice ]] && print -ru2 -- "$_vg_notice"
+      _vg_rec_id=$_vg_recid
       return 0
       ;;
     (sandbox)
-      (( _vg_id++ ))
-      _vg_lines[$_vg_id]=$1
-      _vg_notes[$_vg_id]=$_vg_notice
-      __vg_reroute $_vg_id
+      _vg_sandbox "$1" "$_vg_notice" ${2:-0}
       local st=$?
       (( st )) && return $st
       _vg_skip=1
@@ -248,10 +303,26 @@ _vg_debug() {
   local cmd=$ZSH_DEBUG_CMD
   if [[ $_vg_dbg == 1 ]]; then
     _vg_dbg=2
-    if [[ -n $_vg_widget_judged ]]; then
+    if [[ -n $_vg_off ]]; then
+      return 0
+    elif [[ -n $_vg_act ]]; then
+      # Judged at Enter: blocked or sandboxed; either way it does not run here.
+      local act=$_vg_act
+      _vg_act=''
+      if [[ $act == block ]]; then
+        print -ru2 -- "$_vg_act_note"
+        return 126
+      fi
+      _vg_sandbox "$_vg_act_line" "$_vg_act_note" ${1:-0}
+      local st=$?
+      (( st )) && return $st
+      _vg_skip=1
+      setopt ERR_EXIT
+      return 0
+    elif [[ -n $_vg_widget_judged ]]; then
       _vg_widget_judged=''
     else
-      _vg_backstop_judge "${_vg_line_text:-$cmd}" || return
+      _vg_backstop_judge "${_vg_line_text:-$cmd}" ${1:-0} || return
     fi
   elif [[ -n $_vg_fc ]]; then
     _vg_backstop_judge "$cmd" || return
@@ -268,9 +339,10 @@ _vg_debug() {
 # The status must leave through an explicit `return N` in TRAPDEBUG itself: zsh ignores a
 # non-zero status that is only the last command's.
 _vg_trapdebug_template() {
+  local _vg_st=$?
   [[ -n $_vg_foreign_debug ]] && eval "$_vg_foreign_debug"
   [[ -n $_vg_dbg ]] || return 0
-  _vg_debug
+  _vg_debug $_vg_st
   return $?
 }
 typeset -g _vg_trapdebug_body=${functions[_vg_trapdebug_template]}
@@ -321,9 +393,22 @@ _vg_give_back_debug() {
   esac
 }
 
+# The last host line's status for its audit record ("end"): one write to the coprocess.
+_vg_report_end() {
+  local -i ms=0
+  [[ -n $_vg_rec_t0 && -n ${EPOCHREALTIME-} ]] && (( ms = (EPOCHREALTIME - _vg_rec_t0) * 1000 ))
+  if (( _vg_server_pid )) && kill -0 $_vg_server_pid 2>/dev/null; then
+    print -rn -- "end"$'\0'"$_vg_rec_id"$'\0'"$1 $ms"$'\0' >&$_vg_in 2>/dev/null
+  fi
+  _vg_rec_id='' _vg_rec_t0=''
+}
+
 # Put the wrappers back at every prompt if a plugin replaced them.
 _vg_precmd() {
-  _vg_dbg='' _vg_fc='' _vg_skip='' _vg_widget_judged=''
+  local st=$?
+  [[ -n $_vg_rec_id ]] && _vg_report_end $st
+  [[ ${VG_SANDBOX-} == 1 && $PS1 != '(sandbox) '* ]] && PS1="(sandbox) $PS1"
+  _vg_dbg='' _vg_fc='' _vg_skip='' _vg_widget_judged='' _vg_act=''
   setopt DEBUG_BEFORE_CMD
   _vg_give_back_debug
   _vg_wrap_widgets

@@ -186,3 +186,132 @@ S
   has "hello-42"
   has "$T/ws/sub"
 }
+
+# --- issue 16: per entry point defaults, the shell's state, job control, records ---
+
+@test "bash: without [sandbox] mode the hook runs low-risk lines on the host; vectra-guard's own CLI is never sandboxed" {
+  hook_config $'[guard]\nlevel = low\n'
+  hook_install bash
+  drive bash <<'S'
+send touch "$T/host-marker"
+send vectra-guard trust add 'echo vgtrusted'
+S
+  [ "$status" -eq 0 ]
+  # Outside the project: only a host run can create it.
+  [ -e "$T/host-marker" ]
+  HOME=$HOME "$VG" trust list | grep -q vgtrusted
+  lacks "Running in sandbox"
+}
+
+@test "bash: a sandboxed line starts with \$?, sees exported variables but not secrets, says in one line why and what is lost" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install bash
+  drive bash <<'S'
+send export VGX=val-9 MY_TOKEN=tok-1
+send false
+send echo vgdeny-st=$? vgx=$VGX tok=${MY_TOKEN:-none}
+send cd / && echo vgdeny-cd
+send pwd
+send history 4
+S
+  [ "$status" -eq 0 ]
+  has "vgdeny-st=1 vgx=val-9 tok=none"
+  has "Why: high risk"
+  has "deny pattern '*vgdeny*'"
+  lacks "forced with --sandbox"
+  lacks $'\n   Why:'
+  has "Its cd/export/alias changes stay in the sandbox."
+  has "$T/ws"
+  # Screen and history keep the typed line.
+  lacks "__vg_reroute"
+  has "  echo vgdeny-st=\$? vgx=\$VGX tok=\${MY_TOKEN:-none}"
+}
+
+@test "bash: Ctrl-Z stops the sandboxed command itself; jobs shows the typed line" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install bash
+  drive bash <<'S'
+type sh -c 'echo vg-$((3*3)); exec sleep 37' vgdeny
+expect vg-9
+keys \x1a
+wait
+send ps -eo stat=,args= | grep -v from-hook | grep '^T[^ ]* .*[s]leep 37' | sed 's/^T[^ ]* */stopped: /'
+send jobs
+S
+  [ "$status" -eq 0 ]
+  # The command itself (sh before or after its exec of sleep), not vectra-guard.
+  [[ $output =~ stopped:\ (sleep\ 37|sh\ -c\ echo) ]] || { echo "$output"; false; }
+  has "Stopped                 sh -c 'echo vg-\$((3*3)); exec sleep 37' vgdeny"
+  lacks '"$_vg_bin"'
+}
+
+@test "bash: extdebug is off while lines run (declare -F prints the name only)" {
+  hook_install bash
+  drive bash <<'S'
+send vgfn() { :; }
+send declare -F vgfn; shopt extdebug
+S
+  [ "$status" -eq 0 ]
+  has $'\nvgfn\n'
+  has $'extdebug       \toff'
+}
+
+@test "bash: the audit log has the typed line, its source, host for builtins, and host lines' exit status" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install bash
+  drive bash <<'S'
+send cd .
+send sh -c 'exit 3'
+send echo vgdeny-$((1+1))
+send echo done
+S
+  [ "$status" -eq 0 ]
+  local log
+  log=$(cat "$HOME"/.vectra-guard/sessions/*.jsonl)
+  echo "$log"
+  # cd ran in the shell: recorded as host.
+  jq -e -s 'map(select(.command == "cd .")) | .[0] | .decision == "host" and .source == "hook bash"' <<<"$log"
+  # The host line's start record gets its end record, with the status, at the next prompt.
+  local id
+  id=$(jq -r -s 'map(select(.command == "sh -c '"'"'exit 3'"'"'")) | .[0].id' <<<"$log")
+  [ -n "$id" ] && [ "$id" != null ]
+  jq -e -s --arg id "$id" 'map(select(.phase == "end" and .ref == $id)) | .[0].exit_code == 3' <<<"$log"
+  # The sandboxed line: the typed text, from the hook, with the evaluator's reason.
+  jq -e -s 'map(select(.command == "echo vgdeny-$((1+1))")) | .[0] | .source == "hook bash" and .decision == "sandbox" and (.why | test("deny pattern"))' <<<"$log"
+  # logs list folds the end record into its line.
+  HOME=$HOME "$VG" logs list --json | jq -e -s 'flatten | map(select(.command == "sh -c '"'"'exit 3'"'"'")) | .[0].exit_code == 3'
+}
+
+@test "bash: vectra-guard off / on for this shell, VG_HOOK says how it is hooked, VG_DISABLE=1 covers a pipeline" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install bash
+  drive bash <<'S'
+send echo hook=$VG_HOOK
+send vectra-guard off
+send echo off=$VG_HOOK_OFF
+send touch "$T/vgdeny-off"
+send vectra-guard on
+send touch "$T/vgdeny-on"
+send VG_DISABLE=1 touch "$T/vgdeny-pipe" | cat
+S
+  [ "$status" -eq 0 ]
+  has "hook=bash builtin"
+  has "type 'vectra-guard on' to turn it back on"
+  has "off=1"
+  [ -e "$T/vgdeny-off" ]
+  [ ! -e "$T/vgdeny-on" ]
+  [ -e "$T/vgdeny-pipe" ]
+  grep -h '"vectra-guard off"' "$HOME"/.vectra-guard/sessions/*.jsonl
+  grep -h '"vectra-guard on"' "$HOME"/.vectra-guard/sessions/*.jsonl
+}
+
+@test "bash: inside a sandbox (VG_SANDBOX=1) the prompt says so and audit-log errors stay quiet" {
+  hook_install bash 'export VG_SANDBOX=1 VG_HOME=/proc/vg-no-such-dir'
+  drive bash <<'S'
+send echo in-$((2*3))
+S
+  [ "$status" -eq 0 ]
+  has "(sandbox) VGP> "
+  has "in-6"
+  lacks "audit log was not written"
+}

@@ -11,7 +11,7 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
 @test "hook: a low-risk line runs in the shell (mode auto)" {
   verdict bash -- 'ls -la'
   [ "$status" -eq 0 ]
-  [ "$output" = run ]
+  [ "${output%%$'\t'*}" = run ]
 }
 
 @test "hook: a critical line is blocked with the reason and a safer alternative" {
@@ -28,7 +28,7 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
   hook_config $'[sandbox]\nmode = always\n'
   for line in 'cd /tmp' 'export A=1' 'source ./env.sh' 'alias ll="ls -l"' 'unset X; set -o vi'; do
     verdict zsh -- "$line"
-    [ "$output" = run ] || { echo "$line -> $output"; return 1; }
+    [ "${output%%$'\t'*}" = run ] || { echo "$line -> $output"; return 1; }
   done
   verdict bash -- 'ls'
   [ "$output" = sandbox ]
@@ -38,7 +38,13 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
   hook_config $'[sandbox]\nmode = always\n'
   verdict bash -- 'cd /tmp && make'
   [ "${lines[0]}" = sandbox ]
-  [[ $output == *"will not reach this shell"* ]]
+  # The hook hands the line to `exec --from-hook`, whose one notice line says so.
+  cd "$T/ws"
+  run "$VG" exec --from-hook bash -c 'cd / && ls >/dev/null'
+  cd /
+  [ "$status" -eq 0 ]
+  [[ $output == *"Its cd/export/alias changes stay in the sandbox."* ]]
+  [ "$(grep -c . <<<"$output")" -eq 1 ]
 }
 
 @test "hook: unfinished lines are incomplete; --final judges them instead" {
@@ -78,7 +84,7 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
   run "$VG" trust add 'make test'
   [ "$status" -eq 0 ]
   verdict bash -- 'make test'
-  [ "$output" = run ]
+  [ "${output%%$'\t'*}" = run ]
   verdict bash -- 'make install'
   [ "$output" = sandbox ]
 }
@@ -86,7 +92,8 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
 @test "hook: a broken config keeps guarding with the defaults and says so" {
   hook_config $'[sandbox]\nmode = sometimes\n'
   verdict bash -- 'ls'
-  [ "${lines[0]}" = sandbox ]
+  # The hooks' own default (mode auto) still applies: low risk runs in the shell.
+  [ "${lines[0]%%$'\t'*}" = run ]
   [[ $output == *"lines are judged without that file"* ]]
 }
 
@@ -98,4 +105,30 @@ verdict() { run setsid -w "$VG" hook "$@" </dev/null; }
   run "$VG" hook bash
   [ "$status" -eq 1 ]
   [[ $output == *"needs the line"* ]]
+}
+
+@test "hook: vectra-guard's own CLI and exec SHELL run in the shell even in mode always" {
+  hook_config $'[sandbox]\nmode = always\n'
+  # shellcheck disable=SC2016
+  for line in 'vectra-guard logs list' 'vg trust list' 'exec "$SHELL"' 'exec bash -l'; do
+    verdict bash -- "$line"
+    [ "${lines[0]%%$'\t'*}" = run ] || { echo "$line -> $output"; return 1; }
+  done
+  verdict bash -- 'exec rm -rf ~'
+  [ "${lines[0]}" = block ]
+}
+
+@test "hook: [sandbox] notice = short | off for a hook's sandboxed line" {
+  hook_config $'[sandbox]\nmode = always\nnotice = short\n'
+  run "$VG" exec --from-hook bash -c 'ls >/dev/null'
+  [ "$status" -eq 0 ]
+  [[ $output == "📦 sandbox: "* ]]
+  [ "$(grep -c . <<<"$output")" -eq 1 ]
+  hook_config $'[sandbox]\nmode = always\nnotice = off\n'
+  run "$VG" exec --from-hook bash -c 'ls >/dev/null'
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  hook_config $'[sandbox]\nnotice = loud\n'
+  run "$VG" exec -- true
+  [[ $output == *"expected full, short or off"* ]]
 }

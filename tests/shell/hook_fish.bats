@@ -172,3 +172,104 @@ S
   done
   [ "$(sed -n 's/.* dir=\(.*\)$/\1/p' "$T/transcript" | sort -u | wc -l)" -eq 2 ]
 }
+
+# --- issue 16: per entry point defaults, the shell's state, job control, records ---
+
+@test "fish: without [sandbox] mode the hook runs low-risk lines on the host; vectra-guard's own CLI is never sandboxed" {
+  hook_config $'[guard]\nlevel = low\n'
+  hook_install fish
+  drive fish <<'S'
+send touch "$T/host-marker"
+send vectra-guard trust add 'echo vgtrusted'
+S
+  [ "$status" -eq 0 ]
+  [ -e "$T/host-marker" ]
+  HOME=$HOME "$VG" trust list | grep -q vgtrusted
+  lacks "Running in sandbox"
+}
+
+@test "fish: a sandboxed line runs in fish, starts with \$status, sees exported variables but not secrets, one notice line" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install fish
+  drive fish <<'S'
+send set -gx VGX val-9; set -gx MY_TOKEN tok-1
+send false
+send echo vgdeny-st=$status vgx=$VGX tok=(set -q MY_TOKEN; and echo $MY_TOKEN; or echo none)
+send cd /; and echo vgdeny-cd
+send pwd
+S
+  [ "$status" -eq 0 ]
+  has "vgdeny-st=1 vgx=val-9 tok=none"
+  has "Why: high risk"
+  lacks "forced with --sandbox"
+  has "Its cd/export/alias changes stay in the sandbox."
+  has "$T/ws"
+}
+
+@test "fish: Ctrl-Z stops the sandboxed command itself" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install fish
+  drive fish <<'S'
+type sh -c 'echo vg-$((3*3)); exec sleep 37' vgdeny
+expect vg-9
+keys \x1a
+wait
+send ps -eo stat=,args= | grep -v from-hook | grep '^T[^ ]* .*[s]leep 37' | sed 's/^T[^ ]* */stopped: /'
+S
+  [ "$status" -eq 0 ]
+  # The command itself (sh before or after its exec of sleep), not vectra-guard.
+  [[ $output =~ stopped:\ (sleep\ 37|sh\ -c\ echo) ]] || { echo "$output"; false; }
+}
+
+@test "fish: the audit log has the typed line, its source, and host lines' exit status" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install fish
+  drive fish <<'S'
+send cd .
+send sh -c 'exit 3'
+send echo vgdeny-(math 1+1)
+send echo done
+S
+  [ "$status" -eq 0 ]
+  local log id
+  log=$(cat "$HOME"/.vectra-guard/sessions/*.jsonl)
+  echo "$log"
+  jq -e -s 'map(select(.command == "cd .")) | .[0] | .decision == "host" and .source == "hook fish"' <<<"$log"
+  id=$(jq -r -s 'map(select(.command == "sh -c '"'"'exit 3'"'"'")) | .[0].id' <<<"$log")
+  [ -n "$id" ] && [ "$id" != null ]
+  jq -e -s --arg id "$id" 'map(select(.phase == "end" and .ref == $id)) | .[0].exit_code == 3' <<<"$log"
+  jq -e -s 'map(select(.command == "echo vgdeny-(math 1+1)")) | .[0] | .source == "hook fish" and .decision == "sandbox"' <<<"$log"
+}
+
+@test "fish: vectra-guard off / on for this shell, VG_HOOK, VG_DISABLE=1 covers a pipeline" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install fish
+  drive fish <<'S'
+send echo hook=$VG_HOOK
+send vectra-guard off
+send echo off=$VG_HOOK_OFF
+send touch "$T/vgdeny-off"
+send vectra-guard on
+send touch "$T/vgdeny-on"
+send VG_DISABLE=1 touch "$T/vgdeny-pipe" | cat
+S
+  [ "$status" -eq 0 ]
+  has "hook=fish"
+  has "type 'vectra-guard on' to turn it back on"
+  has "off=1"
+  [ -e "$T/vgdeny-off" ]
+  [ ! -e "$T/vgdeny-on" ]
+  [ -e "$T/vgdeny-pipe" ]
+  grep -h '"vectra-guard off"' "$HOME"/.vectra-guard/sessions/*.jsonl
+}
+
+@test "fish: inside a sandbox (VG_SANDBOX=1) the prompt says so and audit-log errors stay quiet" {
+  hook_install fish 'set -gx VG_SANDBOX 1; set -gx VG_HOME /proc/vg-no-such-dir'
+  drive fish <<'S'
+send echo in-(math 2 \* 3)
+S
+  [ "$status" -eq 0 ]
+  has "(sandbox) VGP> "
+  has "in-6"
+  lacks "audit log was not written"
+}

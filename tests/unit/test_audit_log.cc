@@ -340,3 +340,41 @@ Test(audit_event, unobserved_exit_code_is_null_and_reads_back) {
   cr_assert(audit_event_from_json(line, back, &error), "%s", error.c_str());
   cr_assert_eq(back.exit_code, -1);
 }
+
+// Issue 16: a hook's host line is a "start" record; the shell's status arrives later as
+// an "end" record, folded into its start record when read back.
+Test(audit_end, folded_into_its_start_record) {
+  std::string dir = scratch_dir();
+  AuditEvent start;
+  start.session = "s-end";
+  start.command = "make test";
+  start.source = "hook bash";
+  start.decision = "host";
+  start.runtime = "host";
+  start.id = "0123456789abcdef";
+  start.phase = "start";
+  start.exit_code = -1;
+  std::string error;
+  cr_assert(append_audit_event(dir, start, &error), "%s", error.c_str());
+  AuditEvent open = start;
+  open.id = "fedcba9876543210";
+  open.command = "sleep 100";
+  cr_assert(append_audit_event(dir, open, &error), "%s", error.c_str());
+  cr_assert(append_audit_end(dir, "s-end", start.id, 3, 1234, &error), "%s", error.c_str());
+
+  std::string text = read_file(dir + "/sessions/s-end.jsonl");
+  auto last = nlohmann::json::parse(text.substr(text.rfind('\n', text.size() - 2) + 1));
+  cr_assert_eq(last["phase"], "end");
+  cr_assert_eq(last["ref"], start.id);
+  cr_assert_eq(last["exit_code"], 3);
+  cr_assert(!last.contains("command"));
+
+  std::vector<AuditProblem> problems;
+  auto records = read_audit_session(dir, "s-end", problems);
+  cr_assert(problems.empty());
+  cr_assert_eq(records.size(), 2u);
+  cr_assert_eq(records[0].event.exit_code, 3);
+  cr_assert_eq(records[0].event.duration_ms, 1234);
+  cr_assert_eq(records[0].event.phase, "start");
+  cr_assert_eq(records[1].event.exit_code, -1, "a start without an end is not finished");
+}

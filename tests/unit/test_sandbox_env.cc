@@ -134,3 +134,25 @@ Test(env_filter, config_list_of_default_names_narrows) {
   cr_assert(has(out, "PATH=/p"));
   cr_assert_not(has(out, "TERM=xterm"));
 }
+
+// Issue 16: a line from a shell hook sees what the shell exported, except secrets and
+// the variables that would run other code in the sandbox's own processes.
+Test(exported_env, passes_exports_but_not_secrets) {
+  std::vector<std::string> env = {"PATH=/bin", "VGX=1", "MY_TOKEN=t", "AWS_SECRET_ACCESS_KEY=k",
+                                  "LD_PRELOAD=/x.so", "BASH_ENV=/x", "BASH_FUNC_f%%=() { :; }", "EDITOR=vi"};
+  auto out = filter_exported_env(env, {});
+  auto has = [&](const char* e) { return std::find(out.begin(), out.end(), e) != out.end(); };
+  cr_assert(has("PATH=/bin"));
+  cr_assert(has("VGX=1"));
+  cr_assert(has("EDITOR=vi"));
+  cr_assert(!has("MY_TOKEN=t"));
+  cr_assert(!has("AWS_SECRET_ACCESS_KEY=k"));
+  cr_assert(!has("LD_PRELOAD=/x.so"));
+  cr_assert(!has("BASH_ENV=/x"));
+  cr_assert(!has("BASH_FUNC_f%%=() { :; }"));
+  // Named exactly in the config: a secret passes; a narrowing list decides alone.
+  auto named = filter_exported_env(env, {"MY_TOKEN"});
+  cr_assert(std::find(named.begin(), named.end(), "MY_TOKEN=t") != named.end());
+  auto narrow = filter_exported_env(env, {"PATH"});
+  cr_assert_eq(narrow.size(), 1u);
+}
