@@ -35,6 +35,7 @@ constexpr HelpText kHelp[] = {
      "  hook       the entry point of the shell hooks and agent adapters\n"
      "  agent      run an AI agent with every command it spawns guarded\n"
      "  init       write a preset config (developer, ci-cd or production)\n"
+     "  status     whether this shell is hooked, the config in force, mode, runtime, network\n"
      "  help CMD   the help of one command (also: COMMAND --help)\n"
      "  version    print the version (also --version)\n"
      "\n"
@@ -170,6 +171,18 @@ constexpr HelpText kHelp[] = {
      "\n"
      "PATH is relative to the current directory inside the project, else to its root.\n"
      "exit status: 0 ok; 1 when the id is unknown, apply refused or failed, or on a usage error.\n"},
+
+    {"status",
+     "usage: vectra-guard status [--json]\n"
+     "\n"
+     "What protects this shell now: whether it is hooked (bash builtin or coprocess, zsh,\n"
+     "fish; from $VG_HOOK) or turned off ($VG_HOOK_OFF), the config layers found and the\n"
+     "files in force (and the preset they came from), the mode each entry point gets (shell\n"
+     "hooks auto, exec and agents always, unless the config sets sandbox.mode), the guard\n"
+     "level, the sandbox runtime that would be used, what a sandboxed run may write (the\n"
+     "workspace, or why it is read-only) and the network mode. Nothing is run.\n"
+     "\n"
+     "  --json   the same as one JSON object\n"},
 
     {"logs",
      "usage: vectra-guard logs list [--session ID] [--limit N] [--json]\n"

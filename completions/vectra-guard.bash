@@ -49,7 +49,7 @@ _vectra_guard() {
     return
   fi
 
-  local commands='explain validate exec sandbox changes logs metrics audit trust hook agent init help version'
+  local commands='explain validate exec sandbox changes logs metrics audit trust hook agent init status help version'
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then
       words='--config --help --version'
@@ -104,6 +104,7 @@ _vectra_guard() {
         show) words='--json' ;;
       esac
       ;;
+    status) words='--json' ;;
     logs)
       case $sub in
         '') words='list show' ;;
