@@ -76,7 +76,7 @@ bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
 // The hook's answer for one line (see core/hook_answer.h): asked on the terminal here,
 // the only caller that may read it.
 std::string answer(const Global& g, const std::string& shell, const std::string& line, bool final) {
-  HookEvaluation ev = hook_evaluate(g.config_file, line, final);
+  HookEvaluation ev = hook_evaluate(g.config_file, line, final, shell);
   HookResult& r = ev.result;
   std::string reply;
   if (r.action == HookAction::Ask) {

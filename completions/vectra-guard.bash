@@ -36,6 +36,7 @@ _vectra_guard() {
       return
       ;;
     --mode) words='always auto risky never' ;;
+    --shell) [[ $cmd == explain ]] && words='bash zsh sh fish' ;;
     --security-level) words='permissive balanced strict paranoid' ;;
     --network) words='none restricted full' ;;
     --runtime) words='auto bubblewrap namespace landlock' ;;
@@ -62,7 +63,7 @@ _vectra_guard() {
 
   local sandbox_opts='--runtime --security-level --network --timeout --review --verbose --help'
   case $cmd in
-    explain) words='--json --batch --mode --interactive --config --verbose --help --' ;;
+    explain) words='--json --batch --mode --shell --interactive --config --verbose --help --' ;;
     validate)
       if [[ $cur != -* ]]; then
         compopt -o filenames 2>/dev/null

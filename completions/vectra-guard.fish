@@ -56,6 +56,8 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $e -l batch -d 'One command line per stdin line'
         complete -c $c -n $e -l mode -x -a 'always auto risky never' -d 'Use this mode'
         complete -c $c -n $e -l interactive -d 'The decision a terminal user gets'
+        complete -c $c -n $e -l shell -x -a 'bash zsh sh fish' -d 'The syntax of the line'
+        complete -c $c -n $e -l shell -x -a 'bash zsh sh fish' -d "The line's syntax"
         complete -c $c -n $e -l config -r -F -d 'Read FILE after the default layers'
         complete -c $c -n $e -s v -l verbose -d 'Also show normalized commands and config files'
 

@@ -85,7 +85,8 @@ std::string hook_block_message(const HookResult& r) {
   return msg;
 }
 
-HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final) {
+HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final,
+                             const std::string& shell) {
   HookEvaluation ev;
   ev.ctx = current_context();
   Config config;
@@ -99,6 +100,7 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   HookInput in;
   in.line = line;
   in.final = final;
+  in.fish = shell == "fish";
   in.interactive = terminal_present();
   const char* agent = std::getenv("VG_AGENT");
   // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
@@ -154,7 +156,7 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
 
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,
                              const std::string& line, bool final) {
-  HookEvaluation ev = hook_evaluate(extra_config, line, final);
+  HookEvaluation ev = hook_evaluate(extra_config, line, final, shell);
   return hook_finish(shell, line, ev, "");
 }
 

@@ -28,6 +28,7 @@ struct HookInput {
   bool agent = false;         // an agent session ($VG_AGENT): VG_DISABLE=1 is not honoured
   bool honor_disable = true;  // VG_DISABLE=1 prefix allowed at all
   bool trusted = false;       // the trust store holds this line (see trust_store.h)
+  bool fish = false;          // fish syntax: judged as its bash equivalent (fish_parse.h)
 };
 
 struct HookResult {
