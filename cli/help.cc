@@ -188,14 +188,17 @@ constexpr HelpText kHelp[] = {
      "  --json   the same as one JSON object\n"},
 
     {"logs",
-     "usage: vectra-guard logs list [--session ID] [--limit N] [--json]\n"
+     "usage: vectra-guard logs [--session ID] [--limit N] [--json]\n"
+     "       vectra-guard logs list [--session ID] [--limit N] [--json]\n"
      "       vectra-guard logs show ID [--json]\n"
      "\n"
      "The audit log: one event per evaluated command (time, session, agent, cwd, command,\n"
      "risk, findings, decision, runtime, exit code, duration), kept under\n"
      "$VG_HOME/sessions/SESSION.jsonl.\n"
      "\n"
-     "  list         the events, oldest first; --session keeps one session, --limit N the last N\n"
+     "  (none)       a summary: counts by decision and the last 10 (--limit N) commands\n"
+     "  list         the events, oldest first; --session keeps one session, --limit N the last N;\n"
+     "               a long command is cut to one line ending in '…' (show has it whole)\n"
      "  show ID      one session (ID = session id) or one event (ID = SESSION:LINE from list)\n"
      "  --json       JSON instead of text\n"
      "  -h, --help   this text\n"},
@@ -206,7 +209,8 @@ constexpr HelpText kHelp[] = {
      "\n"
      "Totals computed from the audit log (the one record of what ran): host (and how many\n"
      "the trust store approved), sandbox, blocked, asked, failed to start; by risk level,\n"
-     "runtime and agent; average and p95 duration of the commands that ran; the last 100.\n"
+     "runtime and agent; average and p95 duration of the commands whose run was timed\n"
+     "(lines a shell hook let the shell run have none); the last 5 (--json: the last 100).\n"
      "reset makes later totals start now; the audit log itself is kept.\n"
      "\n"
      "  show         the totals (the default)\n"
