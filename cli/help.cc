@@ -198,7 +198,7 @@ constexpr HelpText kHelp[] = {
      "\n"
      "  (none)       a summary: counts by decision and the last 10 (--limit N) commands\n"
      "  list         the events, oldest first; --session keeps one session, --limit N the last N;\n"
-     "               a long command is cut to one line ending in '…' (show has it whole)\n"
+     "               a long command is cut to one line ending in an ellipsis (show: whole)\n"
      "  show ID      one session (ID = session id) or one event (ID = SESSION:LINE from list)\n"
      "  --json       JSON instead of text\n"
      "  -h, --help   this text\n"},
