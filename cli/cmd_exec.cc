@@ -19,6 +19,7 @@
 #include "core/analyze.h"
 #include "core/audit_log.h"
 #include "core/config.h"
+#include "core/escape_hint.h"
 #include "core/policy.h"
 #include "core/session.h"
 #include "core/shell_quote.h"
@@ -298,6 +299,9 @@ int cmd_exec(const Global& g, const Args& args) {
       std::fprintf(stderr, "⛔ vectra-guard blocked %s: %s.\n", shown.c_str(), without_final_period(reason).c_str());
     } else {
       print_blocked(decision);
+      // exec obeys no VG_DISABLE=1 prefix: only trust or allow can let it through.
+      std::string hint = escape_hint(line, analysis, decision, false);
+      if (!hint.empty()) std::fprintf(stderr, "   %s\n", hint.c_str());
     }
     ev.exit_code = kExitBlocked;
     record(ev);

@@ -11,6 +11,7 @@
 
 #include "core/audit_log.h"
 #include "core/config.h"
+#include "core/escape_hint.h"
 #include "core/session.h"
 #include "core/trust_store.h"
 
@@ -106,6 +107,7 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
   in.agent = agent != nullptr && *agent != '\0' && !config.agent_allow_disable;
   ev.result = evaluate_hook_line(in, config, ev.ctx);
+  ev.disable_honoured = in.honor_disable && !in.agent && in.interactive;
   HookAction a = ev.result.action;
   if (a == HookAction::Ask || a == HookAction::Sandbox) {
     // Only now is the trust store worth reading: a trusted line runs on the host.
@@ -147,6 +149,10 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
       out = "block\n";
       add_notice(ev.notice, reply == "no" ? std::string("⛔ Not run: you answered no.")
                                           : hook_block_message(r));
+      if (reply != "no") {
+        std::string hint = escape_hint(line, r.analysis, r.decision, ev.disable_honoured);
+        if (!hint.empty()) add_notice(ev.notice, "   " + hint);
+      }
       record(shell, line, ev.ctx, r, reply, "none");
       break;
   }

@@ -19,6 +19,7 @@ struct HookEvaluation {
   AnalyzeContext ctx;
   HookResult result;
   std::string notice;  // notices gathered so far (config fallback, trust store problems)
+  bool disable_honoured = false;  // a VG_DISABLE=1 prefix would be obeyed (escape_hint.h)
 };
 
 // Evaluate `line` in the current directory and environment. extra_config: --config FILE
