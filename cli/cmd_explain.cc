@@ -65,7 +65,7 @@ std::optional<int> parse_options(const Args& args, ExplainOptions& o) {
       auto v = value("--mode");
       if (!v) return usage_error("--mode needs a value: always, auto, risky or never.");
       o.mode = parse_mode(*v);
-      if (!o.mode) return usage_error("Unknown mode '" + *v + "'; use always, auto, risky or never.");
+      if (!o.mode) return usage_error("unknown mode '" + *v + "'; use always, auto, risky or never.");
     } else if (a == "--shell" || a.rfind("--shell=", 0) == 0) {
       auto v = value("--shell");
       if (!v || (*v != "bash" && *v != "zsh" && *v != "fish" && *v != "sh"))
@@ -76,7 +76,7 @@ std::optional<int> parse_options(const Args& args, ExplainOptions& o) {
       if (!v) return usage_error("--config needs a file name.");
       o.config = *v;
     } else if (a.size() > 1 && a[0] == '-') {
-      return usage_error("Unknown option '" + a + "' for explain; put the command after '--'.");
+      return usage_error("unknown option '" + a + "' for explain; put the command after '--'.");
     } else {
       // The command starts at the first word that is not an option.
       o.have_line = true;
@@ -84,7 +84,7 @@ std::optional<int> parse_options(const Args& args, ExplainOptions& o) {
     }
   }
   for (const std::string& w : o.words) o.line += (o.line.empty() && &w == &o.words.front() ? "" : " ") + w;
-  if (o.batch && o.have_line) return usage_error("Give either '-- LINE' or --batch, not both.");
+  if (o.batch && o.have_line) return usage_error("give either '-- LINE' or --batch, not both.");
   if (!o.batch && !o.have_line)
     return usage_error("explain needs a command line after '--', or --batch to read lines from stdin.");
   return std::nullopt;
@@ -198,7 +198,7 @@ int run_batch(const AnalyzeContext& ctx, const Config& cfg, const ExplainOptions
     out += '\n';
     if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
       std::free(buf);
-      print_error("Cannot write to standard output; stopping.");
+      print_error("cannot write to standard output; stopping.");
       return kExitError;
     }
   }
