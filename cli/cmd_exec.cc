@@ -16,11 +16,13 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/prompt.h"
 #include "core/analyze.h"
 #include "core/audit_log.h"
 #include "core/config.h"
 #include "core/config_notice.h"
 #include "core/hook_answer.h"
+#include "core/escape_hint.h"
 #include "core/policy.h"
 #include "core/session.h"
 #include "core/shell_quote.h"
@@ -257,44 +259,6 @@ void print_host_notice(const Decision& d) {
   if (!why.empty()) std::fprintf(stderr, "   Why: %s\n", why.c_str());
 }
 
-enum class Answer { Sandbox, Host, No };
-
-// Ask on /dev/tty, never on the command's stdin (it may be the data being piped in).
-Answer ask(const std::string& line, const Decision& d, bool review) {
-  std::FILE* tty = std::fopen("/dev/tty", "r+e");
-  if (!tty) return Answer::No;
-  const bool host_allowed = d.risk != Severity::Critical;
-  std::fprintf(tty, "⚠️  vectra-guard: %s risk — run this command?\n", std::string(to_string(d.risk)).c_str());
-  std::fprintf(tty, "   Command: %s\n", line.c_str());
-  for (const Finding& f : d.findings) {
-    std::fprintf(tty, "   - %s (%s): %s\n", f.rule.c_str(), std::string(to_string(f.severity)).c_str(),
-                 f.reason.c_str());
-  }
-  if (!d.why.empty()) std::fprintf(tty, "   Why: %s\n", why_text(d.why).c_str());
-  if (review) std::fputs("   In the sandbox the project is copy-on-write: changes are kept for review.\n", tty);
-  Answer answer = Answer::No;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    std::fputs(host_allowed ? "   [S]andbox / [h]ost / [n]o: " : "   [S]andbox / [n]o: ", tty);
-    std::fflush(tty);
-    char buf[64];
-    if (!std::fgets(buf, sizeof buf, tty)) break;  // EOF or error: no
-    std::string a(buf);
-    while (!a.empty() && (a.back() == '\n' || a.back() == '\r' || a.back() == ' ')) a.pop_back();
-    for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (a.empty() || a == "s" || a == "sandbox") {
-      answer = Answer::Sandbox;
-      break;
-    }
-    if (host_allowed && (a == "h" || a == "host")) {
-      answer = Answer::Host;
-      break;
-    }
-    if (a == "n" || a == "no") break;
-  }
-  std::fclose(tty);
-  return answer;
-}
-
 long long elapsed_ms(std::chrono::steady_clock::time_point since) {
   using namespace std::chrono;
   return duration_cast<milliseconds>(steady_clock::now() - since).count();
@@ -389,15 +353,23 @@ int cmd_exec(const Global& g, const Args& args) {
   Action action = decision.action;
   bool chosen_at_prompt = false;
   if (action == Action::Prompt) {
-    Answer a = ask(line, decision, config->review != Review::Never);
-    ev.answer = a == Answer::Sandbox ? "sandbox" : a == Answer::Host ? "host" : "no";
-    if (a == Answer::No) {
+    std::vector<std::string> notes;
+    if (config->review != Review::Never)
+      notes.push_back("In the sandbox the project is copy-on-write: changes are kept for review.");
+    Reply a = ask_to_run(line, decision, can_remember(analysis, decision), notes);
+    ev.answer = a == Reply::Sandbox ? "sandbox" : a == Reply::No ? "no" : "host";
+    if (a == Reply::No) {
       std::fputs("⛔ Not run: you answered no.\n", stderr);
       ev.exit_code = kExitBlocked;
       record(ev);
       return kExitBlocked;
     }
-    action = a == Answer::Host ? Action::Host : Action::Sandbox;
+    if (a == Reply::Remember) {
+      std::string notice;
+      remember_line(analysis, decision, ctx.workspace, notice);
+      std::fprintf(stderr, "%s\n", notice.c_str());
+    }
+    action = a == Reply::Sandbox ? Action::Sandbox : Action::Host;
     chosen_at_prompt = action == Action::Sandbox;
   }
   if (action == Action::Block) {
@@ -408,6 +380,9 @@ int cmd_exec(const Global& g, const Args& args) {
       std::fprintf(stderr, "⛔ vectra-guard blocked %s: %s.\n", shown.c_str(), without_final_period(reason).c_str());
     } else {
       print_blocked(decision);
+      // exec obeys no VG_DISABLE=1 prefix: only trust or allow can let it through.
+      std::string hint = escape_hint(line, analysis, decision, false);
+      if (!hint.empty()) std::fprintf(stderr, "   %s\n", hint.c_str());
     }
     ev.exit_code = kExitBlocked;
     record(ev);

@@ -7,13 +7,11 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <string>
 #include <vector>
 
@@ -22,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/hook_agents.h"
 #include "cli/output.h"
+#include "cli/prompt.h"
 #include "core/audit_log.h"
 #include "core/config.h"
 #include "core/hook_answer.h"
@@ -82,92 +81,21 @@ bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
   return true;
 }
 
-enum class Reply { Once, Remember, Sandbox, No };
-
-// Reads one answer line from the terminal in cooked mode (the shell's line editor
-// left it raw), with a timeout; the terminal settings are restored afterwards.
-Reply ask(const std::string& line, const HookResult& r, bool can_remember) {
-  int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return Reply::No;
-  std::string q = fmt::format("\n⚠️  vectra-guard: {} risk: {}\n", to_string(r.decision.risk), line);
-  for (const Finding& f : r.decision.findings) q += fmt::format("   - {}\n", hook_strip_period(f.reason));
-  q += can_remember ? "   Run it? [y] once, [r] and remember, [s] in the sandbox, [N] no: "
-                    : "   Run it? [y] once, [s] in the sandbox, [N] no: ";
-  (void)!::write(fd, q.data(), q.size());
-
-  termios saved{};
-  bool have_saved = ::tcgetattr(fd, &saved) == 0;
-  if (have_saved) {
-    termios cooked = saved;
-    cooked.c_lflag |= ICANON | ECHO | ECHONL;
-    cooked.c_iflag |= ICRNL;
-    ::tcsetattr(fd, TCSANOW, &cooked);
-  }
-  int timeout_s = 120;
-  if (const char* t = std::getenv("VG_PROMPT_TIMEOUT")) timeout_s = std::atoi(t) > 0 ? std::atoi(t) : 120;
-  std::string answer;
-  pollfd p{fd, POLLIN, 0};
-  bool timed_out = false;
-  if (::poll(&p, 1, timeout_s * 1000) == 1) {
-    char buf[64];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n > 0) answer.assign(buf, size_t(n));
-  } else {
-    timed_out = true;
-  }
-  if (have_saved) ::tcsetattr(fd, TCSANOW, &saved);
-  if (timed_out) (void)!::write(fd, "\n", 1);
-  ::close(fd);
-
-  char c = answer.empty() ? 'n' : char(answer[answer.find_first_not_of(" \t") == std::string::npos
-                                                  ? 0
-                                                  : answer.find_first_not_of(" \t")]);
-  switch (c) {
-    case 'y': case 'Y': return Reply::Once;
-    case 'r': case 'R': return can_remember ? Reply::Remember : Reply::Once;
-    case 's': case 'S': return Reply::Sandbox;
-    default: return Reply::No;
-  }
-}
-
-// Remember the line in the trust store for this workspace; false with a notice when it
-// cannot be (critical, unparseable, or the store is unusable).
-bool remember(const HookResult& r, const AnalyzeContext& ctx, std::string& notice) {
-  std::string text = trust_text(r.analysis);
-  if (text.empty() || r.decision.risk == Severity::Critical) {
-    notice = "vectra-guard: this command cannot be remembered; it ran once.";
-    return false;
-  }
-  TrustEntry e;
-  e.command = text;
-  e.key = trust_key(text);
-  e.created = std::time(nullptr);
-  e.scope = ctx.workspace;
-  e.note = "remembered at a prompt";
-  try {
-    TrustStore(TrustStore::default_path()).add(e);
-  } catch (const TrustError& err) {
-    notice = fmt::format("vectra-guard: not remembered: {}", err.what());
-    return false;
-  }
-  return true;
-}
-
 // The hook's answer for one line (see core/hook_answer.h): asked on the terminal here,
 // the only caller that may read it.
 std::string answer(const Global& g, const std::string& shell, const std::string& line, bool final) {
-  HookEvaluation ev = hook_evaluate(g.config_file, line, final);
+  HookEvaluation ev = hook_evaluate(g.config_file, line, final, shell);
   HookResult& r = ev.result;
   std::string reply;
   if (r.action == HookAction::Ask) {
-    bool can_remember = r.decision.risk != Severity::Critical && !trust_text(r.analysis).empty();
-    switch (ask(line, r, can_remember)) {
+    bool remember_ok = can_remember(r.analysis, r.decision);
+    switch (ask_to_run(line, r.decision, remember_ok)) {
       case Reply::Once: r.action = HookAction::Run; reply = "host"; break;
       case Reply::Remember: {
         r.action = HookAction::Run;
         reply = "host";
         std::string n;
-        if (remember(r, ev.ctx, n)) n = "vectra-guard: remembered; it will run without asking here.";
+        remember_line(r.analysis, r.decision, ev.ctx.workspace, n);
         ev.notice += (ev.notice.empty() ? "" : "\n") + n;
         break;
       }

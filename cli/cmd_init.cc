@@ -71,13 +71,13 @@ std::optional<int> parse_options(const Args& args, InitOptions& o) {
     } else if (a == "--list") {
       o.list = true;
     } else {
-      return usage_error("Unknown argument '" + a + "' for init.");
+      return usage_error("unknown argument '" + a + "' for init.");
     }
   }
   if (o.list) return std::nullopt;
   if (o.preset.empty()) return usage_error("init needs --preset NAME (" + preset_names() + ").");
   if (!find_preset(o.preset))
-    return usage_error("There is no preset '" + o.preset + "'; the presets are " + preset_names() + ".");
+    return usage_error("there is no preset '" + o.preset + "'; the presets are " + preset_names() + ".");
   return std::nullopt;
 }
 
@@ -346,7 +346,7 @@ int cmd_init(const Global&, const Args& args) {
       std::fprintf(stderr, "vectra-guard: note: this loosens protection here: %s.\n", loosened.c_str());
   }
   if (differs && o.local) {
-    print_error("The workspace file does not give the preset's settings; this is a bug, please report it.");
+    print_error("the workspace file does not give the preset's settings; this is a bug, please report it.");
     return kExitError;
   }
   return kExitOk;

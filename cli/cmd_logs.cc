@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +28,7 @@ namespace vg::cli {
 namespace {
 
 struct LogsOptions {
-  std::string sub;        // list | show
+  std::string sub;        // summary (no sub-command) | list | show
   std::string id;         // show: SESSION or SESSION:LINE
   std::string session;    // list --session
   long limit = -1;        // list --limit; -1 = all
@@ -39,8 +41,8 @@ struct LogsOptions {
 bool parse_logs_args(const Args& args, LogsOptions& o, bool& help) {
   size_t i = 0;
   if (!args.empty() && args[0][0] != '-') o.sub = args[i++];
-  if (o.sub.empty()) o.sub = "list";
-  if (o.sub != "list" && o.sub != "show" && o.sub != "verify" && o.sub != "replay") {
+  if (o.sub.empty()) o.sub = "summary";
+  if (o.sub != "list" && o.sub != "show" && o.sub != "summary" && o.sub != "verify" && o.sub != "replay") {
     print_error(fmt::format(
         "logs: unknown action '{}'; use 'logs list', 'logs show ID', 'logs verify' or 'logs replay SESSION'.", o.sub));
     return false;
@@ -52,7 +54,7 @@ bool parse_logs_args(const Args& args, LogsOptions& o, bool& help) {
       return true;
     } else if (a == "--json") {
       o.json = true;
-    } else if (o.sub == "list" && (a == "--session" || a == "--limit")) {
+    } else if (o.sub != "show" && (a == "--session" || a == "--limit")) {
       if (i + 1 >= args.size()) {
         print_error(fmt::format("{} needs a value; see 'vectra-guard help logs'.", a));
         return false;
@@ -139,7 +141,7 @@ void print_line(const AuditRecord& r) {
   std::string exit = ev.exit_code < 0 ? "-" : std::to_string(ev.exit_code);
   std::printf("%s  %s  %-8s %-8s exit=%-3s %s\n", ev.time.c_str(), record_id(r).c_str(),
               decision_text(ev).c_str(), std::string(to_string(ev.risk)).c_str(), exit.c_str(),
-              one_line(ev.command).c_str());
+              list_command(ev.command).c_str());
 }
 
 void print_full(const AuditRecord& r) {
@@ -186,7 +188,8 @@ void print_full(const AuditRecord& r) {
   }
 }
 
-int logs_list(const LogsOptions& o, const std::string& state) {
+// The records to list, oldest first; nullopt (error printed) for an unknown --session.
+std::optional<std::vector<AuditRecord>> gather(const LogsOptions& o, const std::string& state) {
   std::vector<std::string> sessions;
   if (!o.session.empty()) {
     sessions.push_back(o.session);
@@ -201,19 +204,56 @@ int logs_list(const LogsOptions& o, const std::string& state) {
     if (!found && !o.session.empty()) {
       print_error(fmt::format("no log for session '{}' in {}; 'vectra-guard logs list' shows them all.", s,
                               sessions_dir(state)));
-      return kExitError;
+      return std::nullopt;
     }
     all.insert(all.end(), std::make_move_iterator(recs.begin()), std::make_move_iterator(recs.end()));
   }
   report_problems(problems);
   std::stable_sort(all.begin(), all.end(),
                    [](const AuditRecord& a, const AuditRecord& b) { return a.event.time < b.event.time; });
-  size_t first = 0;
-  if (o.limit >= 0 && all.size() > static_cast<size_t>(o.limit)) first = all.size() - o.limit;
-  for (size_t i = first; i < all.size(); ++i) {
-    if (o.json) print_json(all[i]);
-    else print_line(all[i]);
+  return all;
+}
+
+// The first record of the last `limit` (-1: all).
+size_t first_shown(size_t count, long limit) {
+  return limit >= 0 && count > static_cast<size_t>(limit) ? count - static_cast<size_t>(limit) : 0;
+}
+
+int logs_list(const LogsOptions& o, const std::string& state) {
+  std::optional<std::vector<AuditRecord>> all = gather(o, state);
+  if (!all) return kExitError;
+  for (size_t i = first_shown(all->size(), o.limit); i < all->size(); ++i) {
+    if (o.json) print_json((*all)[i]);
+    else print_line((*all)[i]);
   }
+  return kExitOk;
+}
+
+// `logs` alone: counts by what was done, the last few commands, and where to see more.
+int logs_summary(const LogsOptions& o, const std::string& state) {
+  std::optional<std::vector<AuditRecord>> all = gather(o, state);
+  if (!all) return kExitError;
+  std::map<std::string, long> by_decision;
+  for (const AuditRecord& r : *all) ++by_decision[r.event.decision.empty() ? "-" : r.event.decision];
+  if (o.json) {
+    nlohmann::json j{{"events", all->size()}, {"by_decision", by_decision}, {"last", nlohmann::json::array()}};
+    for (size_t i = first_shown(all->size(), o.limit < 0 ? 10 : o.limit); i < all->size(); ++i)
+      j["last"].push_back({{"id", record_id((*all)[i])}, {"command", (*all)[i].event.command}});
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return kExitOk;
+  }
+  if (all->empty()) {
+    std::printf("No events in the audit log yet (%s).\n", sessions_dir(state).c_str());
+    return kExitOk;
+  }
+  std::string counts;
+  for (const auto& [decision, n] : by_decision) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", decision, n);
+  std::printf("%zu events: %s\n", all->size(), counts.c_str());
+  size_t first = first_shown(all->size(), o.limit < 0 ? 10 : o.limit);
+  std::printf("Last %zu:\n", all->size() - first);
+  for (size_t i = first; i < all->size(); ++i) print_line((*all)[i]);
+  std::printf("More: 'vectra-guard logs list [--limit N] [--session ID]', one event in full: "
+              "'vectra-guard logs show ID'.\n");
   return kExitOk;
 }
 
@@ -420,6 +460,7 @@ int cmd_logs(const Global&, const Args& args) {
   }
   if (o.sub == "verify") return logs_verify(o, state);
   if (o.sub == "replay") return logs_replay(o, state);
+  if (o.sub == "summary") return logs_summary(o, state);
   return o.sub == "list" ? logs_list(o, state) : logs_show(o, state);
 }
 

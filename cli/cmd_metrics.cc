@@ -20,12 +20,6 @@ std::string join_counts(const std::map<std::string, long>& counts) {
   return out.empty() ? "-" : out;
 }
 
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return s.size() > 100 ? s.substr(0, 97) + "..." : s;
-}
-
 nlohmann::json to_json(const MetricsSummary& m, long skipped) {
   nlohmann::json last = nlohmann::json::array();
   for (const AuditEvent& ev : m.last) last.push_back(nlohmann::json::parse(audit_event_to_json(ev)));
@@ -55,14 +49,17 @@ void print_text(const MetricsSummary& m, long skipped) {
   std::printf("By runtime: %s\n", join_counts(m.by_runtime).c_str());
   std::printf("By agent:   %s\n", join_counts(m.by_agent).c_str());
   if (m.timed > 0)
-    std::printf("Duration of the %ld that ran: average %.1f ms, p95 %lld ms\n", m.timed, m.average_ms, m.p95_ms);
+    std::printf("Duration of the %ld with a measured time: average %.1f ms, p95 %lld ms\n", m.timed, m.average_ms, m.p95_ms);
   if (skipped > 0) std::printf("Unreadable log lines skipped: %ld (see 'vectra-guard logs list')\n", skipped);
   if (m.last.empty()) return;
-  std::printf("Last %zu:\n", m.last.size());
-  for (const AuditEvent& ev : m.last) {
+  // A summary: the last few; `logs list` has them all.
+  size_t first = m.last.size() > 5 ? m.last.size() - 5 : 0;
+  std::printf("Last %zu (all of them: vectra-guard logs list):\n", m.last.size() - first);
+  for (size_t i = first; i < m.last.size(); ++i) {
+    const AuditEvent& ev = m.last[i];
     std::string exit = ev.runtime == "none" || ev.exit_code < 0 ? "-" : std::to_string(ev.exit_code);
     std::printf("  %s  %-10s %-8s exit=%-3s %s\n", ev.time.c_str(), ev.runtime.c_str(),
-                std::string(to_string(ev.risk)).c_str(), exit.c_str(), one_line(ev.command).c_str());
+                std::string(to_string(ev.risk)).c_str(), exit.c_str(), list_command(ev.command).c_str());
   }
 }
 

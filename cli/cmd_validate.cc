@@ -52,7 +52,7 @@ nlohmann::json validate_file(const std::string& path, const AnalyzeContext& ctx,
   nlohmann::json jf = {{"file", path}, {"findings", nlohmann::json::array()}};
   std::string text, error;
   if (!read_script(path, text, error)) {
-    print_error("Cannot read '" + path + "' (" + error + "); check the path and its permissions.");
+    print_error("cannot read '" + path + "' (" + error + "); check the path and its permissions.");
     t.error = true;
     jf["error"] = error;
     return jf;
@@ -115,7 +115,7 @@ int cmd_validate(const Global&, const Args& args) {
       print_help("validate");
       return kExitOk;
     } else if (a.size() > 1 && a[0] == '-') {
-      print_error("Unknown option '" + a + "' for validate; run 'vectra-guard help validate'.");
+      print_error("unknown option '" + a + "' for validate; run 'vectra-guard help validate'.");
       return kExitError;
     } else {
       files.push_back(a);

@@ -34,6 +34,7 @@ int cmd_agent(const Global& g, const Args& args);
 int cmd_init(const Global& g, const Args& args);
 int cmd_audit(const Global& g, const Args& args);
 int cmd_changes(const Global& g, const Args& args);
+int cmd_status(const Global& g, const Args& args);
 
 // Help text of one command ("" for the overview); false when there is no such command.
 bool print_help(const std::string& command);

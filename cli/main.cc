@@ -27,6 +27,7 @@ constexpr Entry kCommands[] = {
     {"hook", cmd_hook},
     {"agent", cmd_agent},
     {"init", cmd_init},
+    {"status", cmd_status},
 };
 
 }  // namespace

@@ -83,4 +83,21 @@ nlohmann::json decision_json(std::string_view command, const Analysis& a, const 
   return j;
 }
 
+std::string list_command(const std::string& command, size_t width) {
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < command.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(command[i]);
+    if ((c & 0xC0) != 0x80 && chars++ == width) {  // count characters, not UTF-8 bytes
+      out += "…";
+      break;
+    }
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\r') out += "\\r";
+    else out += char(c);
+  }
+  return out;
+}
+
 }  // namespace vg::cli

@@ -39,6 +39,10 @@ void print_error(const std::string& sentence);
 // Prints the workspace warnings and any error on stderr; nullopt means "exit kExitError".
 std::optional<Config> load_cli_config(const std::string& extra, const AnalyzeContext& ctx);
 
+// A command for one line of a list: newlines and tabs shown as \n and \t, and cut to
+// `width` characters with "…" (the full text is in `logs show`).
+std::string list_command(const std::string& command, size_t width = 100);
+
 // One finding as {rule, pack, severity, reason, alternative?, command?}.
 nlohmann::json finding_json(const Finding& f);
 

@@ -36,6 +36,7 @@ _vectra_guard() {
       return
       ;;
     --mode) words='always auto risky never' ;;
+    --shell) [[ $cmd == explain ]] && words='bash zsh sh fish' ;;
     --security-level) words='permissive balanced strict paranoid' ;;
     --network) words='none restricted full' ;;
     --runtime) words='auto bubblewrap namespace landlock' ;;
@@ -49,7 +50,7 @@ _vectra_guard() {
     return
   fi
 
-  local commands='explain validate exec sandbox changes logs metrics audit trust hook agent init help version'
+  local commands='explain validate exec sandbox changes logs metrics audit trust hook agent init status help version'
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then
       words='--config --help --version'
@@ -62,7 +63,7 @@ _vectra_guard() {
 
   local sandbox_opts='--runtime --security-level --network --timeout --review --record --record-input --verbose --help'
   case $cmd in
-    explain) words='--json --batch --mode --interactive --config --verbose --help --' ;;
+    explain) words='--json --batch --mode --shell --interactive --config --verbose --help --' ;;
     validate)
       if [[ $cur != -* ]]; then
         compopt -o filenames 2>/dev/null
@@ -104,6 +105,7 @@ _vectra_guard() {
         show) words='--json' ;;
       esac
       ;;
+    status) words='--json' ;;
     logs)
       case $sub in
         '') words='list show verify replay' ;;

@@ -46,6 +46,7 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n '__vectra_guard_at' -a hook -d 'Entry point of the shell hooks and agents'
         complete -c $c -n '__vectra_guard_at' -a agent -d 'Run an AI agent with its commands guarded'
         complete -c $c -n '__vectra_guard_at' -a init -d 'Write a preset config'
+        complete -c $c -n '__vectra_guard_at' -a status -d 'Whether this shell is hooked, config, mode, runtime'
         complete -c $c -n '__vectra_guard_at' -a help -d 'The help of one command'
         complete -c $c -n '__vectra_guard_at' -a version -d 'Print the version'
 
@@ -55,6 +56,8 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $e -l batch -d 'One command line per stdin line'
         complete -c $c -n $e -l mode -x -a 'always auto risky never' -d 'Use this mode'
         complete -c $c -n $e -l interactive -d 'The decision a terminal user gets'
+        complete -c $c -n $e -l shell -x -a 'bash zsh sh fish' -d 'The syntax of the line'
+        complete -c $c -n $e -l shell -x -a 'bash zsh sh fish' -d "The line's syntax"
         complete -c $c -n $e -l config -r -F -d 'Read FILE after the default layers'
         complete -c $c -n $e -s v -l verbose -d 'Also show normalized commands and config files'
 
@@ -109,6 +112,9 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n '__vectra_guard_at metrics' -a reset -d 'Count from now on'
         complete -c $c -n '__fish_seen_subcommand_from metrics' -l json -d 'JSON instead of text'
 
+        # status
+        complete -c $c -n '__fish_seen_subcommand_from status' -l json -d 'One JSON object'
+
         # logs
         complete -c $c -n '__vectra_guard_at logs' -a list -d 'List the events'
         complete -c $c -n '__vectra_guard_at logs' -a show -d 'One session or event'
@@ -161,6 +167,6 @@ if not set -q __vectra_guard_completions_loaded
         complete -c $c -n $n -l list -d 'The presets'
 
         # help
-        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox changes logs metrics audit trust hook agent init'
+        complete -c $c -n '__vectra_guard_at help' -a 'explain validate exec sandbox changes logs metrics audit trust hook agent init status'
     end
 end

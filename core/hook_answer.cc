@@ -12,6 +12,7 @@
 #include "core/audit_log.h"
 #include "core/config.h"
 #include "core/config_notice.h"
+#include "core/escape_hint.h"
 #include "core/session.h"
 #include "core/trust_store.h"
 
@@ -116,7 +117,8 @@ std::string hook_block_message(const HookResult& r) {
   return msg;
 }
 
-HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final) {
+HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final,
+                             const std::string& shell) {
   HookEvaluation ev;
   ev.ctx = current_context();
   Config config;
@@ -135,12 +137,14 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   HookInput in;
   in.line = line;
   in.final = final;
+  in.fish = shell == "fish";
   in.interactive = terminal_present();
   in.in_sandbox = in_sandbox();
   const char* agent = std::getenv("VG_AGENT");
   // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
   in.agent = agent != nullptr && *agent != '\0' && !config.agent_allow_disable;
   ev.result = evaluate_hook_line(in, config, ev.ctx);
+  ev.disable_honoured = in.honor_disable && !in.agent && in.interactive;
   HookAction a = ev.result.action;
   if (a == HookAction::Ask || a == HookAction::Sandbox) {
     // Only now is the trust store worth reading: a trusted line runs on the host.
@@ -179,6 +183,10 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
       out = "block\n";
       add_notice(ev.notice, reply == "no" ? std::string("⛔ Not run: you answered no.")
                                           : hook_block_message(r));
+      if (reply != "no") {
+        std::string hint = escape_hint(line, r.analysis, r.decision, ev.disable_honoured);
+        if (!hint.empty()) add_notice(ev.notice, "   " + hint);
+      }
       record(shell, line, ev.ctx, r, reply, "none");
       break;
   }
@@ -217,7 +225,7 @@ void hook_record_toggle(const std::string& shell, bool off) {
 
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,
                              const std::string& line, bool final) {
-  HookEvaluation ev = hook_evaluate(extra_config, line, final);
+  HookEvaluation ev = hook_evaluate(extra_config, line, final, shell);
   return hook_finish(shell, line, ev, "");
 }
 

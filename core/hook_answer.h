@@ -19,12 +19,15 @@ struct HookEvaluation {
   AnalyzeContext ctx;
   HookResult result;
   std::string notice;  // notices gathered so far (config fallback, trust store problems)
+  bool disable_honoured = false;  // a VG_DISABLE=1 prefix would be obeyed (escape_hint.h)
 };
 
 // Evaluate `line` in the current directory and environment. extra_config: --config FILE
 // ("" for none). A config error keeps guarding with the built-in defaults (noted once
 // per shell session and version of the file: core/config_notice.h).
-HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final);
+// shell: "bash", "zsh" or "fish" (fish lines are parsed as fish).
+HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final,
+                             const std::string& shell = "");
 
 // How a question was answered: "" (none asked), "host", "sandbox" or "no". The caller
 // sets ev.result.action to what the answer means before calling hook_finish.

@@ -46,7 +46,9 @@ MetricsSummary summarize_events(std::vector<AuditEvent> events, const std::strin
     } else {
       ++m.failed;
     }
-    if (ran(ev)) durations.push_back(ev.duration_ms);
+    // Only runs whose end was seen have a duration: a hook's host line is recorded
+    // before the shell runs it (exit not observed, 0 ms) and would drag the average down.
+    if (ran(ev) && ev.exit_code >= 0) durations.push_back(ev.duration_ms);
   }
   m.timed = static_cast<long>(durations.size());
   if (!durations.empty()) {

@@ -20,7 +20,7 @@ struct MetricsSummary {
   long asked = 0;                // a person was asked (whatever the answer)
   long failed = 0;               // meant to run but did not start (sandbox set-up failed)
   std::map<std::string, long> by_risk, by_runtime, by_agent;
-  long timed = 0;                // commands that ran, the durations below are over them
+  long timed = 0;                // commands that ran with a measured duration (exit seen)
   double average_ms = 0;
   long long p95_ms = 0;          // nearest rank
   std::vector<AuditEvent> last;  // the newest events, oldest first

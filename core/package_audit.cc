@@ -18,6 +18,24 @@ nlohmann::json parse(const std::string& text, const char* tool, std::string& err
   return j;
 }
 
+// npm's {"error": {code, summary, detail}}: the first field that says something (a 405
+// from a registry comes back with an empty summary and the reason in detail or code).
+std::string npm_error_reason(const nlohmann::json& e) {
+  if (e.is_string() && !e.get<std::string>().empty()) return e.get<std::string>();
+  if (!e.is_object()) return "npm gave no reason";
+  std::string reason;
+  for (const char* key : {"summary", "detail", "code"}) {
+    auto it = e.find(key);
+    if (it == e.end() || !it->is_string()) continue;
+    std::string v = it->get<std::string>();
+    while (!v.empty() && (v.back() == '\n' || v.back() == ' ' || v.back() == '.')) v.pop_back();
+    if (v.empty()) continue;
+    if (reason.empty()) reason = v;
+    else if (std::string(key) == "code") reason += " (" + v + ")";
+  }
+  return reason.empty() ? "npm gave no reason" : reason;
+}
+
 }  // namespace
 
 long PackageAudit::total() const {
@@ -31,9 +49,7 @@ bool parse_npm_audit(const std::string& json_text, PackageAudit& out, std::strin
   if (!error.empty()) return false;
   zero(out);
   if (j.contains("error") && !j.contains("vulnerabilities")) {
-    const auto& e = j["error"];
-    error = "npm audit failed: " + (e.is_object() ? e.value("summary", e.value("code", std::string("unknown error")))
-                                                  : e.dump());
+    error = "npm audit failed: " + npm_error_reason(j["error"]);
     return false;
   }
   // npm 7 and later: "vulnerabilities" maps a package to its severity and advisories.

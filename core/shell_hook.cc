@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <optional>
 #include <cerrno>
 
+#include "core/fish_parse.h"
 #include "core/shell_parse.h"
 
 extern char** environ;
@@ -171,12 +173,20 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     r.action = HookAction::Incomplete;
     return r;
   }
-  r.analysis = analyze(in.line, ctx);
-  if (r.analysis.parse_error && !in.final && shell_line_incomplete(in.line)) {
+  // fish: the bash text of the same line is what the parser and the rules read.
+  std::string text = in.line;
+  bool unfinished = false;
+  if (in.fish) {
+    std::string error;
+    if (std::optional<std::string> sh = fish_to_sh(in.line, &error)) text = *sh;
+    else unfinished = error.starts_with("unterminated") || error == "a block without 'end'";
+  }
+  r.analysis = analyze(text, ctx);
+  if (r.analysis.parse_error && !in.final && (in.fish ? unfinished : shell_line_incomplete(in.line))) {
     r.action = HookAction::Incomplete;
     return r;
   }
-  if (in.honor_disable && !in.agent && in.interactive && has_disable_pipeline_prefix(in.line)) {
+  if (in.honor_disable && !in.agent && in.interactive && has_disable_pipeline_prefix(text)) {
     r.disabled = true;
     r.action = HookAction::Run;
     r.decision.action = Action::Host;
@@ -191,7 +201,7 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
   DecideContext dctx;
   dctx.interactive = in.interactive;
   dctx.trusted = in.trusted && r.analysis.risk != Severity::Critical;
-  dctx.line = in.line;
+  dctx.line = text;
   r.decision = decide(r.analysis, config, dctx);
 
   bool any_state = false, all_state = !r.analysis.normalized.empty();

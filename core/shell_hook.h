@@ -29,6 +29,7 @@ struct HookInput {
   bool honor_disable = true;  // VG_DISABLE=1 prefix allowed at all
   bool trusted = false;       // the trust store holds this line (see trust_store.h)
   bool in_sandbox = false;    // the shell itself runs in a sandbox ($VG_SANDBOX=1)
+  bool fish = false;          // fish syntax: judged as its bash equivalent (fish_parse.h)
 };
 
 struct HookResult {

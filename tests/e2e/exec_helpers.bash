@@ -53,7 +53,7 @@ as_user() {
 }
 
 # pty_run ANSWER CMD...: run CMD (through bash -c) with a pseudo-terminal as its
-# controlling terminal, stdin, stdout and stderr; when "[S]andbox" shows up, type
+# controlling terminal, stdin, stdout and stderr; when "Run it?" shows up, type
 # ANSWER and Enter. Prints the transcript; exits with CMD's status (3 on a hang).
 pty_run() {
   python3 - "$@" <<'PY'
@@ -73,9 +73,47 @@ while time.time() < deadline:
         if not data:
             break
         out += data
-    if not answered and b"[S]andbox" in out:
+    if not answered and b"Run it?" in out:
         os.write(fd, answer.encode() + b"\n")
         answered = True
+else:
+    os.kill(pid, 9)
+    sys.stdout.write(out.decode(errors="replace"))
+    sys.exit(3)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 3)
+PY
+}
+
+# pty_run_keys AHEAD ANSWER... -- CMD: like pty_run, but AHEAD (and Enter) is typed at
+# once, before any question (typed-ahead input; "" for none), and each time "Run it?"
+# shows up the next ANSWER is typed.
+pty_run_keys() {
+  python3 - "$@" <<'PY'
+import os, pty, select, sys, time
+args = sys.argv[1:]
+cut = args.index("--")
+ahead, answers, cmd = args[0], args[1:cut], args[cut + 1]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("bash", ["bash", "-c", cmd])
+if ahead:
+    os.write(fd, ahead.encode() + b"\n")
+out, asked, deadline = b"", 0, time.time() + 30
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    while out.count(b"Run it?") > asked and answers:
+        asked += 1
+        os.write(fd, answers.pop(0).encode() + b"\n")
 else:
     os.kill(pid, 9)
     sys.stdout.write(out.decode(errors="replace"))

@@ -171,7 +171,7 @@ decision() {
 @test "unknown presets, missing --preset and unknown options are usage errors; --list names them" {
   run --separate-stderr "$VG" init --preset laptop
   [ "$status" -eq 1 ]
-  [[ $stderr == *"There is no preset 'laptop'; the presets are developer, ci-cd or production."* ]]
+  [[ $stderr == *"there is no preset 'laptop'; the presets are developer, ci-cd or production."* ]]
   run --separate-stderr "$VG" init
   [ "$status" -eq 1 ]
   [[ $stderr == *"init needs --preset NAME"* ]]

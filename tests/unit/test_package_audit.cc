@@ -40,6 +40,16 @@ Test(package_audit, npm_clean_and_errors) {
   cr_expect(!parse_npm_audit(R"({"advisories": {}})", b, error), "an npm 6 report is not taken as clean");
 }
 
+Test(package_audit, npm_error_with_an_empty_summary_gives_the_real_reason) {
+  PackageAudit a;
+  std::string error;
+  cr_expect(!parse_npm_audit(R"({"error": {"code": "E405", "summary": "", "detail": "405 Method Not Allowed - POST /-/npm/v1/security/advisories/bulk"}})", a, error));
+  cr_expect_str_eq(error.c_str(), "npm audit failed: 405 Method Not Allowed - POST /-/npm/v1/security/advisories/bulk (E405)");
+  error.clear();
+  cr_expect(!parse_npm_audit(R"({"error": {"summary": ""}})", a, error));
+  cr_expect_str_eq(error.c_str(), "npm audit failed: npm gave no reason");
+}
+
 Test(package_audit, pip_audit_report) {
   const std::string report = R"({"dependencies": [
     {"name": "requests", "version": "2.0.0", "vulns": [{"id": "PYSEC-1"}, {"id": "GHSA-x"}]},
