@@ -326,7 +326,7 @@ int cmd_exec(const Global& g, const Args& args) {
   if (!o.from_hook.empty()) {
     // The hook already decided on the sandbox; the record and the notice give the
     // evaluator's own reason, as the hook saw it, not "forced with --sandbox".
-    HookEvaluation hev = hook_evaluate(g.config_file, line, true);
+    HookEvaluation hev = hook_evaluate(g.config_file, line, true, o.from_hook);
     const Decision& hd = hev.result.decision;
     std::string why = hd.why;
     if (hd.action == Action::Prompt) why = "you chose the sandbox at the prompt (" + why_text(hd.why) + ")";
