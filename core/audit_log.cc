@@ -52,6 +52,13 @@ bool ensure_one_dir(const std::string& path, bool tighten, std::string* error) {
     return false;
   }
   if (!tighten) return true;
+  // A shared directory such as /tmp (sticky bit): made private, it would lock every other
+  // user out of it. State never lives directly in one.
+  if (st.st_mode & S_ISVTX) {
+    *error = fmt::format("{} is a shared directory (like /tmp), not a private one; set VG_HOME to a "
+                         "directory of your own", path);
+    return false;
+  }
   if (st.st_uid != geteuid()) {
     *error = fmt::format("{} is owned by uid {}, not by you (uid {}); fix its owner or set VG_HOME",
                          path, st.st_uid, geteuid());

@@ -42,7 +42,7 @@ teardown() { hook_teardown; }
   run setsid -w "$VG" hook bash -- 'make test' </dev/null
   [ "${lines[0]}" = sandbox ]
   run setsid -w "$VG" hook bash -- 'make lint' </dev/null
-  [ "${lines[0]}" = run ]
+  [ "${lines[0]%%$'\t'*}" = run ]
 }
 
 @test "trust remove by command or key prefix; clean drops expired entries" {

@@ -186,6 +186,19 @@ Test(audit_file, looser_modes_are_tightened) {
   cr_assert_eq(mode_of(state + "/sessions/pts3-100-200.jsonl"), 0600u);
 }
 
+// A state directory that is a shared temp dir (VG_HOME=/tmp by mistake) must not be
+// made 0700: that locked every other user out of /tmp once.
+Test(audit_file, shared_sticky_directory_is_never_tightened) {
+  std::string shared = scratch_dir();
+  cr_assert_eq(chmod(shared.c_str(), 01777), 0);
+  std::string error;
+  cr_assert_not(ensure_private_dir(shared, &error));
+  cr_assert(error.find("shared directory") != std::string::npos, "%s", error.c_str());
+  cr_assert_eq(mode_of(shared), 01777u);
+  cr_assert_not(append_audit_event(shared, sample_event(), &error));
+  cr_assert_eq(mode_of(shared), 01777u);
+}
+
 Test(audit_file, appends_and_never_truncates) {
   std::string state = scratch_dir();
   std::string error;
