@@ -309,10 +309,7 @@ Answer Broker::judge_guard(const Ask& a) {
     }
   }
   if (words.empty()) return ans;
-  if (sandbox && !host) {
-    ans.sandbox_root = true;  // runs in the sandbox: its execs are the sandbox's
-    return ans;
-  }
+  if (sandbox && !host) return ans;  // the broker runs it (cli/broker_run.h), judged there
   std::string cwd = read_link("/proc/" + std::to_string(a.pid) + "/cwd");
   std::string line = words.size() == 3 && words[1] == "-c" ? words[2] : shell_join(words);
   AgentVerdict v = evaluate_agent_command_with(s_.config, context_at(cwd.empty() ? "/" : cwd), &s_.trust, line, false);
@@ -410,11 +407,17 @@ void say_refused(const Answer& ans) {
 
 // One request: the shim sent the end of a private socketpair, then writes
 // "path\0argv0\0argv1\0..." on it and waits for one verdict byte (+ a message).
-void serve_request(Broker& b, int requests) {
+// A request 'R' instead: a sandboxed command to run (cli/broker_run.h); its pid and
+// connection go to `runs`.
+void serve_request(Broker& b, BrokerSession& s, int requests, std::map<pid_t, int>& runs) {
   char byte = 0;
   size_t got = 0;
   int conn = receive_fd(requests, &byte, 1, &got);
   if (conn < 0) return;
+  if (got == 1 && byte == 'R') {
+    if (pid_t run = start_broker_run(s.run, conn); run > 0) runs[run] = conn;
+    return;
+  }
   struct timeval tv = {2, 0};
   setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   struct ucred cred {};
@@ -594,9 +597,12 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
   int listener = -1;
   bool killable = false;
   int code = -1;
+  std::map<pid_t, int> runs;  // sandboxed commands the broker runs -> their caller's connection
   for (;;) {
-    struct pollfd fds[4] = {{sigfd, POLLIN, 0}, {requests, POLLIN, 0}, {listener_sock, POLLIN, 0}, {listener, POLLIN, 0}};
-    if (poll(fds, 4, 1000) < 0 && errno != EINTR) break;
+    std::vector<struct pollfd> fds = {
+        {sigfd, POLLIN, 0}, {requests, POLLIN, 0}, {listener_sock, POLLIN, 0}, {listener, POLLIN, 0}, {s.listen_fd, POLLIN, 0}};
+    for (const auto& [pid, conn] : runs) fds.push_back({conn, POLLIN, 0});
+    if (poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) break;
     if (fds[2].revents & POLLIN) {
       listener = receive_exec_listener(listener_sock, &killable);
       // Linux 6.6: caller and broker hand over on one CPU (a shorter round trip).
@@ -608,7 +614,29 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
       listener_sock = -1;
     }
     if (listener >= 0 && (fds[3].revents & POLLIN)) serve_notification(b, s, listener, killable, agent);
-    if (fds[1].revents & POLLIN) serve_request(b, requests);
+    if (fds[1].revents & POLLIN) serve_request(b, s, requests, runs);
+    if (fds[4].revents & POLLIN) {
+      int conn = accept4(s.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (conn >= 0) {
+        if (pid_t run = start_broker_run(s.run, conn); run > 0) runs[run] = conn;
+      }
+    }
+    // A caller passes on a signal (one byte), or went away: its run is stopped.
+    for (size_t i = 5; i < fds.size(); ++i) {
+      if (!fds[i].revents) continue;
+      for (auto& [pid, conn] : runs) {
+        if (conn != fds[i].fd) continue;
+        unsigned char sig = 0;
+        ssize_t n = recv(conn, &sig, 1, MSG_DONTWAIT);
+        if (n == 1 && (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)) {
+          kill(pid, sig);
+        } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+          kill(pid, SIGTERM);
+          close(conn);
+          conn = -1;
+        }
+      }
+    }
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info;
       while (read(sigfd, &info, sizeof info) == sizeof info) {
@@ -619,6 +647,10 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
     pid_t p;
     while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
       if (p == agent) code = status_code(status);
+      if (auto run = runs.find(p); run != runs.end()) {
+        if (run->second >= 0) finish_broker_run(run->second, status_code(status));
+        runs.erase(run);
+      }
     }
     if (code >= 0) break;
     if (p < 0 && errno == ECHILD) break;
