@@ -46,7 +46,6 @@ struct Answer {
   Verdict verdict = Verdict::Pass;
   std::string message;       // one line for the caller's stderr (block, refused sandbox)
   std::string command;       // what was judged
-  bool sandbox_root = false; // our own sandboxed run starts: its tree is the sandbox's
 };
 
 struct Ask {
@@ -162,8 +161,6 @@ class Broker {
   explicit Broker(BrokerSession& s) : s_(s) {}
 
   Answer judge(const Ask& a, int depth = 0);
-  bool in_sandbox(pid_t pid);
-  void add_sandbox_root(pid_t pid) { sandbox_roots_.emplace(pid, start_time_of(pid)); }
   void record(const Ask& a, const Answer& ans, const std::string& source, const std::string& runtime);
 
   // Verdicts the shim obtained, so the kernel's notification of the same exec is
@@ -179,21 +176,7 @@ class Broker {
   Answer judge_words(const Ask& a, std::vector<std::string> words);
   Answer judge_guard(const Ask& a);
   BrokerSession& s_;
-  std::map<pid_t, std::uint64_t> sandbox_roots_;
 };
-
-bool Broker::in_sandbox(pid_t pid) {
-  if (sandbox_roots_.empty()) return false;
-  pid_t self = getpid();
-  for (pid_t p = tgid_of(pid); p > 1 && p != self; p = parent_of(p)) {
-    auto it = sandbox_roots_.find(p);
-    if (it == sandbox_roots_.end()) continue;
-    if (start_time_of(p) == it->second) return true;
-    sandbox_roots_.erase(it);  // the pid was reused
-    return false;
-  }
-  return false;
-}
 
 Answer Broker::judge_words(const Ask& a, std::vector<std::string> words) {
   Answer ans;
@@ -504,8 +487,6 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
   Answer ans;
   if (a.pid == agent && read_link("/proc/" + std::to_string(a.pid) + "/exe") == s.vg_bin) {
     continued = true;  // the agent itself, still our child before its exec: the user started it
-  } else if (b.in_sandbox(a.pid)) {
-    continued = true;  // inside our own sandboxed run: the sandbox is the boundary
   } else if (!freeze.freeze(a.pid, getpid(), killable)) {
     ans.verdict = Verdict::Block;
     ans.command = "(exec by pid " + std::to_string(a.pid) + ")";
@@ -551,7 +532,6 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
   if (continued && seccomp_notify_id_valid(listener, req->id) == 0) {
     resp->error = 0;
     resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-    if (ans.sandbox_root) b.add_sandbox_root(a.pid);
   } else if (!continued) {
     b.record(a, ans, "kernel exec", "none");
     say_refused(ans);

@@ -12,13 +12,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <set>
 
 #include <fmt/format.h>
 
 #include "cli/broker.h"
 #include "cli/broker_filter.h"
 #include "cli/commands.h"
+#include "core/broker_run_env.h"
 
 extern char** environ;
 
@@ -269,21 +269,8 @@ pid_t start_broker_run(const BrokerRunSession& s, int conn) {
     args.insert(args.end(), parts.begin() + 4, parts.begin() + 4 + static_cast<long>(argc));
   }
 
-  // The caller's environment, except what steers the guard or the loader: those are the
-  // session's (this process runs outside the agent's confinement, so nothing of the
-  // agent's choosing may be loaded into it).
-  static const std::set<std::string> kDropped = {"VG_BROKER_FD", "VG_AGENT_CONFINED", "VG_VIA_SHIM",
-                                                 "VG_DISABLE",   "VG_EXEC_CHECKED",   "VG_FROM_HOOK"};
-  std::vector<std::string> env;
-  for (size_t i = 4 + argc; i < parts.size(); ++i) {
-    const std::string& e = parts[i];
-    std::string name = e.substr(0, e.find('='));
-    if (name.empty() || name == e || kDropped.count(name) || s.session_env.count(name) || name.rfind("LD_", 0) == 0)
-      continue;
-    env.push_back(e);
-  }
-  for (const auto& [name, value] : s.session_env)
-    if (!value.empty()) env.push_back(name + "=" + value);
+  std::vector<std::string> env = broker_run_environment(
+      std::vector<std::string>(parts.begin() + 4 + static_cast<long>(argc), parts.end()), s.session_env);
 
   std::fflush(nullptr);
   pid_t pid = fork();
