@@ -51,14 +51,29 @@ bool read_all(int fd, void* data, size_t size) {
   return true;
 }
 
+bool send_fds(int sock, const int fds[3]);
+
 // The caller's stdin, stdout and stderr with one marker byte.
 bool send_std_fds(int sock) {
+  // A closed one is sent as /dev/null (SCM_RIGHTS refuses a closed descriptor).
   int fds[3] = {0, 1, 2};
+  int null_fd = -1;
+  for (int& fd : fds) {
+    if (fcntl(fd, F_GETFD) >= 0) continue;
+    if (null_fd < 0) null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    fd = null_fd;
+  }
+  bool ok = send_fds(sock, fds);
+  if (null_fd >= 0) close(null_fd);
+  return ok;
+}
+
+bool send_fds(int sock, const int fds[3]) {
   char mark = 'F';
   struct iovec iov = {&mark, 1};
   union {
     struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof fds)];
+    char buf[CMSG_SPACE(3 * sizeof(int))];
   } control;
   std::memset(&control, 0, sizeof control);
   struct msghdr msg = {};
@@ -69,8 +84,8 @@ bool send_std_fds(int sock) {
   struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
   cm->cmsg_level = SOL_SOCKET;
   cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof fds);
-  std::memcpy(CMSG_DATA(cm), fds, sizeof fds);
+  cm->cmsg_len = CMSG_LEN(3 * sizeof(int));
+  std::memcpy(CMSG_DATA(cm), fds, 3 * sizeof(int));
   ssize_t n;
   do {
     n = sendmsg(sock, &msg, MSG_NOSIGNAL);
@@ -250,6 +265,7 @@ pid_t start_broker_run(const BrokerRunSession& s, int conn) {
     finish_broker_run(conn, kExitSandboxFailed);
     return -1;
   }
+  const pid_t caller = cred.pid;
   const std::string& cwd = parts[0];
   const std::string& flags = parts[1];
   int timeout = std::atoi(parts[2].c_str());
@@ -280,6 +296,9 @@ pid_t start_broker_run(const BrokerRunSession& s, int conn) {
     sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // In the caller's process group (same session): the terminal's job control and
+    // signals treat the run as the caller's job. Where that is refused, ours it stays.
+    if (pid_t pgrp = getpgid(caller); pgrp > 0) setpgid(0, pgrp);
     for (int i = 0; i < 3; ++i) dup2(fds[i], i);
     // Nothing of the broker's leaks into the run but the audit writer's socket.
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -184,8 +184,10 @@ HOME=$T "$VG_GUARD_BIN" exec -- vgcanary "$CANARY"; echo "home=$?"'
 # domain and exec filter, where a sandbox can start (issue 17 item 1).
 @test "broker: a confined agent's sandboxed command runs, with its stdin, stdout, stderr and exit code" {
   agent 'echo x >>"$VG_HOME/trust.json"; echo "write=$?"
-printf "from-stdin\n" | "$VG_GUARD_BIN" exec --sandbox -- sh -c "cat; echo to-stderr >&2; exit 7"; echo "rc=$?"'
+printf "from-stdin\n" | "$VG_GUARD_BIN" exec --sandbox -- sh -c "cat; echo to-stderr >&2; exit 7"; echo "rc=$?"
+"$VG_GUARD_BIN" exec --sandbox -- sh -c "echo no-stdin" <&-; echo "closed=$?"'
   [[ $output == *"write=1"* ]]
+  [[ $output == *"no-stdin"*"closed=0"* ]]
   [[ $output == *"from-stdin"*"rc=7"* ]]
   [[ $stderr == *"to-stderr"* ]] || [[ $output == *"to-stderr"* ]]
   grep '"decision":"sandbox"' "$VG_HOME"/sessions/*.jsonl | grep 'from-stdin\|exit 7' | grep -vq '"runtime":"none"'
