@@ -243,6 +243,7 @@ int start_with_broker(const Global& g, const Config& config, const std::string& 
     const char* val = std::getenv(v);
     s.run.session_env[v] = val ? val : "";
   }
+  s.run.session_env["VG_TOOL_PATH"] = path ? path : "/usr/bin:/bin";  // bwrap, engines: the session's
   // For processes of the tree that closed the inherited socket (Python's close_fds): a
   // socket under $VG_HOME, which the agent can reach but not replace.
   std::string sock_path = broker_socket_path(state, session);

@@ -48,3 +48,12 @@ Test(broker_run_env, session_markers_and_disable_are_dropped) {
                                     {});
   cr_assert(env.empty());
 }
+
+Test(broker_run_env, tools_are_found_on_the_sessions_path) {
+  // bwrap and container engines are looked up on $VG_TOOL_PATH (sandbox/child_status.h)
+  auto env = broker_run_environment({"PATH=/tmp/agent-bin:/usr/bin", "VG_TOOL_PATH=/tmp/agent-bin"},
+                                    {{"VG_TOOL_PATH", "/usr/bin:/bin"}});
+  cr_assert(has(env, "PATH=/tmp/agent-bin:/usr/bin"));  // the command's own PATH stays
+  cr_assert(has(env, "VG_TOOL_PATH=/usr/bin:/bin"));
+  cr_assert_not(has(env, "VG_TOOL_PATH=/tmp/agent-bin"));
+}
