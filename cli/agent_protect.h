@@ -6,10 +6,18 @@
 
 #include <string>
 
+#include "sandbox/agent_confine.h"
+
 namespace vg::cli {
 
-// Prints one line on stderr saying what holds or which protections do not. False only
-// when the session cannot be guarded as asked (the caller stops).
-bool protect_agent_session(const std::string& state_dir, const std::string& session, bool confine);
+// The session's audit key and writer; with `confine`, the paths the agent's tree will be
+// kept from writing go to `paths` (and TMPDIR is set when it must move). False only when
+// the session cannot be guarded as asked (the caller stops).
+bool protect_agent_session(const std::string& state_dir, const std::string& session, bool confine,
+                           sandbox::AgentProtect* paths);
+
+// In the agent's process before it execs (the broker stays outside): confine it. Prints
+// one line on stderr saying what holds or which protections do not.
+void confine_agent_tree(const sandbox::AgentProtect& paths);
 
 }  // namespace vg::cli

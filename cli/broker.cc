@@ -46,7 +46,6 @@ struct Answer {
   Verdict verdict = Verdict::Pass;
   std::string message;       // one line for the caller's stderr (block, refused sandbox)
   std::string command;       // what was judged
-  bool sandbox_root = false; // our own sandboxed run starts: its tree is the sandbox's
 };
 
 struct Ask {
@@ -162,8 +161,6 @@ class Broker {
   explicit Broker(BrokerSession& s) : s_(s) {}
 
   Answer judge(const Ask& a, int depth = 0);
-  bool in_sandbox(pid_t pid);
-  void add_sandbox_root(pid_t pid) { sandbox_roots_.emplace(pid, start_time_of(pid)); }
   void record(const Ask& a, const Answer& ans, const std::string& source, const std::string& runtime);
 
   // Verdicts the shim obtained, so the kernel's notification of the same exec is
@@ -179,21 +176,7 @@ class Broker {
   Answer judge_words(const Ask& a, std::vector<std::string> words);
   Answer judge_guard(const Ask& a);
   BrokerSession& s_;
-  std::map<pid_t, std::uint64_t> sandbox_roots_;
 };
-
-bool Broker::in_sandbox(pid_t pid) {
-  if (sandbox_roots_.empty()) return false;
-  pid_t self = getpid();
-  for (pid_t p = tgid_of(pid); p > 1 && p != self; p = parent_of(p)) {
-    auto it = sandbox_roots_.find(p);
-    if (it == sandbox_roots_.end()) continue;
-    if (start_time_of(p) == it->second) return true;
-    sandbox_roots_.erase(it);  // the pid was reused
-    return false;
-  }
-  return false;
-}
 
 Answer Broker::judge_words(const Ask& a, std::vector<std::string> words) {
   Answer ans;
@@ -309,10 +292,7 @@ Answer Broker::judge_guard(const Ask& a) {
     }
   }
   if (words.empty()) return ans;
-  if (sandbox && !host) {
-    ans.sandbox_root = true;  // runs in the sandbox: its execs are the sandbox's
-    return ans;
-  }
+  if (sandbox && !host) return ans;  // the broker runs it (cli/broker_run.h), judged there
   std::string cwd = read_link("/proc/" + std::to_string(a.pid) + "/cwd");
   std::string line = words.size() == 3 && words[1] == "-c" ? words[2] : shell_join(words);
   AgentVerdict v = evaluate_agent_command_with(s_.config, context_at(cwd.empty() ? "/" : cwd), &s_.trust, line, false);
@@ -410,11 +390,17 @@ void say_refused(const Answer& ans) {
 
 // One request: the shim sent the end of a private socketpair, then writes
 // "path\0argv0\0argv1\0..." on it and waits for one verdict byte (+ a message).
-void serve_request(Broker& b, int requests) {
+// A request 'R' instead: a sandboxed command to run (cli/broker_run.h); its pid and
+// connection go to `runs`.
+void serve_request(Broker& b, BrokerSession& s, int requests, std::map<pid_t, int>& runs) {
   char byte = 0;
   size_t got = 0;
   int conn = receive_fd(requests, &byte, 1, &got);
   if (conn < 0) return;
+  if (got == 1 && byte == 'R') {
+    if (pid_t run = start_broker_run(s.run, conn); run > 0) runs[run] = conn;
+    return;
+  }
   struct timeval tv = {2, 0};
   setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   struct ucred cred {};
@@ -501,8 +487,6 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
   Answer ans;
   if (a.pid == agent && read_link("/proc/" + std::to_string(a.pid) + "/exe") == s.vg_bin) {
     continued = true;  // the agent itself, still our child before its exec: the user started it
-  } else if (b.in_sandbox(a.pid)) {
-    continued = true;  // inside our own sandboxed run: the sandbox is the boundary
   } else if (!freeze.freeze(a.pid, getpid(), killable)) {
     ans.verdict = Verdict::Block;
     ans.command = "(exec by pid " + std::to_string(a.pid) + ")";
@@ -548,7 +532,6 @@ void serve_notification(Broker& b, BrokerSession& s, int listener, bool killable
   if (continued && seccomp_notify_id_valid(listener, req->id) == 0) {
     resp->error = 0;
     resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-    if (ans.sandbox_root) b.add_sandbox_root(a.pid);
   } else if (!continued) {
     b.record(a, ans, "kernel exec", "none");
     say_refused(ans);
@@ -594,9 +577,12 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
   int listener = -1;
   bool killable = false;
   int code = -1;
+  std::map<pid_t, int> runs;  // sandboxed commands the broker runs -> their caller's connection
   for (;;) {
-    struct pollfd fds[4] = {{sigfd, POLLIN, 0}, {requests, POLLIN, 0}, {listener_sock, POLLIN, 0}, {listener, POLLIN, 0}};
-    if (poll(fds, 4, 1000) < 0 && errno != EINTR) break;
+    std::vector<struct pollfd> fds = {
+        {sigfd, POLLIN, 0}, {requests, POLLIN, 0}, {listener_sock, POLLIN, 0}, {listener, POLLIN, 0}, {s.listen_fd, POLLIN, 0}};
+    for (const auto& [pid, conn] : runs) fds.push_back({conn, POLLIN, 0});
+    if (poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) break;
     if (fds[2].revents & POLLIN) {
       listener = receive_exec_listener(listener_sock, &killable);
       // Linux 6.6: caller and broker hand over on one CPU (a shorter round trip).
@@ -608,7 +594,29 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
       listener_sock = -1;
     }
     if (listener >= 0 && (fds[3].revents & POLLIN)) serve_notification(b, s, listener, killable, agent);
-    if (fds[1].revents & POLLIN) serve_request(b, requests);
+    if (fds[1].revents & POLLIN) serve_request(b, s, requests, runs);
+    if (fds[4].revents & POLLIN) {
+      int conn = accept4(s.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (conn >= 0) {
+        if (pid_t run = start_broker_run(s.run, conn); run > 0) runs[run] = conn;
+      }
+    }
+    // A caller passes on a signal (one byte), or went away: its run is stopped.
+    for (size_t i = 5; i < fds.size(); ++i) {
+      if (!fds[i].revents) continue;
+      for (auto& [pid, conn] : runs) {
+        if (conn != fds[i].fd) continue;
+        unsigned char sig = 0;
+        ssize_t n = recv(conn, &sig, 1, MSG_DONTWAIT);
+        if (n == 1 && (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)) {
+          kill(pid, sig);
+        } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+          kill(pid, SIGTERM);
+          close(conn);
+          conn = -1;
+        }
+      }
+    }
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info;
       while (read(sigfd, &info, sizeof info) == sizeof info) {
@@ -619,6 +627,10 @@ int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent) {
     pid_t p;
     while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
       if (p == agent) code = status_code(status);
+      if (auto run = runs.find(p); run != runs.end()) {
+        if (run->second >= 0) finish_broker_run(run->second, status_code(status));
+        runs.erase(run);
+      }
     }
     if (code >= 0) break;
     if (p < 0 && errno == ECHILD) break;

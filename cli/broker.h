@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/broker_run.h"
 #include "core/exec_identity.h"
 #include "core/config.h"
 #include "core/trust_store.h"
@@ -30,12 +31,14 @@ struct BrokerSession {
   // vectra-guard with other values is refused.
   std::map<std::string, std::string> guard_env;
   ProgramIndex index;
+  BrokerRunSession run;  // how sandboxed commands are started for the session
+  int listen_fd = -1;    // the session's socket for processes that closed VG_BROKER_FD
 };
 
 // Read config-independent parts (program index, trust entries) into `s`.
 void prepare_broker(BrokerSession& s, const std::string& path_env);
 
-// Serve the shim (`requests`: the broker's end of the inherited socketpair) and the
+// Serve the shim and sandboxed runs (`requests`: the broker's end of the inherited socketpair) and the
 // kernel (the listener arrives on `listener_sock`) until `agent` exits; returns the
 // agent's exit status as a shell reports it.
 int run_broker(BrokerSession& s, int requests, int listener_sock, pid_t agent);

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <climits>
@@ -222,7 +223,8 @@ void forward_signal(int sig) {
 // session's broker until the agent exits, and exits with its status.
 int start_with_broker(const Global& g, const Config& config, const std::string& config_file,
                       const std::string& session, const std::string& name, const std::string& state,
-                      const std::string& self, std::string snapshot, std::vector<std::string>& run) {
+                      const std::string& self, std::string snapshot, const sandbox::AgentProtect& confine,
+                      std::vector<std::string>& run) {
   (void)g;
   BrokerSession s;
   s.config = config;
@@ -238,6 +240,30 @@ int start_with_broker(const Global& g, const Config& config, const std::string& 
   }
   const char* path = std::getenv("PATH");
   prepare_broker(s, path ? path : "/usr/bin:/bin");
+  // Sandboxed commands are run by the broker (cli/broker_run.h) with the session's settings.
+  s.run.vg_bin = self;
+  s.run.config_file = config_file;
+  for (const char* v : {"HOME", "XDG_CONFIG_HOME", "VG_HOME", "VG_POLICY_SNAPSHOT", "VG_AGENT_CONFIG", "VG_SESSION",
+                        "VG_AGENT", "VG_GUARD_BIN", "VG_AUDIT_FD", "LD_PRELOAD", "BASH_ENV"}) {
+    const char* val = std::getenv(v);
+    s.run.session_env[v] = val ? val : "";
+  }
+  s.run.session_env["VG_TOOL_PATH"] = path ? path : "/usr/bin:/bin";  // bwrap, engines: the session's
+  // For processes of the tree that closed the inherited socket (Python's close_fds): a
+  // socket under $VG_HOME, which the agent can reach but not replace.
+  std::string sock_path = broker_socket_path(state, session);
+  struct sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  if (sock_path.size() < sizeof addr.sun_path) {
+    std::memcpy(addr.sun_path, sock_path.c_str(), sock_path.size() + 1);
+    unlink(sock_path.c_str());
+    s.listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s.listen_fd >= 0 && (bind(s.listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+                             chmod(sock_path.c_str(), 0600) != 0 || listen(s.listen_fd, 16) != 0)) {
+      close(s.listen_fd);
+      s.listen_fd = -1;
+    }
+  }
 
   int requests[2], listener[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, requests) != 0 ||
@@ -264,6 +290,7 @@ int start_with_broker(const Global& g, const Config& config, const std::string& 
     close(listener[0]);
     fcntl(requests[1], F_SETFD, 0);  // inherited by the whole tree: the shim's way to ask
     setenv(kBrokerFdEnv, std::to_string(requests[1]).c_str(), 1);
+    confine_agent_tree(confine);
     if (int e = install_exec_filter(listener[1]); e != 0) {
       print_error(fmt::format("the kernel exec check could not be set up ({}); the agent was not started.",
                               std::strerror(e)));
@@ -282,7 +309,9 @@ int start_with_broker(const Global& g, const Config& config, const std::string& 
   signal(SIGQUIT, SIG_IGN);
   signal(SIGTERM, forward_signal);
   signal(SIGHUP, forward_signal);
-  return run_broker(s, requests[0], listener[0], pid);
+  int code = run_broker(s, requests[0], listener[0], pid);
+  if (s.listen_fd >= 0) unlink(sock_path.c_str());
+  return code;
 }
 
 int agent_start(const Global& g, const Args& args) {
@@ -344,7 +373,8 @@ int agent_start(const Global& g, const Args& args) {
   unsetenv("VG_DISABLE");  // not honoured in agent sessions
   // The recorder stays outside the confinement below: the agent cannot touch its file.
   if (config->record != Record::Off) record_this_run(*config, shell_join(o.argv), o.record_input, session);
-  if (!protect_agent_session(state, session, /*confine=*/!o.sandbox)) return kExitError;
+  sandbox::AgentProtect confine;
+  if (!protect_agent_session(state, session, /*confine=*/!o.sandbox, &confine)) return kExitError;
 
   AuditEvent ev;
   ev.session = session;
@@ -379,7 +409,7 @@ int agent_start(const Global& g, const Args& args) {
   }
   run.insert(run.end(), o.argv.begin(), o.argv.end());
   return start_with_broker(g, *config, config_file, session, o.name, state, self,
-                           encode_snapshot(snapshot_from_config(*config, self, config_file)), run);
+                           encode_snapshot(snapshot_from_config(*config, self, config_file)), confine, run);
 }
 
 // ---- agent shim-check ---------------------------------------------------------------

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/broker_run.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/prompt.h"
@@ -387,6 +388,25 @@ int cmd_exec(const Global& g, const Args& args) {
     ev.exit_code = kExitBlocked;
     record(ev);
     return kExitBlocked;
+  }
+
+  // In an agent session the sandbox cannot start here (Landlock and the exec filter);
+  // the session's broker runs it, judged again with the session's policy, and records it.
+  if (action == Action::Sandbox && broker_runs_sandbox()) {
+    BrokerRunRequest r;
+    r.argv = o.shell_form ? std::vector<std::string>{o.line} : o.argv;
+    r.shell_form = o.shell_form;
+    r.via_shim = o.via_shim;
+    r.review = o.review;
+    r.verbose = o.verbose;
+    r.timeout_seconds = o.timeout_seconds;
+    int code = 0;
+    std::string error;
+    if (run_through_broker(r, &code, &error)) return code;
+    print_error(fmt::format("the sandbox could not start: {}; the command was not run.", error));
+    ev.exit_code = kExitSandboxFailed;
+    record(ev);
+    return kExitSandboxFailed;
   }
 
   sandbox::Request req;

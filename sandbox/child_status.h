@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,14 @@ inline void stop_for_job_control() {
   kill(getpid(), SIGTSTP);  // delivered before kill returns: we stop here
   sigprocmask(SIG_BLOCK, &tstp, nullptr);
   sigaction(SIGTSTP, &old, nullptr);
+}
+
+// Where bwrap and container engines are looked up: $VG_TOOL_PATH when set (an agent
+// session's broker sets it to the session's PATH, so the agent's own PATH cannot pick
+// the program the broker starts outside its confinement), else $PATH.
+inline const char* tool_search_path() {
+  const char* tools = std::getenv("VG_TOOL_PATH");
+  return tools && *tools ? tools : std::getenv("PATH");
 }
 
 // A helper program installed next to vectra-guard (bin/NAME, or libexec/vectra-guard/NAME

@@ -290,7 +290,7 @@ std::string find_engine(Engine engine, const std::string& engine_path, std::stri
     error = "engine_path " + engine_path + " is not an executable " + name + "; fix engine_path in [sandbox]";
     return "";
   }
-  const char* path = std::getenv("PATH");
+  const char* path = tool_search_path();
   std::istringstream dirs(path ? path : "/usr/bin:/bin");
   for (std::string dir; std::getline(dirs, dir, ':');) {
     if (dir.empty()) continue;

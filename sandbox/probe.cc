@@ -14,6 +14,8 @@
 #include <sstream>
 #include <vector>
 
+#include "sandbox/child_status.h"
+
 namespace vg::sandbox {
 
 namespace {
@@ -79,7 +81,7 @@ std::string first_line(const std::string& s) {
 
 std::string find_bwrap() {
   if (access("/usr/bin/bwrap", X_OK) == 0) return "/usr/bin/bwrap";
-  const char* path = std::getenv("PATH");
+  const char* path = tool_search_path();
   std::stringstream ss(path ? path : "");
   for (std::string dir; std::getline(ss, dir, ':');) {
     if (dir.empty()) continue;

@@ -134,9 +134,12 @@ attempt_recorded() {
 
 @test "broker: overwriting the session's own snapshot file blinds nothing" {
   "$VG" agent snapshot --output "$T/open.snap" 2>/dev/null
-  agent 'cp "$T/open.snap" "$VG_POLICY_SNAPSHOT" && env vgcanary "$CANARY"; echo rc=$?'
+  # The overwrite is refused (Landlock) or, where it works, changes nothing: the canary
+  # is tried either way, kept off the host, and in the trail.
+  agent 'cp "$T/open.snap" "$VG_POLICY_SNAPSHOT"; echo cp=$?; env vgcanary "$CANARY"; echo rc=$?'
   canary_absent
   attempt_recorded
+  ! cmp -s "$T/open.snap" "$VG_HOME"/agents/*.snap
 }
 
 @test "broker: a removed snapshot leaves the kernel's check in force" {
@@ -175,6 +178,34 @@ HOME=$T "$VG_GUARD_BIN" exec -- vgcanary "$CANARY"; echo "home=$?"'
   # one record (the shim's question), none from the kernel's notification
   n=$(grep -c "rm -f ./missing-file" "$VG_HOME"/sessions/*.jsonl)
   [[ $n == 1 ]]
+}
+
+# Sandboxed commands of a session are run by the broker, outside the agent's Landlock
+# domain and exec filter, where a sandbox can start (issue 17 item 1).
+@test "broker: a confined agent's sandboxed command runs, with its stdin, stdout, stderr and exit code" {
+  agent 'echo x >>"$VG_HOME/trust.json"; echo "write=$?"
+printf "from-stdin\n" | "$VG_GUARD_BIN" exec --sandbox -- sh -c "cat; echo to-stderr >&2; exit 7"; echo "rc=$?"
+"$VG_GUARD_BIN" exec --sandbox -- sh -c "echo no-stdin" <&-; echo "closed=$?"'
+  [[ $output == *"write=1"* ]]
+  [[ $output == *"no-stdin"*"closed=0"* ]]
+  [[ $output == *"from-stdin"*"rc=7"* ]]
+  [[ $stderr == *"to-stderr"* ]] || [[ $output == *"to-stderr"* ]]
+  grep '"decision":"sandbox"' "$VG_HOME"/sessions/*.jsonl | grep 'from-stdin\|exit 7' | grep -vq '"runtime":"none"'
+}
+
+@test "broker: the shim's re-route of a sandbox verdict runs in a session, also after close_fds" {
+  printf '[sandbox]\nmode = always\n' >"$T/policy.ini"
+  agent 'sh -c "echo routed; exit 4"; echo "rc=$?"
+python3 -c "import subprocess, sys; sys.exit(subprocess.call([\"sh\", \"-c\", \"echo closed-fds; exit 5\"], close_fds=True))"; echo "py=$?"'
+  [[ $output == *"routed"*"rc=4"* ]]
+  [[ $output == *"closed-fds"*"py=5"* ]]
+}
+
+@test "broker: SIGTERM to a session's sandboxed command reaches the command" {
+  agent '"$VG_GUARD_BIN" exec --sandbox -- sleep 30 & pid=$!
+sleep 1; kill -TERM $pid; wait $pid; echo "rc=$?"'
+  [[ $output == *"rc=143"* ]]
+  ! pgrep -f "^sleep 30$" >/dev/null
 }
 
 # Ordinary work: same stdout and exit code with and without the guard.
