@@ -1,4 +1,5 @@
 #include "cli/broker_filter.h"
+#include "core/fd_passing.h"
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -61,55 +62,15 @@ bool compile(std::string& bpf) {
 
 }  // namespace
 
-bool send_fd(int sock, int fd, const void* data, size_t size) {
-  struct iovec iov = {const_cast<void*>(data), size};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } control;
-  std::memset(&control, 0, sizeof control);
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-  ssize_t n;
-  do {
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n == static_cast<ssize_t>(size);
-}
+bool send_fd(int sock, int fd, const void* data, size_t size) { return send_with_fds(sock, data, size, &fd, 1); }
 
 int receive_fd(int sock, void* data, size_t size, size_t* got) {
-  struct iovec iov = {data, size};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } control;
-  std::memset(&control, 0, sizeof control);
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  ssize_t n;
-  do {
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
+  int fd = -1;
+  size_t nfds = 0;
+  ssize_t n = receive_with_fds(sock, data, size, &fd, 1, &nfds);
   if (n < 0) return -1;
   if (got) *got = static_cast<size_t>(n);
-  int fd = -1;
-  for (struct cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
-      std::memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-    }
-  }
-  return fd;
+  return nfds == 1 ? fd : -1;
 }
 
 int install_exec_filter(int sock) {

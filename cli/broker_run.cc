@@ -1,4 +1,5 @@
 #include "cli/broker_run.h"
+#include "core/fd_passing.h"
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -70,61 +71,17 @@ bool send_std_fds(int sock) {
 
 bool send_fds(int sock, const int fds[3]) {
   char mark = 'F';
-  struct iovec iov = {&mark, 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(3 * sizeof(int))];
-  } control;
-  std::memset(&control, 0, sizeof control);
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(3 * sizeof(int));
-  std::memcpy(CMSG_DATA(cm), fds, 3 * sizeof(int));
-  ssize_t n;
-  do {
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n == 1;
+  return send_with_fds(sock, &mark, 1, fds, 3);
 }
 
 bool receive_std_fds(int sock, int fds[3]) {
   char mark = 0;
-  struct iovec iov = {&mark, 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(3 * sizeof(int))];
-  } control;
-  std::memset(&control, 0, sizeof control);
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  ssize_t n;
-  do {
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
+  size_t nfds = 0;
+  ssize_t n = receive_with_fds(sock, &mark, 1, fds, 3, &nfds);
+  if (n == 1 && mark == 'F' && nfds == 3) return true;
+  for (size_t i = 0; i < nfds; ++i) close(fds[i]);
   fds[0] = fds[1] = fds[2] = -1;
-  struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  if (n != 1 || mark != 'F' || !cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(3 * sizeof(int))) {
-    if (cm && cm->cmsg_type == SCM_RIGHTS) {
-      size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (size_t i = 0; i < count && i < 3; ++i) {
-        int fd;
-        std::memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof fd);
-        close(fd);
-      }
-    }
-    return false;
-  }
-  std::memcpy(fds, CMSG_DATA(cm), 3 * sizeof(int));
-  return true;
+  return false;
 }
 
 // A connection to the broker: over the inherited socket (a private pair's end passed

@@ -1,4 +1,5 @@
 #include "core/audit_writer.h"
+#include "core/fd_passing.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -38,50 +39,16 @@ int writer_fd() {
 
 bool send_fd(int sock, int fd) {
   char byte = 'R';
-  struct iovec iov = {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ssize_t n;
-  do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n == 1;
+  return send_with_fds(sock, &byte, 1, &fd, 1);
 }
 
 // -1 at EOF (every client gone), -2 for a message without a descriptor.
 int receive_fd(int sock) {
   char byte;
-  struct iovec iov = {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
-  struct msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0) return -1;
-  int got = -2;
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      if (got < 0) got = fd;
-      else close(fd);  // one record per message
-    }
-  }
-  return got;
+  int fd = -1;
+  size_t nfds = 0;  // one record per message: a second descriptor is closed
+  if (receive_with_fds(sock, &byte, 1, &fd, 1, &nfds) <= 0) return -1;
+  return nfds == 1 ? fd : -2;
 }
 
 bool write_all(int fd, const std::string& s) {

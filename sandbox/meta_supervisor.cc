@@ -1,4 +1,5 @@
 #include "sandbox/meta_supervisor.h"
+#include "core/fd_passing.h"
 
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -311,23 +312,7 @@ int meta_install_in_child(const std::vector<sock_filter>& program, int sock) {
   int listener = static_cast<int>(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
   if (listener < 0) return errno;
   char byte = 0;
-  struct iovec iov = {&byte, 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } control;
-  std::memset(&control, 0, sizeof control);
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  struct cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-  int e = sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : errno;
+  int e = send_with_fds(sock, &byte, 1, &listener, 1) ? 0 : errno;
   // The command must never hold its own listener: it could answer for itself.
   close(listener);
   return e;
@@ -335,24 +320,9 @@ int meta_install_in_child(const std::vector<sock_filter>& program, int sock) {
 
 int meta_receive_listener(int sock) {
   char byte;
-  struct iovec iov = {&byte, 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } control;
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  ssize_t n;
-  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  struct cmsghdr* cm = n == 1 ? CMSG_FIRSTHDR(&msg) : nullptr;
-  if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-  return fd;
+  int fd = -1;
+  size_t nfds = 0;
+  return receive_with_fds(sock, &byte, 1, &fd, 1, &nfds) == 1 && nfds == 1 ? fd : -1;
 }
 
 bool MetaSupervisor::start(std::string& error) {
