@@ -8,9 +8,9 @@
 # start; it is started here, restarted if gone, ended with the shell (fish_exit), and a
 # one-shot `vectra-guard hook fish` answers when it cannot run or a question is needed.
 # run: executed unchanged (cd, set, functions work as always). block: the buffer becomes
-# `__vg_blocked N` ($status = 126). sandbox: it becomes `__vg_reroute N`
+# `vg-blocked 'LINE'` ($status = 126). sandbox: it becomes `vg-sandbox 'LINE'`
 # (`vectra-guard exec --from-hook fish`: the line in a fish in the sandbox, starting
-# with this shell's $status). `vectra-guard off` / `on` turn the guard off/on for this
+# with this shell's $status); history keeps LINE. `vectra-guard off` / `on` turn the guard off/on for this
 # shell; a host line's status goes to the audit log from fish_postexec, over the same
 # FIFO (no process per line). Bindings are put back at every prompt if a key-binding
 # switch (fish_vi_key_bindings) dropped them. Rules live in the evaluator, never here.
@@ -26,8 +26,8 @@ if test -z "$__vg_bin"; or not test -x "$__vg_bin"
     exit 0
 end
 
-set -g __vg_id 0
 set -g __vg_rewrites
+set -g __vg_typed
 set -g __vg_server_pid
 set -g __vg_fifo_dir
 set -g __vg_req 0
@@ -112,20 +112,50 @@ function __vg_ask_server --argument-names text
     return 1
 end
 
-function __vg_blocked --argument-names id
-    set -l var __vg_note_$id
-    test -n "$$var"; and printf '%s\n' $$var >&2
-    set -e __vg_note_$id __vg_line_$id
+# A blocked or sandboxed line runs as `vg-blocked 'LINE'` / `vg-sandbox 'LINE'`: fish runs
+# exactly the buffer it shows and cannot cancel a line from fish_preexec, so the screen and
+# `jobs` show the typed line, quoted, behind the verdict; history gets the typed line itself
+# (__vg_prompt). Only the line the guard just judged is carried out.
+function __vg_take_pending --argument-names text
+    if test "$text" != "$__vg_pending_line"; or not set -q __vg_pending_line[1]
+        echo "vectra-guard: vg-sandbox and vg-blocked only carry out the line just typed; type the line itself." >&2
+        return 1
+    end
+    test -n "$__vg_pending_note"; and printf '%s\n' $__vg_pending_note >&2
+    set -e __vg_pending_line __vg_pending_note
+end
+
+function vg-blocked --argument-names text
+    __vg_take_pending "$text"; or return 2
     return 126
 end
 
-function __vg_reroute --argument-names id st
-    set -l var __vg_note_$id
-    test -n "$$var"; and printf '%s\n' $$var >&2
-    set -l line __vg_line_$id
-    set -l text "$$line"
-    set -e __vg_note_$id __vg_line_$id
-    $__vg_bin exec --from-hook fish --status $st -c "$text"
+function vg-sandbox --argument-names text
+    set -l st $__vg_pending_status
+    __vg_take_pending "$text"; or return 2
+    # Through eval, so that `jobs` shows this line with the typed one in it.
+    eval (string escape -- $__vg_bin) exec --from-hook fish --status $st -c (__vg_quote "$text" | string collect)
+end
+
+# TEXT in single quotes as fish reads them (only \\ and \' are escapes there).
+function __vg_quote --argument-names text
+    printf "'%s'" (string replace -a -- '\\' '\\\\' "$text" | string replace -a -- "'" "\\'" | string collect)
+end
+
+# The typed line into history in place of the rewrite: fish 3 has no `history append`, so
+# it is added to the history file the way fish writes it, and merged back in.
+function __vg_history_add --argument-names text
+    set -q fish_private_mode[1]; and return
+    set -l name fish
+    set -q fish_history; and set name $fish_history
+    test -n "$name"; or return
+    set -l dir $XDG_DATA_HOME
+    test -n "$dir"; or set dir $HOME/.local/share
+    builtin history save
+    test -f $dir/fish/{$name}_history; or return
+    set -l cmd (string replace -a -- '\\' '\\\\' "$text" | string join '\\n')
+    printf '%s\n' "- cmd: $cmd" "  when: "(command date +%s) >>$dir/fish/{$name}_history
+    builtin history merge
 end
 
 # `vectra-guard off` / `on` for this shell only; the rest goes to the program.
@@ -208,15 +238,14 @@ function __vg_enter
         case run
             test -n "$notice"; and printf '\n%s\n' $notice >&2
         case block sandbox
-            set __vg_id (math $__vg_id + 1)
-            set -g __vg_line_$__vg_id "$text"
-            set -g __vg_note_$__vg_id $notice
-            if test $verdict = block
-                commandline -r -- "__vg_blocked $__vg_id"
-            else
-                commandline -r -- "__vg_reroute $__vg_id $last"
-            end
+            set -g __vg_pending_line "$text"
+            set -g __vg_pending_note $notice
+            set -g __vg_pending_status $last
+            set -l name vg-sandbox
+            test $verdict = block; and set name vg-blocked
+            commandline -r -- "$name "(__vg_quote "$text" | string collect)
             set -a __vg_rewrites (commandline)
+            set -a __vg_typed "$text"
     end
     commandline -f execute
 end
@@ -238,7 +267,11 @@ function __vg_prompt --on-event fish_prompt
     for r in $__vg_rewrites
         history delete --exact --case-sensitive -- $r >/dev/null 2>&1
     end
+    for t in $__vg_typed
+        __vg_history_add "$t"
+    end
     set -g __vg_rewrites
+    set -g __vg_typed
 end
 
 # The server ends with the shell (it also notices on its own when the shell is gone).

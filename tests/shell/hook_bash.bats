@@ -315,3 +315,15 @@ S
   has "in-6"
   lacks "audit log was not written"
 }
+
+@test "bash: vectra-guard status says the shell is hooked and how, and off after vectra-guard off" {
+  hook_install bash
+  drive bash <<'S'
+send vectra-guard status
+send vectra-guard off
+send vectra-guard status
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [[ $output =~ shell:\ +hooked\ \(bash\ (builtin|coprocess)\)$'\n' ]] || { echo "$output"; false; }
+  [[ $output =~ hooked\ \(bash\ (builtin|coprocess)\),\ but\ off\ for\ this\ shell ]] || { echo "$output"; false; }
+}

@@ -273,3 +273,61 @@ S
   has "in-6"
   lacks "audit log was not written"
 }
+
+@test "fish: a blocked or sandboxed line shows as typed behind its verdict; history keeps the typed line" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install fish
+  drive fish <<'S'
+send echo vgdeny-(math 2+3)
+send rm -rf ~
+send echo rc=$status
+send vg-sandbox 'echo forged-1'
+send history search --max 9 | cat
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has $'\nvgdeny-5'
+  has "rc=126"
+  [ -f "$HOME/canary" ]
+  # The screen shows the typed line behind the verdict, never an internal name.
+  has "vg-sandbox 'echo vgdeny-(math 2+3)'"
+  has "vg-blocked 'rm -rf ~'"
+  lacks "__vg_reroute"
+  lacks "__vg_blocked"
+  # Typed by hand, vg-sandbox does not carry out a line of its own.
+  has "only carry out the line just typed"
+  lacks $'\nforged-1'
+  # History: the typed lines, not the rewrites.
+  has $'\necho vgdeny-(math 2+3)'
+  has $'\nrm -rf ~'
+  lacks $'\nvg-sandbox \'echo vgdeny-(math'
+  lacks $'\nvg-blocked'
+}
+
+@test "fish: Ctrl-Z on a sandboxed line: jobs shows the typed command" {
+  hook_config $'[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'
+  hook_install fish
+  drive fish <<'S'
+type sh -c 'echo vg-$((3*3)); exec sleep 37' vgdeny
+expect vg-9
+keys \x1a
+wait
+send jobs
+send kill %1
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has "stopped	"
+  has "/vectra-guard exec --from-hook fish --status 0 -c 'sh -c \\'echo vg-\$((3*3)); exec sleep 37\\' vgdeny'"
+  lacks "__vg_reroute"
+}
+
+@test "fish: vectra-guard status says the shell is hooked, and off after vectra-guard off" {
+  hook_install fish
+  drive fish <<'S'
+send vectra-guard status
+send vectra-guard off
+send vectra-guard status
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has "shell:      hooked (fish)"$'\n'
+  has "hooked (fish), but off for this shell ('vectra-guard on' turns it back on)"
+}

@@ -306,3 +306,15 @@ S
   has "in-6"
   lacks "audit log was not written"
 }
+
+@test "zsh: vectra-guard status says the shell is hooked, and off after vectra-guard off" {
+  hook_install zsh
+  drive zsh <<'S'
+send vectra-guard status
+send vectra-guard off
+send vectra-guard status
+S
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  has "shell:      hooked (zsh)"$'\n'
+  has "hooked (zsh), but off for this shell ('vectra-guard on' turns it back on)"
+}
