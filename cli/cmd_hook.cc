@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/hook_agents.h"
 #include "cli/output.h"
+#include "core/fd_io.h"
 #include "cli/prompt.h"
 #include "core/audit_log.h"
 #include "core/config.h"
@@ -143,17 +144,6 @@ class FieldReader {
   std::string buf_;
   size_t pos_ = 0;
 };
-
-bool write_all(int fd, const std::string& s) {
-  size_t off = 0;
-  while (off < s.size()) {
-    ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    off += size_t(n);
-  }
-  return true;
-}
 
 volatile sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }

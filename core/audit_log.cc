@@ -1,4 +1,5 @@
 #include "core/audit_log.h"
+#include "core/fd_io.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -101,17 +102,9 @@ std::string last_line(int fd) {
 }
 
 bool write_all(int fd, const std::string& data, const std::string& path, std::string* error) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      *error = fmt::format("cannot write {}: {}", path, n < 0 ? errno_text() : "nothing written");
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return true;
+  if (vg::write_all(fd, data)) return true;
+  *error = fmt::format("cannot write {}: {}", path, errno != 0 ? errno_text() : "nothing written");
+  return false;
 }
 
 // The head is rewritten in place (we hold the log's lock): one short write at offset 0

@@ -1,4 +1,5 @@
 #include "core/audit_writer.h"
+#include "core/fd_io.h"
 #include "core/fd_passing.h"
 
 #include <fcntl.h>
@@ -49,17 +50,6 @@ int receive_fd(int sock) {
   size_t nfds = 0;  // one record per message: a second descriptor is closed
   if (receive_with_fds(sock, &byte, 1, &fd, 1, &nfds) <= 0) return -1;
   return nfds == 1 ? fd : -2;
-}
-
-bool write_all(int fd, const std::string& s) {
-  size_t done = 0;
-  while (done < s.size()) {
-    ssize_t n = write(fd, s.data() + done, s.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 // Read until EOF; false on error, timeout or more than `cap` bytes.

@@ -1,4 +1,5 @@
 #include "sandbox/output_tee.h"
+#include "core/fd_io.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,17 +17,6 @@ namespace {
 // Once the command has ended, output still in flight is copied until the pipes have
 // been quiet this long (a background process may hold them open forever).
 constexpr int kDrainQuietMs = 100;
-
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "sandbox/stderr_watch.h"
+#include "core/fd_io.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -19,17 +20,6 @@ namespace {
 constexpr int kDrainQuietMs = 50;
 constexpr int kDrainMaxRounds = 200;
 constexpr size_t kLineCap = 8192;  // longer lines are looked at in pieces
-
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
 
 bool contains(std::string_view s, std::string_view what) { return s.find(what) != std::string_view::npos; }
 
