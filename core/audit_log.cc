@@ -18,6 +18,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -346,12 +347,24 @@ bool append_audit_line_here(const std::string& state_dir, const std::string& ses
     *error = fmt::format("session id '{}' is not a safe file name", session);
     return false;
   }
-  if (!ensure_private_dir(state_dir, error)) return false;
+  // A hook's server appends twice per typed line: the directories are checked (and made)
+  // once per process and state dir, and again only when the log cannot be opened.
+  static std::mutex checked_mutex;
+  static std::string checked_dir;
   std::string dir = sessions_dir(state_dir);
-  if (!ensure_private_dir(dir, error)) return false;
-
   std::string path = dir + "/" + session + ".jsonl";
-  Fd f{open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600)};
+  const int flags = O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+  Fd f{-1};
+  {
+    std::lock_guard<std::mutex> lock(checked_mutex);
+    if (checked_dir == dir) f.fd = open(path.c_str(), flags, 0600);
+    if (f.fd < 0) {
+      checked_dir.clear();
+      if (!ensure_private_dir(state_dir, error) || !ensure_private_dir(dir, error)) return false;
+      checked_dir = dir;
+      f.fd = open(path.c_str(), flags, 0600);
+    }
+  }
   if (f.fd < 0) {
     *error = fmt::format("cannot open {}: {}", path, errno_text());
     return false;

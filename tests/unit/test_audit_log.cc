@@ -199,6 +199,22 @@ Test(audit_file, shared_sticky_directory_is_never_tightened) {
   cr_assert_eq(mode_of(shared), 01777u);
 }
 
+// The directories are checked once per process (a hook's server appends on every line):
+// a state dir removed in between is made again, not an error.
+Test(audit_file, state_dir_removed_between_appends_is_made_again) {
+  std::string state = scratch_dir() + "/vg";
+  std::string error;
+  cr_assert(append_audit_event(state, sample_event(), &error), "%s", error.c_str());
+  std::string log = state + "/sessions/pts3-100-200.jsonl";
+  cr_assert_eq(unlink(log.c_str()), 0);
+  unlink((state + "/sessions/pts3-100-200.head").c_str());
+  cr_assert_eq(rmdir((state + "/sessions").c_str()), 0);
+  cr_assert_eq(rmdir(state.c_str()), 0);
+  cr_assert(append_audit_event(state, sample_event(), &error), "%s", error.c_str());
+  cr_assert_eq(count_lines(read_file(log)), 1u);
+  cr_assert_eq(mode_of(state), 0700u);
+}
+
 Test(audit_file, appends_and_never_truncates) {
   std::string state = scratch_dir();
   std::string error;
