@@ -118,7 +118,7 @@ std::string hook_block_message(const HookResult& r) {
 }
 
 HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final,
-                             const std::string& shell) {
+                             const std::string& shell, const ShellDefinitions* defs) {
   HookEvaluation ev;
   ev.ctx = current_context();
   Config config;
@@ -140,6 +140,7 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   in.fish = shell == "fish";
   in.interactive = terminal_present();
   in.in_sandbox = in_sandbox();
+  in.defs = defs;
   const char* agent = std::getenv("VG_AGENT");
   // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
   in.agent = agent != nullptr && *agent != '\0' && !config.agent_allow_disable;
@@ -224,8 +225,8 @@ void hook_record_toggle(const std::string& shell, bool off) {
 }
 
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,
-                             const std::string& line, bool final) {
-  HookEvaluation ev = hook_evaluate(extra_config, line, final, shell);
+                             const std::string& line, bool final, const ShellDefinitions* defs) {
+  HookEvaluation ev = hook_evaluate(extra_config, line, final, shell, defs);
   return hook_finish(shell, line, ev, "");
 }
 

@@ -26,8 +26,9 @@ struct HookEvaluation {
 // ("" for none). A config error keeps guarding with the built-in defaults (noted once
 // per shell session and version of the file: core/config_notice.h).
 // shell: "bash", "zsh" or "fish" (fish lines are parsed as fish).
+// defs: the shell's aliases and functions (shell_defs.h), nullptr when unknown.
 HookEvaluation hook_evaluate(const std::string& extra_config, const std::string& line, bool final,
-                             const std::string& shell = "");
+                             const std::string& shell = "", const ShellDefinitions* defs = nullptr);
 
 // How a question was answered: "" (none asked), "host", "sandbox" or "no". The caller
 // sets ev.result.action to what the answer means before calling hook_finish.
@@ -39,7 +40,7 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
 // The whole answer for a caller that cannot ask (a background process, the builtin):
 // a line that needs a question is answered "ask\n" and nothing is recorded.
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,
-                             const std::string& line, bool final);
+                             const std::string& line, bool final, const ShellDefinitions* defs = nullptr);
 
 // The shell's report at its next prompt for a host line: appends the "end" record
 // (status, duration) for the start record `ref`. False when nothing was written.
