@@ -14,6 +14,7 @@
 #include <functional>
 
 #include "core/fish_parse.h"
+#include "core/guard_hooks.h"
 #include "core/rules.h"
 
 namespace vg {
@@ -381,6 +382,8 @@ class Expander {
     }
     ::close(fd);
     content.resize(got);
+    // The guard's own hook, re-read by `source ~/.bashrc`: installs (or keeps) the guard.
+    if (is_guard_hook_text(content)) return;
     if (in(source_stack_, found)) return;  // sourcing itself again adds nothing
     source_stack_.push_back(found);
     judge_code(content, what, depth + 1, false, true, into);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -185,6 +186,18 @@ Test(hook_expand, sourced_files_are_judged_like_scripts) {
   cr_expect_neq(r.action, HookAction::Run);
   cr_expect(has_rule(r, "analysis.unknown-code"));
   not_on_host("source /dev/stdin");
+  // the guard's own hook, re-read by `source ~/.bashrc`, is not judged (it sets the
+  // hook's variables); the same path with other content, or a copy that differs, is
+  std::ifstream hook_in(std::string(VG_SOURCE_DIR) + "/hooks/bash/vectra-guard.bash");
+  std::string hook((std::istreambuf_iterator<char>(hook_in)), std::istreambuf_iterator<char>());
+  cr_assert_gt(hook.size(), 1000u);
+  make_dirs(dir + "/hooks/bash");
+  write_file(dir + "/hooks/bash", "vectra-guard.bash", hook);
+  runs("source ./hooks/bash/vectra-guard.bash");
+  write_file(dir + "/hooks/bash", "vectra-guard.bash", hook + "denied --now\n");
+  not_on_host("source ./hooks/bash/vectra-guard.bash");
+  write_file(dir + "/hooks/bash", "vectra-guard.bash", "_vg_bin=/bin/true\n");
+  cr_expect_eq(judge("source ./hooks/bash/vectra-guard.bash").action, HookAction::Block);
   // a sourced file's aliases and functions are the shell's too
   FakeDefs d;
   d.aliases["dd2"] = "denied";
