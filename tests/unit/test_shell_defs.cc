@@ -9,6 +9,7 @@
 
 #include "core/nul_fields.h"
 #include "core/shell_defs_json.h"
+#include "core/shell_defs_prelude.h"
 #include "core/shell_defs_serve.h"
 
 using namespace vg;
@@ -177,4 +178,17 @@ Test(shell_defs, serve_word_with_a_line_break_fails_closed) {
   cr_assert_not(d.function("a\nb").has_value());
   cr_assert_neq(d.failed(), "");
   cr_assert_eq(w.asked(), "");
+}
+
+Test(shell_defs, sandbox_prelude_per_shell) {
+  DefsRecord r;
+  r.aliases["ll"] = "ls -l 'x'";
+  r.aliases["none"] = std::nullopt;
+  r.functions["f"] = "f () \n{ \n    ll\n}";
+  cr_assert_eq(script_with_defs("bash", r, "(exit 3)\n", "ll; f"),
+               "shopt -s expand_aliases\nf () \n{ \n    ll\n}\nalias 'll=ls -l '\\''x'\\'''\n\n(exit 3)\nll; f");
+  cr_assert_eq(script_with_defs("zsh", r, "", "ll; f"),
+               "f () \n{ \n    ll\n}\nalias 'll=ls -l '\\''x'\\'''\n\neval 'll; f'");
+  cr_assert_eq(script_with_defs("fish", r, "", "f"), "f () \n{ \n    ll\n}\n\nf");
+  cr_assert_eq(script_with_defs("bash", DefsRecord{}, "", "ls"), "ls", "nothing looked up: the line alone");
 }
