@@ -252,7 +252,13 @@ int cmd_hook(const Global& g, const Args& args) {
     return kExitOk;
   }
   if (!o.toggle.empty()) {
-    hook_record_toggle(o.shell, o.toggle == "off");
+    // Refused (exit 126) in an agent session unless the config allows it; the hook then
+    // stays on.
+    std::string refusal;
+    if (!hook_record_toggle(g.config_file, o.shell, o.toggle == "off", &refusal)) {
+      std::fprintf(stderr, "%s\n", refusal.c_str());
+      return kExitBlocked;
+    }
     return kExitOk;
   }
   if (!o.have_line && !o.serve) {
