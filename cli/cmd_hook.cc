@@ -212,6 +212,9 @@ int serve(const Global& g, const std::string& shell, const std::string& fifo_dir
       setenv("PWD", cwd.c_str(), 1);
       defs.new_line(reply);
       HookEvaluation ev = hook_evaluate(g.config_file, line, final == "1", shell, &defs);
+      // The shell moved on to its next line: an answer now would be read as that
+      // line's. Nothing ran (the shell waits for an answer before running anything).
+      if (defs.abandoned()) continue;
       if (defs.failed().empty()) {
         reply += hook_finish(shell, line, ev, "");
       } else {
