@@ -58,10 +58,10 @@ void ServeDefinitions::ask(const std::vector<std::string>& names) const {
       }
       if (!decode_lookup_field(field, *value)) {
         // The first field of a request (FINAL "", "0", "1", "end"; fish: its id): the
-        // shell gave up on this line. Kept for the server's next read.
+        // shell gave up on this line; kept for the server's next read. Else dropped.
         abandoned_ = field.empty() || field == "end" ||
                      field.find_first_not_of("0123456789") == std::string::npos;
-        in_.push_back(std::move(field));
+        if (abandoned_) in_.push_back(std::move(field));
         failed_ = fmt::format("the shell's answer about '{}' was not understood", n);
         return;
       }

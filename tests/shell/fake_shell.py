@@ -8,7 +8,8 @@ it sends requests, answers the server's lookup records from a table of definitio
 With --fifo the server is started with `--fifo DIR` (the fish protocol: request ids, and
 "ID\\n" before every record the server sends). Steps, one per line on stdin:
   line TEXT     send TEXT (a final line) and print {"asked": [[names]...], "answer": "..."}
-  reply MODE    how to answer the next lookups: table (default), garbage, close
+  reply MODE    how to answer the next lookups: table (default), garbage, close, or
+                abandon (no reply: the next step's request comes instead, as after ^C)
   sh COMMAND    run COMMAND with /bin/sh (e.g. replace the binary between lines)
 """
 import json
@@ -79,6 +80,10 @@ def main():
                 break
             names = rec[1:].split("\n")
             asked.append(names)
+            if mode == "abandon":
+                out["answer"] = "abandoned"
+                mode = "table"
+                break
             if mode == "close":
                 os.close(w)
                 w = os.open("/dev/null", os.O_WRONLY)

@@ -89,3 +89,119 @@ S
   grep '"command":"vectra-guard off"' <<<"$log" | grep '"agent":"claude-code"' | grep -q '"decision":"block"'
   grep '"command":"vectra-guard off"' <<<"$log" | grep '"agent":"claude-code"' | grep -q '"decision":"host"'
 }
+
+# --- lookup rounds (core/shell_defs.h), with the evaluator's alias/function expansion ---
+
+# A function and an alias that exist only in the (fake) shell: vgfn runs a deny-listed
+# harmless command, vgok and vgll harmless ones.
+wire_defs() {
+  python3 -c 'import json; print(json.dumps({
+    "aliases": {"vgll": "echo listed"},
+    "functions": {"vgfn": "vgfn () \n{ \n    vgdeny-marker \"$@\"\n}", "vgok": "vgok () \n{ \n    echo ok\n}"}}))'
+}
+
+deny_config() { hook_config $'[sandbox]\nmode = auto\n[guard]\nlevel = low\n[policies]\ndeny = *vgdeny*\n'; }
+
+@test "hook --serve: one lookup round per level; a function that runs a denied command is sandboxed, with the defs: line" {
+  deny_config
+  for mode in "" --fifo; do
+    fake $mode --defs "$(wire_defs)" -- "$VG" hook bash --serve <<'S'
+line vgfn now
+line vgok
+line vgll
+S
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    ! grep -q bad_id <<<"$output"
+    # One round per level: the line's command word, then the body's.
+    [ "$(sed -n 1p <<<"$output" | jq -c .asked)" = '[["vgfn"],["vgdeny-marker"]]' ] || { echo "$output"; false; }
+    a=$(answer 1)
+    [ "${a%%$'\n'*}" = sandbox ] || { echo "$output"; false; }
+    defs=$(sed -n 2p <<<"$a")
+    [[ $defs == defs:* ]]
+    [ "$(jq -r '.functions.vgfn' <<<"${defs#defs:}")" = "$(wire_defs | jq -r .functions.vgfn)" ]
+    [ "$(jq -r '.aliases | has("vgfn")' <<<"${defs#defs:}")" = true ]
+    # The harmless ones run on the host; a host answer carries no defs: line.
+    [[ $(answer 2) == run* ]] && [[ $(answer 2) != *defs:* ]]
+    [[ $(answer 3) == run* ]]
+  done
+}
+
+@test "hook --serve: a garbled or closed lookup reply blocks that line only (one sentence), fail closed" {
+  deny_config
+  fake --defs "$(wire_defs)" -- "$VG" hook bash --serve <<'S'
+reply garbage
+line vgok
+reply table
+line vgfn
+reply close
+line vgok
+S
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $(answer 1) == "block"$'\n'"⛔ Blocked by vectra-guard: the shell's answer about 'vgok' was not understood, so the line was not run." ]]
+  [[ $(answer 2) == sandbox* ]]
+  [[ $(answer 3) == block* ]]
+}
+
+@test "hook --serve: a line given up during a lookup (^C) gets no answer; the next line gets its own" {
+  deny_config
+  for mode in "" --fifo; do
+    fake $mode --defs "$(wire_defs)" -- "$VG" hook bash --serve <<'S'
+reply abandon
+line vgok
+line vgfn
+line vgok
+S
+    echo "$output"
+    [ "$status" -eq 0 ]
+    ! grep -q bad_id <<<"$output"
+    [ "$(answer 1)" = abandoned ]
+    [[ $(answer 2) == sandbox* ]]
+    [[ $(answer 3) == run* ]]
+  done
+}
+
+@test "hook: the one-shot judges with \$VG_HOOK_DEFS (a name not in it is not defined)" {
+  deny_config
+  VG_HOOK_DEFS=$(wire_defs) run setsid -w "$VG" hook bash --final -- 'vgfn x'
+  [ "${lines[0]}" = sandbox ] || { echo "$output"; false; }
+  [[ ${lines[1]} == defs:* ]]
+  VG_HOOK_DEFS='{}' run setsid -w "$VG" hook bash --final -- 'vgfn x'
+  [ "${lines[0]%%$'\t'*}" = run ]
+}
+
+@test "builtin: lookups read bash's own alias and function tables (declare -f text)" {
+  deny_config
+  SO=$VG_BUILD_DIR/lib/vectra-guard/vectra_guard_hook.so
+  [[ -f $SO ]] || { echo "the loadable builtin was not built ($SO)" >&2; return 1; }
+  # shellcheck disable=SC2016
+  run bash -c '
+    enable -f "$1" vectra_guard_hook || exit 9
+    shopt -s expand_aliases
+    vgfn() { vgdeny-marker "$@"; }
+    vgok() { echo ok; }
+    alias vgal="vgdeny-marker x"
+    for l in "vgfn a" vgok vgal; do
+      vectra_guard_hook --final -- "$l"
+      printf "%s => %s\n" "$l" "${_vg_reply//$'\''\n'\''/|}"
+    done
+    declare -f vgfn' _ "$SO"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ ${lines[0]} == "vgfn a => sandbox|defs:"* ]]
+  [[ ${lines[1]} == "vgok => run"* ]]
+  [[ ${lines[2]} == "vgal => sandbox|defs:"*'"vgal":"vgdeny-marker x"'* ]]
+  # The function's text is exactly what `declare -f` prints.
+  defs=${lines[0]#*|defs:}
+  defs=${defs%%|*}
+  [ "$(jq -r .functions.vgfn <<<"$defs")" = "$(sed -n '4,$p' <<<"$output")" ]
+}
+
+@test "exec --from-hook: judged with \$VG_HOOK_DEFS: a function that deletes a home file is refused" {
+  export VG_HOOK_DEFS
+  VG_HOOK_DEFS='{"functions":{"vgclean":"vgclean () \n{ \n    rm -f ~/canary\n}"}}'
+  run "$VG" exec --from-hook bash -c 'vgclean'
+  [ "$status" -eq 126 ] || { echo "$output"; false; }
+  [ -f "$HOME/canary" ]
+  [[ $output == *"Blocked"* ]]
+}
