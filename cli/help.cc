@@ -273,6 +273,8 @@ constexpr HelpText kHelp[] = {
      "whole typed line. Prints the verdict on the first line of stdout: run, sandbox, block,\n"
      "or incomplete (the line continues); then any notice for the user. Asks on /dev/tty\n"
      "when the guard level says so: y run once, r run and remember, n or Enter cancel.\n"
+     "A sandbox or ask verdict is followed by defs:JSON (the aliases and functions used);\n"
+     "given back as $VG_HOOK_DEFS, the one-shot hook and exec --from-hook judge with them.\n"
      "claude-code and cursor read the tool's pre-execution hook JSON on stdin and answer\n"
      "in that tool's protocol, never approving for the user: no opinion for the host, ask\n"
      "(Claude Code: with the command rewritten into the sandbox) for the sandbox, deny for\n"
@@ -280,9 +282,12 @@ constexpr HelpText kHelp[] = {
      "\n"
      "  --final     the line cannot continue: treat an incomplete line as a parse error\n"
      "  --serve     answer many lines (used by the hooks: bash's coprocess reads NUL-separated\n"
-     "              requests on stdin; with --fifo DIR, fish's server uses DIR/req and DIR/resp)\n"
+     "              requests on stdin; with --fifo DIR, fish's server uses DIR/req and DIR/resp);\n"
+     "              it asks the shell what command words name (aliases, functions)\n"
      "  --end ID STATUS MS  the status of a host line (the audit log's end record for ID)\n"
-     "  --toggle off|on     record `vectra-guard off` / `on` typed in a hooked shell\n"
+     "  --toggle off|on     record `vectra-guard off` / `on` typed in a hooked shell (off is\n"
+     "                      refused in an agent session unless [agent] allow_disable)\n"
+
      "  -h, --help  this text\n"},
 
     {"agent",
