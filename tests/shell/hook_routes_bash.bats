@@ -331,32 +331,33 @@ binary_watcher() {
   ) &
 }
 
+# Every line but exit/logout is refused then, so the status is shown by PROMPT_COMMAND.
 @test "bash routes: a missing binary fails closed (126, how to repair), exit still works" {
   # shellcheck disable=SC2016
-  hook_install bash 'trap '\'': >"$T/exited"'\'' EXIT'
+  hook_install bash $'PROMPT_COMMAND=\'echo "pc-rc=$?"\'\ntrap \': >"$T/exited"\' EXIT'
   binary_watcher missing
   drive bash <<'S'
 send touch "$T/go"; while [ ! -e "$T/done" ]; do sleep 0.1; done
 send vgok-mark missing
-send echo rc=$?
+send cd /
 S
   [ "$status" -eq 0 ]
   no_marker missing
-  has "rc=126"
-  has "install-shell-wrapper.sh"
+  has "pc-rc=126"
+  has "install-shell-wrapper.sh --uninstall"
   [ -e "$T/exited" ]
 }
 
 @test "bash routes: a non-executable binary fails closed" {
-  hook_install bash
+  # shellcheck disable=SC2016
+  hook_install bash $'PROMPT_COMMAND=\'echo "pc-rc=$?"\''
   binary_watcher noexec
   drive bash <<'S'
 send touch "$T/go"; while [ ! -e "$T/done" ]; do sleep 0.1; done
 send vgok-mark noexec
-send echo rc=$?
 S
   [ "$status" -eq 0 ]
   no_marker noexec
-  has "rc=126"
+  has "pc-rc=126"
   has "install-shell-wrapper.sh"
 }
