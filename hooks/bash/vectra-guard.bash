@@ -62,7 +62,7 @@ declare -g _vg_abort_status='' _vg_next_status='' _vg_server_pid='' _vg_foreign=
 # the line's first command, judge each further command (a line that runs `fc`).
 declare -g _vg_defs='' _vg_act_defs='' _vg_tracing='' _vg_trace_next=''
 declare -gA _vg_line_defs=()
-declare -g _vg_alive=''
+declare -g _vg_alive='' _vg_prompted=1
 
 # The evaluator runs inside bash as a loadable builtin (vectra_guard_hook.so, next to the
 # binary in ../lib/vectra-guard, or $VECTRA_GUARD_BUILTIN; "none" turns it off): a line
@@ -76,8 +76,7 @@ _vg_load_builtin() {
   [[ -n $so ]] || so=${_vg_bin%/*}/../lib/vectra-guard/vectra_guard_hook.so
   [[ -f $so ]] && builtin enable -f "$so" vectra_guard_hook 2>/dev/null || return 1
   # The builtin remembers the binary's identity, to fail closed when it is replaced.
-  # (A builtin without --bin answers with a usage error: it is still used.)
-  builtin vectra_guard_hook --bin "$_vg_bin" 2>/dev/null
+  builtin vectra_guard_hook --bin "$_vg_bin"
   _vg_builtin=1
 }
 
@@ -345,7 +344,12 @@ _vg_guard_pieces() {
   [[ -n $_vg_alive ]] || trap '_vg_debug_outer' DEBUG
   _vg_alive=''
   [[ $PS0 == *'${_vg_line=}'* ]] || PS0+='${_vg_line=}'
-  [[ ${PROMPT_COMMAND[*]} == *"$_vg_prompt_command"* ]] || _vg_install_precmd
+  # _vg_precmd did not run at this line's prompt (another tool may wrap PROMPT_COMMAND:
+  # that is fine as long as ours still runs).
+  if [[ -z $_vg_pending ]]; then
+    [[ -n $_vg_prompted ]] || _vg_install_precmd
+    _vg_prompted=''
+  fi
 }
 
 # Words that are not looked up as aliases where a command starts.
@@ -577,6 +581,7 @@ _vg_precmd() {
   _vg_restatus_first
   _vg_start_server
   _vg_hc=$HISTCMD
+  _vg_prompted=1
   return $status
 }
 
