@@ -23,6 +23,7 @@
 #include "core/fd_io.h"
 #include "cli/prompt.h"
 #include "core/audit_log.h"
+#include "core/binary_identity.h"
 #include "core/config.h"
 #include "core/hook_answer.h"
 #include "core/nul_fields.h"
@@ -190,6 +191,9 @@ int serve(const Global& g, const std::string& shell, const std::string& fifo_dir
     if (::getppid() != parent) g_stop = 1;
   }
   auto stop = [&] { return g_stop != 0 || (!fifo_dir.empty() && ::getppid() != parent); };
+  // The binary this server runs: replaced or removed later, lines are refused.
+  SelfIdentity self;
+  self.start(g.argv0);
   FieldReader reader(in);
   ServeDefinitions defs(reader, out, stop);
   std::string id, final, cwd, line;
@@ -202,10 +206,15 @@ int serve(const Global& g, const std::string& shell, const std::string& fifo_dir
     std::string reply = fifo_dir.empty() ? "" : id + "\n";
     if (::chdir(cwd.c_str()) != 0) {
       reply += "block\nvectra-guard: cannot enter " + cwd + "; the line was not run.\n";
+    } else if (self.replaced() && !runs_without_guard(line)) {
+      reply += hook_answer_refused(shell, line, kBinaryReplaced);
     } else {
       setenv("PWD", cwd.c_str(), 1);
       defs.new_line(reply);
       HookEvaluation ev = hook_evaluate(g.config_file, line, final == "1", shell, &defs);
+      // The shell moved on to its next line: an answer now would be read as that
+      // line's. Nothing ran (the shell waits for an answer before running anything).
+      if (defs.abandoned()) continue;
       if (defs.failed().empty()) {
         reply += hook_finish(shell, line, ev, "");
       } else {
@@ -246,7 +255,13 @@ int cmd_hook(const Global& g, const Args& args) {
     return kExitOk;
   }
   if (!o.toggle.empty()) {
-    hook_record_toggle(o.shell, o.toggle == "off");
+    // Refused (exit 126) in an agent session unless the config allows it; the hook then
+    // stays on.
+    std::string refusal;
+    if (!hook_record_toggle(g.config_file, o.shell, o.toggle == "off", &refusal)) {
+      std::fprintf(stderr, "%s\n", refusal.c_str());
+      return kExitBlocked;
+    }
     return kExitOk;
   }
   if (!o.have_line && !o.serve) {
