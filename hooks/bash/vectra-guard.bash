@@ -110,7 +110,7 @@ _vg_eval() {
   elif _vg_ask_server "$1" "$2"; then
     rc=0
   fi
-  ((rc == 0)) && _vg_take_defs
+  ((rc == 0)) && [[ $out == *$'\n'defs:* ]] && _vg_take_defs
   # The coprocess cannot read the terminal: questions go through a one-shot process,
   # with the definitions the server looked up (only for that process).
   if ((rc != 0)) || [[ $out == ask || $out == ask$'\n'* ]]; then
@@ -120,9 +120,7 @@ _vg_eval() {
       out=$("$_vg_bin" hook bash ${1:+"$1"} -- "$2")
     fi
     rc=$?
-    local defs=$_vg_defs
-    _vg_take_defs
-    [[ -n $_vg_defs ]] || _vg_defs=$defs
+    [[ $out == *$'\n'defs:* ]] && _vg_take_defs
   fi
   _vg_verdict=${out%%$'\n'*}
   # "run<TAB>ID": the audit record whose end (the status) the next prompt reports.
@@ -146,7 +144,6 @@ _vg_eval() {
 # The answer's optional second line "defs:JSON" goes to _vg_defs, out of the notices.
 # Works on the caller's `out`.
 _vg_take_defs() {
-  [[ $out == *$'\n'defs:* ]] || return 0
   local head=${out%%$'\n'*} rest=${out#*$'\n'}
   [[ $rest == defs:* ]] || return 0
   _vg_defs=${rest%%$'\n'*}
@@ -276,7 +273,7 @@ _vg_enter() {
     expanded=$(_vg_history_expand "$text") && text=$expanded
   fi
   # `fc -s` / `fc -e -` / `fc` re-run history entries: each command they run is judged.
-  [[ $text =~ (^|[^[:alnum:]_.-])fc([[:space:]]|$) ]] && _vg_trace_next=1
+  [[ $text == *fc* && $text =~ (^|[^[:alnum:]_.-])fc([[:space:]]|$) ]] && _vg_trace_next=1
   _vg_eval '' "$text"
   case $_vg_verdict in
     incomplete)
@@ -331,7 +328,14 @@ _vg_enter() {
 # line) and so expands against the one before; a pushed dummy entry, deleted again,
 # stops that.
 _vg_history_expand() {
-  builtin history -s -- '#vg' && builtin history -d -1 2>/dev/null || return 1
+  builtin history -s -- '#vg' || return 1
+  if ! builtin history -d -1 2>/dev/null; then
+    # bash 4.4: no negative offsets.
+    local last
+    last=$(HISTTIMEFORMAT='' builtin history 1)
+    last=${last#"${last%%[! ]*}"}
+    builtin history -d "${last%% *}" || return 1
+  fi
   builtin history -p -- "$1" 2>/dev/null
 }
 
@@ -339,15 +343,17 @@ _vg_history_expand() {
 # (a foreign one that replaced it is kept inside ours), extdebug, PS0 and our
 # PROMPT_COMMAND entry. No fork.
 _vg_guard_pieces() {
-  builtin shopt -s extdebug
   # _vg_debug_outer saw this key's command: our trap (or a wrapper of it) is in place.
   [[ -n $_vg_alive ]] || trap '_vg_debug_outer' DEBUG
   _vg_alive=''
   [[ $PS0 == *'${_vg_line=}'* ]] || PS0+='${_vg_line=}'
-  # _vg_precmd did not run at this line's prompt (another tool may wrap PROMPT_COMMAND:
-  # that is fine as long as ours still runs).
+  # _vg_precmd (which sets extdebug) did not run at this line's prompt. Another tool may
+  # wrap PROMPT_COMMAND: that is fine as long as ours still runs.
   if [[ -z $_vg_pending ]]; then
-    [[ -n $_vg_prompted ]] || _vg_install_precmd
+    if [[ -z $_vg_prompted ]]; then
+      builtin shopt -s extdebug
+      _vg_install_precmd
+    fi
     _vg_prompted=''
   fi
 }
