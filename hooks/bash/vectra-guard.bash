@@ -23,10 +23,18 @@
 #   - A host line's exit status is reported at the next prompt (the audit's "end" record),
 #     through the builtin or the coprocess: no process per line.
 #   - At every prompt the trap, PS0 and the key bindings are put back if another tool
-#     replaced them; a foreign DEBUG trap keeps running, inside ours.
+#     replaced them; a foreign DEBUG trap keeps running, inside ours. Enter puts back the
+#     trap, PS0 and our PROMPT_COMMAND entry too, so a line cannot switch them off for the next.
+#   - What the shell will really run is judged (issue 18): the evaluator asks for the
+#     aliases and functions a line names (lookup rounds, core/shell_defs.h), history
+#     expansion is done first, and a line that runs `fc` is judged command by command.
+#   - No silent off switch: the hook's functions and constants are read-only, and a missing
+#     or non-executable binary fails closed (only `exit` and `logout` still run).
 # Rules live in the evaluator, never here.
 
 [[ $- == *i* ]] || return 0
+# Sourced again (~/.bashrc read twice): the hook is in place, and its pieces are read-only.
+[[ -v _vg_loaded ]] && return 0
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
   printf 'vectra-guard: bash %s is too old for the hook (4.4 or newer needed); this shell is not guarded.\n' \
     "$BASH_VERSION" >&2
@@ -34,9 +42,10 @@ if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); 
 fi
 
 _vg_bin=${VECTRA_GUARD_BIN:-$(type -P vectra-guard)}
+# Without its binary the hook fails closed (_vg_eval): say so once here too.
 if [[ -z $_vg_bin || ! -x $_vg_bin ]]; then
-  printf 'vectra-guard: the vectra-guard binary was not found; this shell is not guarded. Reinstall with scripts/install-shell-wrapper.sh.\n' >&2
-  return 0
+  printf 'vectra-guard: the vectra-guard binary %s is missing or not executable, so lines will not run. Repair with scripts/install-shell-wrapper.sh, or remove the hook with scripts/install-shell-wrapper.sh --uninstall and open a new shell.\n' \
+    "${_vg_bin:-(not found)}" >&2
 fi
 
 declare -gA _vg_lines=() _vg_notes=()
@@ -48,6 +57,12 @@ declare -g _vg_act='' _vg_act_status='' _vg_act_line='' _vg_act_note='' _vg_reci
 # A child shell does not inherit `vectra-guard off`.
 unset VG_HOOK_OFF
 declare -g _vg_abort_status='' _vg_next_status='' _vg_server_pid='' _vg_foreign='' _vg_nested='' _vg_hc=0 _vg_verdict='' _vg_notice='' _vg_status=0 _vg_trap=''
+# The shell's definitions the evaluator looked up for the last answer ($VG_HOOK_DEFS JSON),
+# those of a sandboxed line waiting for the DEBUG trap, and of each stored line; after
+# the line's first command, judge each further command (a line that runs `fc`).
+declare -g _vg_defs='' _vg_act_defs='' _vg_tracing='' _vg_trace_next=''
+declare -gA _vg_line_defs=()
+declare -g _vg_alive='' _vg_prompted=1
 
 # The evaluator runs inside bash as a loadable builtin (vectra_guard_hook.so, next to the
 # binary in ../lib/vectra-guard, or $VECTRA_GUARD_BUILTIN; "none" turns it off): a line
@@ -57,9 +72,12 @@ declare -g _vg_abort_status='' _vg_next_status='' _vg_server_pid='' _vg_foreign=
 declare -gi _vg_builtin=0
 _vg_load_builtin() {
   local so=${VECTRA_GUARD_BUILTIN-}
-  [[ $so == none ]] && return 1
+  [[ $so == none || -z $_vg_bin ]] && return 1
   [[ -n $so ]] || so=${_vg_bin%/*}/../lib/vectra-guard/vectra_guard_hook.so
-  [[ -f $so ]] && builtin enable -f "$so" vectra_guard_hook 2>/dev/null && _vg_builtin=1
+  [[ -f $so ]] && builtin enable -f "$so" vectra_guard_hook 2>/dev/null || return 1
+  # The builtin remembers the binary's identity, to fail closed when it is replaced.
+  builtin vectra_guard_hook --bin "$_vg_bin"
+  _vg_builtin=1
 }
 
 # `vectra-guard status` shows how this shell is hooked.
@@ -69,38 +87,40 @@ _vg_export_hook() {
 
 _vg_start_server() {
   ((_vg_builtin)) && return 0
+  [[ -x $_vg_bin ]] || return 0
   [[ -n ${_vg_server_pid-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null && return 0
   coproc _VG_SERVER { exec "$_vg_bin" hook bash --serve; }
   _vg_server_pid=$_VG_SERVER_PID
 }
 
 # Ask the evaluator. $1: "--final" when bash is already running the line. Sets
-# _vg_verdict (run|sandbox|block|incomplete) and _vg_notice (text for stderr).
+# _vg_verdict (run|sandbox|block|incomplete), _vg_notice (text for stderr) and _vg_defs
+# (the definitions it looked up, for the one-shot hook and the sandbox).
 _vg_eval() {
   local out='' rc=1
+  _vg_defs=''
   if [[ ! -x $_vg_bin ]]; then
-    # The binary was removed (uninstalled): say so, and do not hold the shell hostage.
-    _vg_verdict=run
-    _vg_notice='vectra-guard: the binary is gone, so this line was not checked; open a new shell.'
+    _vg_no_binary "$2"
     return
   fi
   local _vg_reply
   if ((_vg_builtin)) && builtin vectra_guard_hook ${1:+"$1"} -- "$2"; then
     out=$_vg_reply
     rc=0
-  elif [[ -n ${_VG_SERVER[1]-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null &&
-    printf '%s\0%s\0%s\0' "${1:+1}" "$PWD" "$2" >&"${_VG_SERVER[1]}" &&
-    IFS= read -r -d '' out <&"${_VG_SERVER[0]}"; then
+  elif _vg_ask_server "$1" "$2"; then
     rc=0
   fi
-  # The coprocess cannot read the terminal: questions go through a one-shot process.
+  ((rc == 0)) && [[ $out == *$'\n'defs:* ]] && _vg_take_defs
+  # The coprocess cannot read the terminal: questions go through a one-shot process,
+  # with the definitions the server looked up (only for that process).
   if ((rc != 0)) || [[ $out == ask || $out == ask$'\n'* ]]; then
-    if [[ -n $1 ]]; then
-      out=$("$_vg_bin" hook bash "$1" -- "$2")
+    if [[ -n $_vg_defs ]]; then
+      out=$(VG_HOOK_DEFS=$_vg_defs "$_vg_bin" hook bash ${1:+"$1"} -- "$2")
     else
-      out=$("$_vg_bin" hook bash -- "$2")
+      out=$("$_vg_bin" hook bash ${1:+"$1"} -- "$2")
     fi
     rc=$?
+    [[ $out == *$'\n'defs:* ]] && _vg_take_defs
   fi
   _vg_verdict=${out%%$'\n'*}
   # "run<TAB>ID": the audit record whose end (the status) the next prompt reports.
@@ -121,29 +141,93 @@ _vg_eval() {
   esac
 }
 
-# Keep the original text and its notice under a small id the rewritten line refers to.
+# The answer's optional second line "defs:JSON" goes to _vg_defs, out of the notices.
+# Works on the caller's `out`.
+_vg_take_defs() {
+  local head=${out%%$'\n'*} rest=${out#*$'\n'}
+  [[ $rest == defs:* ]] || return 0
+  _vg_defs=${rest%%$'\n'*}
+  _vg_defs=${_vg_defs#defs:}
+  _vg_defs=${_vg_defs# }
+  if [[ $rest == *$'\n'* ]]; then out=$head$'\n'${rest#*$'\n'}; else out=$head; fi
+}
+
+# One request to the coprocess, answering its lookup rounds ("?" NAME "\n" ...) from
+# this shell's tables, without a fork. Sets the caller's `out`; 1 when the server is gone.
+_vg_ask_server() {
+  [[ -n ${_VG_SERVER[1]-} ]] && kill -0 "$_vg_server_pid" 2>/dev/null || return 1
+  local to=${_VG_SERVER[1]} from=${_VG_SERVER[0]} names name
+  printf '%s\0%s\0%s\0' "${1:+1}" "$PWD" "$2" >&"$to" || return 1
+  while IFS= read -r -d '' out <&"$from"; do
+    [[ $out == '?'* ]] || return 0
+    names=${out#?}$'\n'
+    while [[ -n $names ]]; do
+      name=${names%%$'\n'*}
+      names=${names#*$'\n'}
+      _vg_lookup "$name" >&"$to" || return 1
+    done
+  done
+  return 1
+}
+
+# The two reply fields for NAME: its alias value and its function text, "=" TEXT or "-".
+_vg_lookup() {
+  # (${a[$1]+x} expands the name once; `-v` would expand it again)
+  if [[ -n $1 && $1 != [@*] && -n ${BASH_ALIASES[$1]+x} ]]; then
+    printf '=%s\0' "${BASH_ALIASES[$1]}"
+  else
+    printf -- '-\0'
+  fi
+  if [[ -n $1 ]] && declare -F -- "$1" >/dev/null 2>&1; then
+    printf =
+    declare -f -- "$1"
+    printf '\0'
+  else
+    printf -- '-\0'
+  fi
+}
+
+# The binary is gone or not executable: the line is not run (fail closed); only `exit`
+# and `logout` still are, so the shell can be left.
+_vg_no_binary() {
+  _vg_recid=''
+  if [[ $1 =~ ^[[:space:]]*(exit|logout)([[:space:]]+[0-9]+)?[[:space:]]*$ ]]; then
+    _vg_verdict=run _vg_notice=''
+    return
+  fi
+  _vg_verdict=block
+  _vg_notice="vectra-guard: the guard's binary ${_vg_bin:-vectra-guard} is missing or not executable, so this line was not run. Repair with scripts/install-shell-wrapper.sh, or remove the hook with scripts/install-shell-wrapper.sh --uninstall and open a new shell."
+}
+
+# Keep the original text, its notice and definitions under a small id the rewritten
+# line refers to.
 _vg_store() {
   ((_vg_id++))
   _vg_lines[$_vg_id]=$1
   _vg_notes[$_vg_id]=$2
+  _vg_line_defs[$_vg_id]=$3
 }
 
 __vg_blocked() {
   [[ -n ${_vg_notes[$1]-} ]] && printf '%s\n' "${_vg_notes[$1]}" >&2
-  unset '_vg_lines[$1]' '_vg_notes[$1]'
+  unset '_vg_lines[$1]' '_vg_notes[$1]' '_vg_line_defs[$1]'
   return 126
 }
 
 __vg_reroute() {
-  local st=$? line=${_vg_lines[$1]-} note=${_vg_notes[$1]-}
-  unset '_vg_lines[$1]' '_vg_notes[$1]'
-  _vg_sandbox "$line" "$note" "${2:-$st}"
+  local st=$? line=${_vg_lines[$1]-} note=${_vg_notes[$1]-} defs=${_vg_line_defs[$1]-}
+  unset '_vg_lines[$1]' '_vg_notes[$1]' '_vg_line_defs[$1]'
+  _vg_sandbox "$line" "$note" "${2:-$st}" "$defs"
 }
 
-# Run LINE in the sandbox as bash would run it here, starting with status $3. Through
-# eval of the quoted text, so `jobs` shows the typed line rather than our variables.
+# Run LINE in the sandbox as bash would run it here, starting with status $3; $4: the
+# aliases and functions it uses ($VG_HOOK_DEFS, for that process only). Through eval of
+# the quoted text, so `jobs` shows the typed line rather than our variables.
 _vg_sandbox() {
   [[ -n $2 ]] && printf '%s\n' "$2" >&2
+  if [[ -n ${4-} ]]; then
+    local -x VG_HOOK_DEFS=$4
+  fi
   builtin eval "${_vg_bin@Q} exec --from-hook bash --status $3 -c ${1@Q}"
 }
 
@@ -173,19 +257,23 @@ vg() { _vg_cli "$@"; }
 # a sandbox or block verdict waits in _vg_act for the DEBUG trap.
 _vg_enter() {
   [[ -n $_vg_off ]] && return
+  _vg_guard_pieces
   local text=$READLINE_LINE
   [[ -n $_vg_pending ]] && text=$_vg_pending$'\n'$READLINE_LINE
-  _vg_judged='' _vg_defer='' _vg_act=''
+  _vg_judged='' _vg_defer='' _vg_act='' _vg_trace_next=''
   if [[ $text != *[![:space:]]* ]]; then
     [[ -z $_vg_pending ]] && return
   fi
   local next_status=$_vg_next_status
   _vg_next_status=
-  # History expansion (!!, !$) happens after accept-line: judge what will really run.
-  if [[ $- == *H* && $text == *'!'* ]]; then
+  # History expansion (!!, !$, ^a^b) happens after accept-line: judge what will really run.
+  local hc=${histchars:-'!^'}
+  if [[ $- == *H* && ($text == *"${hc:0:1}"* || $text == "${hc:1:1}"*) ]]; then
     local expanded
-    expanded=$(builtin history -p -- "$text" 2>/dev/null) && text=$expanded
+    expanded=$(_vg_history_expand "$text") && text=$expanded
   fi
+  # `fc -s` / `fc -e -` / `fc` re-run history entries: each command they run is judged.
+  [[ $text == *fc* && $text =~ (^|[^[:alnum:]_.-])fc([[:space:]]|$) ]] && _vg_trace_next=1
   _vg_eval '' "$text"
   case $_vg_verdict in
     incomplete)
@@ -209,7 +297,7 @@ _vg_enter() {
       _vg_judged=$text
       ;;
     block | sandbox)
-      _vg_store "$text" "$_vg_notice"
+      _vg_store "$text" "$_vg_notice" "$_vg_defs"
       local fn=__vg_blocked
       [[ $_vg_verdict == sandbox ]] && fn=__vg_reroute
       # Blocked, one line that starts with a plain word: that word becomes, for this
@@ -228,11 +316,46 @@ _vg_enter() {
         _vg_judged=$READLINE_LINE
         READLINE_POINT=${#READLINE_LINE}
       else
-        _vg_act=$_vg_verdict _vg_act_line=$text _vg_act_note=$_vg_notice _vg_act_status=$next_status
+        _vg_act=$_vg_verdict _vg_act_line=$text _vg_act_note=$_vg_notice _vg_act_status=$next_status _vg_act_defs=$_vg_defs
       fi
       _vg_pending=''
       ;;
   esac
+}
+
+# TEXT after history expansion, as bash will expand it after accept-line. In a subshell:
+# inside bind -x, `history -p` first deletes the last entry (taking it for its own
+# line) and so expands against the one before; a pushed dummy entry, deleted again,
+# stops that.
+_vg_history_expand() {
+  builtin history -s -- '#vg' || return 1
+  if ! builtin history -d -1 2>/dev/null; then
+    # bash 4.4: no negative offsets.
+    local last
+    last=$(HISTTIMEFORMAT='' builtin history 1)
+    last=${last#"${last%%[! ]*}"}
+    builtin history -d "${last%% *}" || return 1
+  fi
+  builtin history -p -- "$1" 2>/dev/null
+}
+
+# Our pieces back before a line runs, when the line before removed them: the DEBUG trap
+# (a foreign one that replaced it is kept inside ours), extdebug, PS0 and our
+# PROMPT_COMMAND entry. No fork.
+_vg_guard_pieces() {
+  # _vg_debug_outer saw this key's command: our trap (or a wrapper of it) is in place.
+  [[ -n $_vg_alive ]] || trap '_vg_debug_outer' DEBUG
+  _vg_alive=''
+  [[ $PS0 == *'${_vg_line=}'* ]] || PS0+='${_vg_line=}'
+  # _vg_precmd (which sets extdebug) did not run at this line's prompt. Another tool may
+  # wrap PROMPT_COMMAND: that is fine as long as ours still runs.
+  if [[ -z $_vg_pending ]]; then
+    if [[ -z $_vg_prompted ]]; then
+      builtin shopt -s extdebug
+      _vg_install_precmd
+    fi
+    _vg_prompted=''
+  fi
 }
 
 # Words that are not looked up as aliases where a command starts.
@@ -273,7 +396,8 @@ _vg_debug() {
     # Inside another tool's key widget (bind -x), e.g. atuin's enter_accept, which runs
     # the chosen line with eval and never lets it reach Enter or PS0: judge each command
     # the widget runs (eval's own text is skipped: what it runs is trapped one by one).
-    [[ -v READLINE_LINE ]] || return 0
+    # (or after the first command of a line that is judged command by command)
+    [[ -v READLINE_LINE || -n $_vg_tracing ]] || return 0
     [[ $BASH_COMMAND == _vg_* || " ${FUNCNAME[*]:2} " == *" _vg_"* || " ${FUNCNAME[*]:2} " == *" __vg_"* ]] &&
       return 0
     [[ $BASH_COMMAND == eval\ * || $BASH_COMMAND == 'builtin eval '* ]] && return 0
@@ -298,36 +422,42 @@ _vg_debug() {
     local act=$_vg_act
     _vg_act=''
     if [[ $act == sandbox ]]; then
-      _vg_sandbox "$_vg_act_line" "$_vg_act_note" "${_vg_act_status:-${1:-0}}"
+      _vg_sandbox "$_vg_act_line" "$_vg_act_note" "${_vg_act_status:-${1:-0}}" "$_vg_act_defs"
       _vg_abort_status=$?
     else
       printf '%s\n' "$_vg_act_note" >&2
       _vg_abort_status=126
     fi
-    _vg_act_line='' _vg_act_note=''
+    _vg_act_line='' _vg_act_note='' _vg_act_defs=''
     kill -INT $$
     return 1
   fi
   if [[ -n $_vg_judged ]]; then
-    # Let the line run, without extdebug (until the next prompt).
+    # Let the line run, without extdebug (until the next prompt), or judge each further
+    # command it runs (`fc` re-runs history entries).
     _vg_judged=''
-    builtin shopt -u extdebug
+    if [[ -n $_vg_trace_next ]]; then
+      _vg_tracing=1 _vg_trace_next=''
+    else
+      builtin shopt -u extdebug
+    fi
     return 0
   fi
   # Not seen by our Enter key (so maybe our binding is gone: re-bind at the prompt).
   _vg_rebind=1
   # The whole line is history entry HISTCMD if bash saved it;
-  # if it did not (ignorespace, HISTIGNORE, set +o history) judge the command itself.
-  local text
+  # if it did not (ignorespace, HISTIGNORE, set +o history) judge the command itself,
+  # and each further one (until the prompt).
+  local text trace=''
   if ((HISTCMD == _vg_hc)); then
     text=$(HISTTIMEFORMAT='' builtin history 1)
     text=${text#*[0-9]  }
   else
-    text=$BASH_COMMAND
+    text=$BASH_COMMAND trace=1
   fi
   if _vg_carry_out "$text" "${1:-0}"; then
     [[ -z $_vg_nested ]] && _vg_rec_id=$_vg_recid _vg_rec_t0=${EPOCHREALTIME-}
-    builtin shopt -u extdebug
+    if [[ -n $trace ]]; then _vg_tracing=1; else builtin shopt -u extdebug; fi
     return 0
   fi
   # Abort the rest of the line, as ^C would (bash sets $? to 130; _vg_restatus, first in
@@ -347,7 +477,7 @@ _vg_carry_out() {
       return 0
       ;;
     sandbox)
-      _vg_sandbox "$1" "$_vg_notice" "${2:-0}"
+      _vg_sandbox "$1" "$_vg_notice" "${2:-0}" "$_vg_defs"
       _vg_abort_status=$?
       ;;
     *)
@@ -373,6 +503,7 @@ _vg_widget_command() {
 # so _vg_enter also starts the next line with that status (_vg_next_status).
 _vg_restatus() {
   local s=$?
+  _vg_tracing=''
   if [[ -n $_vg_abort_status ]]; then
     _vg_next_status=$_vg_abort_status
     _vg_abort_status=''
@@ -388,6 +519,7 @@ _vg_ret() { return "$1"; }
 # Outermost DEBUG trap: a foreign trap (VS Code, starship) runs first, its status ignored.
 _vg_debug_outer() {
   local st=$?
+  [[ $BASH_COMMAND == _vg_enter ]] && _vg_alive=1
   [[ -n $_vg_nested ]] && return 0
   # Called by bash itself (not through another tool's wrapper) for our prompt command:
   # we are still the outermost trap, so the prompt need not look (a fork) at `trap -p`.
@@ -449,12 +581,13 @@ _vg_precmd() {
     fi
     _vg_rewrite='' _vg_orig=''
   fi
-  _vg_pending='' _vg_judged='' _vg_defer='' _vg_act=''
+  _vg_pending='' _vg_judged='' _vg_defer='' _vg_act='' _vg_tracing='' _vg_trace_next=''
   unset _vg_line
   _vg_reassert
   _vg_restatus_first
   _vg_start_server
   _vg_hc=$HISTCMD
+  _vg_prompted=1
   return $status
 }
 
@@ -516,3 +649,9 @@ _vg_start_server
 _vg_export_hook
 [[ ${VG_SANDBOX-} == 1 && $PS1 != '(sandbox) '* ]] && PS1="(sandbox) $PS1"
 _vg_hc=$HISTCMD
+
+# No silent off switch: the hook's functions and constants cannot be redefined, unset
+# or assigned by a line (the evaluator also refuses such lines: rule self.hook-state).
+_vg_loaded=1
+readonly -f vectra-guard vg $(compgen -A function -- _vg_; compgen -A function -- __vg_)
+declare -r _vg_loaded _vg_bin _vg_builtin _vg_prompt_command _vg_reserved
