@@ -114,10 +114,10 @@ S
 
 @test "zsh route: trap CODE SIG and a TRAPsig function" {
   drive zsh <<'S'
-send trap 'vgmark trap' USR1
-send kill -USR1 $$
-send functions[TRAPUSR2]='vgmark trapfn'
-send kill -USR2 $$
+send trap 'vgmark trap' WINCH
+send kill -WINCH $$
+send functions[TRAPURG]='vgmark trapfn'
+send kill -URG $$
 send echo after-$((1+1))
 S
   [ "$status" -eq 0 ]
@@ -216,26 +216,30 @@ S
 
 @test "zsh: a missing guard binary fails closed (126, how to repair); exit still works" {
   # The binary goes away after the hook started (rc text after the hook, trusted).
-  printf 'mv %q %q\n' "$HOME/.local/bin/vectra-guard" "$T/vg-moved" >>"$HOME/.zshrc"
+  # The prompt shows $? (a typed `echo $?` would be refused too).
+  printf 'mv %q %q\nPS1="[%%?] VGP> "\n' "$HOME/.local/bin/vectra-guard" "$T/vg-moved" >>"$HOME/.zshrc"
   drive zsh <<'S'
 send vgmark gone
-send echo rc=$?
-send exit
+type exit
 S
-  has "rc=126"
+  [ "$status" -eq 0 ]
+  has "[126] VGP> "
   has "install-shell-wrapper.sh"
   lacks "vgmark-ran-gone"
   no_marks gone
 }
 
 @test "zsh: a non-executable guard binary fails closed" {
-  printf 'chmod a-x %q\n' "$HOME/.local/bin/vectra-guard" >>"$HOME/.zshrc"
+  printf 'chmod a-x %q\nPS1="[%%?] VGP> "\n' "$HOME/.local/bin/vectra-guard" >>"$HOME/.zshrc"
   drive zsh <<'S'
 send vgmark noexec
-send echo rc=$?
-send exit
+send echo hello
+type exit
 S
-  has "rc=126"
+  [ "$status" -eq 0 ]
+  has "[126] VGP> "
+  lacks $'\nhello'
+
   has "install-shell-wrapper.sh"
   no_marks noexec
 }
