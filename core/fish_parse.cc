@@ -78,7 +78,10 @@ struct Translator {
         out += c;
         ++pos;
       } else if (c == '\\' && pos + 1 < src.size()) {
-        out += src.substr(pos, 2);
+        // fish's unquoted \r \n \t \e are control characters (bind \r ...); bash's $'..'
+        char e = src[pos + 1];
+        if (e == 'r' || e == 'n' || e == 't' || e == 'e') out += "$'" + std::string(src.substr(pos, 2)) + "'";
+        else out += src.substr(pos, 2);
         pos += 2;
       } else if (c == '\'') {
         // fish: \' and \\ are escapes inside single quotes; bash has none there.

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -140,7 +141,8 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   in.fish = shell == "fish";
   in.interactive = terminal_present();
   in.in_sandbox = in_sandbox();
-  in.defs = defs;
+  std::optional<RecordingDefinitions> recording;
+  if (defs) in.defs = &recording.emplace(*defs, ev.looked_up);
   const char* agent = std::getenv("VG_AGENT");
   // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
   in.agent = agent != nullptr && *agent != '\0' && !config.agent_allow_disable;
@@ -165,7 +167,7 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
     case HookAction::Incomplete:
       return "incomplete\n";
     case HookAction::Ask:
-      return "ask\n";
+      return ev.looked_up.empty() ? "ask\n" : "ask\ndefs:" + defs_to_json(ev.looked_up) + "\n";
     case HookAction::Run: {
       if (r.disabled) {
         add_notice(ev.notice,
@@ -177,6 +179,7 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
     }
     case HookAction::Sandbox:
       out = "sandbox\n";
+      if (!ev.looked_up.empty()) out += "defs:" + defs_to_json(ev.looked_up) + "\n";
       // `exec --sandbox --from-hook` prints the one notice line and records the run.
       break;
     case HookAction::Block:
@@ -209,19 +212,52 @@ bool hook_record_end(const std::string& ref, int status, long long duration_ms) 
   return true;
 }
 
-void hook_record_toggle(const std::string& shell, bool off) {
+bool hook_record_toggle(const std::string& extra_config, const std::string& shell, bool off,
+                        std::string* refusal) {
   AuditEvent ev;
   ev.session = current_session_id();
   ev.source = "hook " + shell;
-  ev.cwd = current_context().cwd;
+  AnalyzeContext ctx = current_context();
+  ev.cwd = ctx.cwd;
   ev.command = off ? "vectra-guard off" : "vectra-guard on";
   ev.decision = "host";
   ev.runtime = "host";
   ev.why = off ? "The guard was turned off for this shell until 'vectra-guard on'."
                : "The guard was turned back on for this shell.";
+  bool allowed = true;
+  const char* agent = std::getenv("VG_AGENT");
+  if (agent) ev.agent = agent;
+  if (off && agent && *agent) {
+    bool allow_disable = false;
+    try {
+      allow_disable = load_config_for(extra_config, ctx).agent_allow_disable;
+    } catch (const ConfigError&) {
+      allow_disable = false;  // a broken config permits nothing
+    }
+    if (!allow_disable) {
+      allowed = false;
+      ev.decision = "block";
+      ev.runtime = "none";
+      ev.exit_code = kExitBlocked;
+      ev.why = "'vectra-guard off' is refused in an agent session ($VG_AGENT is set); set allow_disable = true under [agent] in the config to permit it.";
+      if (refusal) *refusal = "vectra-guard: " + ev.why;
+    }
+  }
   std::string error;
   if (!append_audit_event(state_dir(), ev, &error) && !in_sandbox())
     std::fprintf(stderr, "vectra-guard: the audit log was not written: %s\n", error.c_str());
+  return allowed;
+}
+
+std::string hook_answer_refused(const std::string& shell, const std::string& line, const std::string& why) {
+  AnalyzeContext ctx = current_context();
+  HookResult r;
+  r.action = HookAction::Block;
+  r.decision.action = Action::Block;
+  r.decision.risk = Severity::Critical;
+  r.decision.why = why;
+  record(shell, line, ctx, r, "", "none");
+  return "block\n" + hook_block_message(r) + "\n";
 }
 
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,

@@ -295,10 +295,19 @@ void Walker::walk_words(const std::vector<Word>& words) {
 Walker::Output Walker::walk_command(const Command& c, const Output& feed, bool piped) {
   switch (c.kind) {
     case CommandKind::Simple: return walk_simple(c.simple, feed, piped);
-    case CommandKind::FunctionDef:
+    case CommandKind::FunctionDef: {
       for (const auto& b : c.bodies)
         if (b && calls_itself_forking(*b, c.name)) notes->fork_bomb = true;
+      Cmd def;  // so rules can see which name a line (re)defines
+      def.program = ":";
+      def.defines_function = c.name;
+      def.cwd = cwd;
+      def.line = c.line;
+      def.depth = depth;
+      def.via = via;
+      out.push_back(std::move(def));
       break;
+    }
     default: break;
   }
   std::string saved_cwd = cwd;

@@ -71,6 +71,9 @@ struct Cmd {
   int line = 1;
   int depth = 0;             // 0 for the line itself, +1 per sh -c / eval / substitution
   std::string via;           // what embedded it: "sh -c", "eval", "python -c", "xargs"...
+  // A function definition (`f() {..}`): the name it defines. The command itself is a
+  // `:` with no program text, left out of the normalized commands; its body is walked.
+  std::string defines_function;
 
   // Flag helpers. Short flags may be combined (-rf); long ones may carry =value.
   bool has_short(char c) const;

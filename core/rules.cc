@@ -209,6 +209,7 @@ std::span<const Pack> all_packs() {
       {"anti-forensics", forensics_rules(), forensics_check},
       {"exec", exec_rules(), exec_check},
       {"environment", environment_rules(), environment_check},
+      {"hook-state", hook_state_rules(), hook_state_check},
   };
   return packs;
 }

@@ -122,6 +122,7 @@ VG_PACK_DECL(obfuscation)
 VG_PACK_DECL(forensics)
 VG_PACK_DECL(exec)
 VG_PACK_DECL(environment)
+VG_PACK_DECL(hook_state)
 #undef VG_PACK_DECL
 
 // Rules not tied to one command (parse errors, fork bombs, eval of dynamic strings).
