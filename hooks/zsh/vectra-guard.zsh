@@ -204,8 +204,8 @@ _vg_judge() {
   [[ -n $_vg_done || -n $_vg_off ]] && return 0
   _vg_done=1
   _vg_act='' _vg_replay=''
-  [[ ${functions[_vg_guard_check]-} == "$_vg_guard_body" ]] || functions[_vg_guard_check]=$_vg_guard_body
-  _vg_guard_check
+  [[ ${functions[_vg_guard_quick]-} == "$_vg_quick_body" ]] || functions[_vg_guard_quick]=$_vg_quick_body
+  _vg_guard_quick
   local text="$PREBUFFER$BUFFER"
   _vg_judged=$text
   [[ $text == *[![:space:]]* ]] || return 0
@@ -298,13 +298,18 @@ _vg_wrap_widgets() {
 
 _vg_line_init() {
   _vg_done=''
-  [[ ${functions[_vg_guard_check]-} == "$_vg_guard_body" ]] || functions[_vg_guard_check]=$_vg_guard_body
-  _vg_guard_check
+  [[ ${functions[_vg_guard_quick]-} == "$_vg_quick_body" ]] || functions[_vg_guard_quick]=$_vg_quick_body
+  _vg_guard_quick
 }
 _vg_line_finish() { _vg_judge; }
 
 # Keep the typed text in history instead of our rewrite.
 _vg_addhistory() {
+  # History replayed by `r`/`fc` inside a function passes here before it runs: the
+  # backstop judges it at its first command.
+  if [[ -n $_vg_dbg ]] && (( ${#funcstack} > 1 )); then
+    _vg_replayed=${1%$'\n'} _vg_skip_in=''
+  fi
   if [[ -n $_vg_rewrite && ${1%%$'\n'} == "$_vg_rewrite" ]]; then
     print -sr -- "$_vg_orig"
     _vg_rewrite='' _vg_orig=''
@@ -322,24 +327,30 @@ _vg_addhistory() {
 # blocked); after a sandboxed run that succeeded, ERR_EXIT set inside the trap skips
 # each remaining command instead. Outside a line (prompt, widgets) it returns at once.
 typeset -g _vg_dbg='' _vg_widget_judged='' _vg_line_text='' _vg_fc='' _vg_skip=''
-typeset -g _vg_foreign_debug=''
+typeset -g _vg_foreign_debug='' _vg_replayed='' _vg_skip_in=''
 _vg_preexec() {
   _vg_rec_t0=${EPOCHREALTIME-}
   _vg_line_text=$3
   _vg_fc='' _vg_skip=''
-  [[ ${functions[_vg_guard_check]-} == "$_vg_guard_body" ]] || functions[_vg_guard_check]=$_vg_guard_body
-  _vg_guard_check
+  [[ ${functions[_vg_guard_quick]-} == "$_vg_quick_body" ]] || functions[_vg_guard_quick]=$_vg_quick_body
+  _vg_guard_quick
   [[ -n $_vg_off ]] && return 0
-  if [[ ( -n $_vg_widget_judged || -n $_vg_act ) && $3 != "$_vg_judged" ]]; then
+  if [[ ( -n $_vg_widget_judged || -n $_vg_act ) && -n $1 && $1 != "$_vg_judged" ]]; then
     # History expansion (!!, !$, ^a^b) made another line than the one our widgets
-    # judged: the backstop judges what the shell runs.
-    _vg_widget_judged='' _vg_act=''
+    # judged ($1 is the typed text after it; $3 has aliases expanded): the backstop
+    # judges what the shell runs.
+    _vg_widget_judged='' _vg_act='' _vg_line_text=$1
   fi
   if [[ -n $_vg_widget_judged ]]; then
     # Judged by our widgets, and it names no `r` or `fc` that could replay history (nor
     # an alias or function that does): nothing for the backstop to do, so the line
     # runs without our DEBUG trap.
-    local words=" ${3//[^[:alnum:]_-]/ } "
+    local words=" ${3//[^[:alnum:]_-]/ } " w
+    # The line's own aliases and functions one level down (the server's lookups
+    # reach further): a few table lookups.
+    for w in ${=${1//[^[:alnum:]_-]/ }}; do
+      (( ${+functions[$w]} )) && words+=" ${${functions[$w]}//[^[:alnum:]_-]/ } "
+    done
     if [[ -z $_vg_replay && $words != *" r "* && $words != *" fc "* ]]; then
       _vg_widget_judged=''
       return 0
@@ -378,7 +389,19 @@ _vg_debug() {
   # tools' preexec and precmd hooks); but an `r`/`fc` in a function the line calls
   # replays history at the top level after it.
   if (( ${#funcstack} > 2 )); then
+    [[ ${funcstack[3]} == (_vg_|__vg_)* ]] && return 0
     [[ $_vg_dbg == 2 && $ZSH_DEBUG_CMD == (r|fc)(|[[:space:]]*) ]] && _vg_fc=1
+    if [[ -n $_vg_skip && ${funcstack[-1]} == "$_vg_skip_in" ]]; then
+      setopt ERR_EXIT
+      return 0
+    fi
+    if [[ -n $_vg_replayed ]]; then
+      local l=$_vg_replayed
+      _vg_replayed=''
+      _vg_backstop_judge "$l" || return
+      # Sandboxed: the rest of the replayed line is skipped (in that function).
+      [[ -n $_vg_skip ]] && _vg_skip_in=${funcstack[-1]}
+    fi
     return 0
   fi
   if [[ -n $_vg_skip ]]; then
@@ -495,7 +518,7 @@ _vg_precmd() {
   _vg_guard_check
   [[ -n $_vg_rec_id ]] && _vg_report_end $st
   [[ ${VG_SANDBOX-} == 1 && $PS1 != '(sandbox) '* ]] && PS1="(sandbox) $PS1"
-  _vg_dbg='' _vg_fc='' _vg_skip='' _vg_widget_judged='' _vg_act=''
+  _vg_dbg='' _vg_fc='' _vg_skip='' _vg_widget_judged='' _vg_act='' _vg_replayed='' _vg_skip_in=''
   setopt DEBUG_BEFORE_CMD
   _vg_give_back_debug
   _vg_wrap_widgets
@@ -503,10 +526,11 @@ _vg_precmd() {
 }
 
 # The hook's own pieces stay as loaded (issue 18). The evaluator refuses a typed line
-# that changes them (rule self.hook-state); a change that got past it is undone here, at
-# each prompt, line start, accept and preexec: functions come back from read-only copies,
-# hook entries, zle hooks and accept widgets are put back. zsh has no read-only
-# functions and `typeset +r` undoes read-only variables, so this is the second layer.
+# that changes them (rule self.hook-state); a change that got past it is undone here:
+# functions come back from read-only copies, and _vg_bin, with a notice (nothing else
+# changes those). Hook entries, zle hooks, accept widgets and DEBUG_BEFORE_CMD, which
+# other plugins may legitimately replace, are put back quietly. zsh has no read-only
+# functions and `typeset +r` undoes read-only variables: this is the second layer.
 _vg_guard_check() {
   local f h what=''
   local -a hw
@@ -526,24 +550,35 @@ _vg_guard_check() {
     _vg_off=''
     what+=' _vg_off'
   fi
-  (( ${precmd_functions[(Ie)_vg_precmd]} )) || { precmd_functions+=(_vg_precmd); what+=' precmd'; }
-  (( ${preexec_functions[(Ie)_vg_preexec]} )) || { preexec_functions+=(_vg_preexec); what+=' preexec'; }
-  (( ${zshaddhistory_functions[(Ie)_vg_addhistory]} )) ||
-    { zshaddhistory_functions+=(_vg_addhistory); what+=' zshaddhistory'; }
+  (( ${precmd_functions[(Ie)_vg_precmd]} )) || precmd_functions+=(_vg_precmd)
+  (( ${preexec_functions[(Ie)_vg_preexec]} )) || preexec_functions+=(_vg_preexec)
+  (( ${zshaddhistory_functions[(Ie)_vg_addhistory]} )) || zshaddhistory_functions+=(_vg_addhistory)
   for h in line-init line-finish; do
     hw=()
     zstyle -a zle-$h widgets hw
     if [[ ${widgets[zle-$h]-} != user:azhw:zle-$h || ${hw[(I)*:_vg_${h/-/_}]} == 0 ]]; then
       add-zle-hook-widget $h _vg_${h/-/_}
-      what+=" zle-$h"
     fi
   done
   _vg_wrap_widgets
-  [[ -o DEBUG_BEFORE_CMD ]] || { setopt DEBUG_BEFORE_CMD; what+=' DEBUG_BEFORE_CMD'; }
+  setopt DEBUG_BEFORE_CMD
   [[ -z $what ]] && return 0
   [[ -n ${WIDGET-} ]] && zle -I
   print -ru2 -- "vectra-guard: a line changed this shell's hook (${what# }); it is put back. 'vectra-guard off' (audited) or scripts/install-shell-wrapper.sh --uninstall are the ways to turn it off."
   return 1
+}
+
+# The full check costs about 0.5 ms (zsh prints each function to compare it), so it runs
+# at the prompt; line start, Enter and preexec only see that its way there is intact,
+# and run it when it is not.
+_vg_guard_quick() {
+  if [[ ${functions[_vg_precmd]-} == "${_vg_saved_fns[_vg_precmd]}" &&
+        ${functions[_vg_guard_check]-} == "$_vg_guard_body" ]] &&
+     (( ${precmd_functions[(Ie)_vg_precmd]} )); then
+    return 0
+  fi
+  functions[_vg_guard_check]=$_vg_guard_body
+  _vg_guard_check
 }
 
 autoload -Uz add-zsh-hook add-zle-hook-widget
@@ -561,5 +596,6 @@ typeset -gA _vg_saved_fns
   local f
   for f in ${(k)functions[(I)(_vg_|__vg_)*]}; do _vg_saved_fns[$f]=${functions[$f]}; done
 }
-typeset -gr _vg_saved_fns _vg_saved_bin=$_vg_bin _vg_guard_body=${functions[_vg_guard_check]}
+typeset -gr _vg_saved_fns _vg_saved_bin=$_vg_bin _vg_guard_body=${functions[_vg_guard_check]} \
+  _vg_quick_body=${functions[_vg_guard_quick]}
 typeset -gr _vg_trapdebug_body _vg_accept_widgets

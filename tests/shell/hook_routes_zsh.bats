@@ -278,7 +278,7 @@ S
   has $'\ndot-ok'
 }
 
-@test "zsh routes control: harmless precmd, promptsubst prompt, trap, history and r still work" {
+@test "zsh routes control: harmless precmd, promptsubst prompt, trap, history, r and fc in a function still work" {
   drive zsh <<'S'
 send precmd() { VGPC=$((VGPC+1)); }
 send echo pc=$VGPC
@@ -289,6 +289,9 @@ send kill -USR1 $$
 send echo hist-$((3*3))
 send !!
 send r
+send vgr() { fc -e - }
+send echo fnreplay-$((2*4))
+send vgr
 send echo end pc=$VGPC
 S
   [ "$status" -eq 0 ]
@@ -296,5 +299,6 @@ S
   has $'\nprompt-ok'
   has $'\ntrapped-10'
   [ "$(grep -c '^hist-9' "$T/transcript")" -ge 3 ] || { cat "$T/transcript"; false; }
-  grep -Eq '^end pc=[5-9]' "$T/transcript" || { cat "$T/transcript"; false; }
+  [ "$(grep -c '^fnreplay-8' "$T/transcript")" -eq 2 ] || { cat "$T/transcript"; false; }
+  grep -Eq '^end pc=([5-9]|[1-9][0-9])$' "$T/transcript" || { cat "$T/transcript"; false; }
 }
