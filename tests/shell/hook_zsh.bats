@@ -141,8 +141,11 @@ S
 
 @test "zsh: a DEBUG trap set after ours keeps running inside ours, and the backstop stays" {
   hook_install zsh
+  # Set by the rc file after the hook (a plugin): typed, the line is refused since issue
+  # 18 (rule self.hook-state: changing the DEBUG trap).
+  # shellcheck disable=SC2016
+  printf '%s\n' "trap 'vg_seen=\$((vg_seen+1))' DEBUG" >>"$HOME/.zshrc"
   drive zsh <<'S'
-send trap 'vg_seen=$((vg_seen+1))' DEBUG
 send echo one
 send print -s 'rm -f ~/canary'
 send r
