@@ -26,6 +26,8 @@
 #include "core/escape_hint.h"
 #include "core/policy.h"
 #include "core/session.h"
+#include "core/shell_defs_json.h"
+#include "core/shell_defs_prelude.h"
 #include "core/shell_quote.h"
 #include "core/trust_store.h"
 #include "cli/pty_record.h"
@@ -245,13 +247,16 @@ void print_hook_notice(int fd, const sandbox::Report& r, const std::string& why,
 
 // The typed line in the shell it was typed in, starting with the shell's `$?`
 // (no startup files: the user's shell is already set up around it).
-std::vector<std::string> hook_argv(const std::string& shell, int status, const std::string& line) {
+// The user's aliases and functions the line uses come first (core/shell_defs_prelude.h).
+std::vector<std::string> hook_argv(const std::string& shell, int status, const std::string& line,
+                                   const DefsRecord& defs) {
   std::string set_status = shell == "fish" ? fmt::format("function __vg_status; return {}; end; __vg_status\n", status)
                                            : fmt::format("(exit {})\n", status);
   if (status == 0) set_status.clear();
-  if (shell == "fish") return {"fish", "--no-config", "-c", set_status + line};
-  if (shell == "zsh") return {"zsh", "-f", "-c", set_status + line};
-  return {"bash", "-c", set_status + line};
+  std::string script = script_with_defs(shell, defs, set_status, line);
+  if (shell == "fish") return {"fish", "--no-config", "-c", script};
+  if (shell == "zsh") return {"zsh", "-f", "-c", script};
+  return {"bash", "-c", script};
 }
 
 void print_host_notice(const Decision& d) {
@@ -325,9 +330,23 @@ int cmd_exec(const Global& g, const Args& args) {
   bool loses_state = false;
   std::vector<std::string> run_argv = argv;
   if (!o.from_hook.empty()) {
+    // The shell's definitions the hook looked up (its `defs:` answer line): judged with
+    // them as the hook did, and defined again in the sandbox's shell. The command itself
+    // does not get them.
+    std::optional<RecordedDefinitions> defs;
+    if (const char* env = std::getenv("VG_HOOK_DEFS")) {
+      DefsRecord rec;
+      std::string error;
+      if (*env != '\0' && !defs_from_json(env, rec, &error)) {
+        print_error(fmt::format("the shell's definitions in $VG_HOOK_DEFS could not be read ({}); the line was not run.", error));
+        return kExitBlocked;
+      }
+      defs.emplace(std::move(rec));
+      unsetenv("VG_HOOK_DEFS");
+    }
     // The hook already decided on the sandbox; the record and the notice give the
     // evaluator's own reason, as the hook saw it, not "forced with --sandbox".
-    HookEvaluation hev = hook_evaluate(g.config_file, line, true, o.from_hook);
+    HookEvaluation hev = hook_evaluate(g.config_file, line, true, o.from_hook, defs ? &*defs : nullptr);
     const Decision& hd = hev.result.decision;
     std::string why = hd.why;
     if (hd.action == Action::Prompt) why = "you chose the sandbox at the prompt (" + why_text(hd.why) + ")";
@@ -335,8 +354,10 @@ int cmd_exec(const Global& g, const Args& args) {
     decision.why = why;
     decision.findings = hd.findings;
     decision.risk = std::max(decision.risk, hd.risk);
+    // What the line runs through an alias or function may be worse than the line.
+    if (hev.result.action == HookAction::Block) decision.action = Action::Block;
     loses_state = hev.result.loses_shell_state;
-    run_argv = hook_argv(o.from_hook, o.last_status, line);
+    run_argv = hook_argv(o.from_hook, o.last_status, line, defs ? defs->record() : DefsRecord{});
   }
 
   AuditEvent ev;

@@ -3,7 +3,6 @@
 // any further lines are a notice the hook prints on stderr when it carries the verdict
 // out. Questions go to /dev/tty, never to the command's stdin.
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -12,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +23,12 @@
 #include "core/fd_io.h"
 #include "cli/prompt.h"
 #include "core/audit_log.h"
+#include "core/binary_identity.h"
 #include "core/config.h"
 #include "core/hook_answer.h"
+#include "core/nul_fields.h"
+#include "core/shell_defs_json.h"
+#include "core/shell_defs_serve.h"
 #include "core/session.h"
 #include "core/shell_hook.h"
 #include "core/trust_store.h"
@@ -85,7 +89,17 @@ bool parse_hook_args(const Args& args, HookOptions& o, bool& help) {
 // The hook's answer for one line (see core/hook_answer.h): asked on the terminal here,
 // the only caller that may read it.
 std::string answer(const Global& g, const std::string& shell, const std::string& line, bool final) {
-  HookEvaluation ev = hook_evaluate(g.config_file, line, final, shell);
+  // The definitions the server looked up for this line, handed over by the hook.
+  std::optional<RecordedDefinitions> defs;
+  if (const char* env = std::getenv("VG_HOOK_DEFS")) {
+    DefsRecord rec;
+    std::string error;
+    if (*env != '\0' && !defs_from_json(env, rec, &error))
+      return hook_answer_refused(shell, line, fmt::format(
+          "the shell's definitions in $VG_HOOK_DEFS could not be read ({}), so the line was not judged", error));
+    defs.emplace(std::move(rec));
+  }
+  HookEvaluation ev = hook_evaluate(g.config_file, line, final, shell, defs ? &*defs : nullptr);
   HookResult& r = ev.result;
   std::string reply;
   if (r.action == HookAction::Ask) {
@@ -106,44 +120,6 @@ std::string answer(const Global& g, const std::string& shell, const std::string&
   }
   return hook_finish(shell, line, ev, reply);
 }
-
-// Reads NUL-terminated fields from one descriptor, buffered (the server is its only reader).
-class FieldReader {
- public:
-  explicit FieldReader(int fd) : fd_(fd) {}
-  // false at end of input; when `stop` is set and nothing arrives for a second,
-  // polls again until stop() says to give up.
-  template <typename Stop>
-  bool next(std::string& out, Stop stop) {
-    out.clear();
-    for (;;) {
-      size_t nul = buf_.find('\0', pos_);
-      if (nul != std::string::npos) {
-        out.assign(buf_, pos_, nul - pos_);
-        pos_ = nul + 1;
-        if (pos_ == buf_.size()) buf_.clear(), pos_ = 0;
-        return true;
-      }
-      pollfd p{fd_, POLLIN, 0};
-      int pr = ::poll(&p, 1, 1000);
-      if (pr == 0 || (pr < 0 && errno == EINTR)) {
-        if (stop()) return false;
-        continue;
-      }
-      if (pr < 0) return false;
-      char chunk[4096];
-      ssize_t n = ::read(fd_, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      buf_.append(chunk, size_t(n));
-    }
-  }
-
- private:
-  int fd_;
-  std::string buf_;
-  size_t pos_ = 0;
-};
 
 volatile sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
@@ -190,7 +166,7 @@ void record_end(const std::string& ref, const std::string& report) {
 }
 
 // Server mode: requests are FINAL\0CWD\0LINE\0 ("1"/"0" for --final), each answered by
-// the answer text and a NUL; "end\0REF\0STATUS MS\0" (a host line's status, reported at
+// the answer text and a NUL, after any lookup rounds (core/shell_defs.h); "end\0REF\0STATUS MS\0" (a host line's status, reported at
 // the next prompt) is recorded and not answered. One process per shell instead of one per line.
 // Bash and zsh talk to it as a coprocess (stdin/stdout). With --fifo DIR (fish, which has
 // no coprocesses) requests are ID\0FINAL\0CWD\0LINE\0 on DIR/req and each answer starts
@@ -215,7 +191,11 @@ int serve(const Global& g, const std::string& shell, const std::string& fifo_dir
     if (::getppid() != parent) g_stop = 1;
   }
   auto stop = [&] { return g_stop != 0 || (!fifo_dir.empty() && ::getppid() != parent); };
+  // The binary this server runs: replaced or removed later, lines are refused.
+  SelfIdentity self;
+  self.start(g.argv0);
   FieldReader reader(in);
+  ServeDefinitions defs(reader, out, stop);
   std::string id, final, cwd, line;
   auto get = [&](std::string& f) { return !stop() && reader.next(f, stop); };
   while ((fifo_dir.empty() || get(id)) && get(final) && get(cwd) && get(line)) {
@@ -226,9 +206,18 @@ int serve(const Global& g, const std::string& shell, const std::string& fifo_dir
     std::string reply = fifo_dir.empty() ? "" : id + "\n";
     if (::chdir(cwd.c_str()) != 0) {
       reply += "block\nvectra-guard: cannot enter " + cwd + "; the line was not run.\n";
+    } else if (self.replaced() && !runs_without_guard(line)) {
+      reply += hook_answer_refused(shell, line, kBinaryReplaced);
     } else {
       setenv("PWD", cwd.c_str(), 1);
-      reply += hook_answer_line(g.config_file, shell, line, final == "1");
+      defs.new_line(reply);
+      HookEvaluation ev = hook_evaluate(g.config_file, line, final == "1", shell, &defs);
+      if (defs.failed().empty()) {
+        reply += hook_finish(shell, line, ev, "");
+      } else {
+        // Judged without knowing what a word names: fail closed for this line.
+        reply += hook_answer_refused(shell, line, defs.failed() + ", so the line was not run");
+      }
     }
     reply += '\0';
     if (!write_all(out, reply)) break;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -140,7 +141,8 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   in.fish = shell == "fish";
   in.interactive = terminal_present();
   in.in_sandbox = in_sandbox();
-  in.defs = defs;
+  std::optional<RecordingDefinitions> recording;
+  if (defs) in.defs = &recording.emplace(*defs, ev.looked_up);
   const char* agent = std::getenv("VG_AGENT");
   // In an agent session VG_DISABLE=1 counts only when the user's config allows it.
   in.agent = agent != nullptr && *agent != '\0' && !config.agent_allow_disable;
@@ -165,7 +167,7 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
     case HookAction::Incomplete:
       return "incomplete\n";
     case HookAction::Ask:
-      return "ask\n";
+      return ev.looked_up.empty() ? "ask\n" : "ask\ndefs:" + defs_to_json(ev.looked_up) + "\n";
     case HookAction::Run: {
       if (r.disabled) {
         add_notice(ev.notice,
@@ -177,6 +179,7 @@ std::string hook_finish(const std::string& shell, const std::string& line, HookE
     }
     case HookAction::Sandbox:
       out = "sandbox\n";
+      if (!ev.looked_up.empty()) out += "defs:" + defs_to_json(ev.looked_up) + "\n";
       // `exec --sandbox --from-hook` prints the one notice line and records the run.
       break;
     case HookAction::Block:
@@ -222,6 +225,17 @@ void hook_record_toggle(const std::string& shell, bool off) {
   std::string error;
   if (!append_audit_event(state_dir(), ev, &error) && !in_sandbox())
     std::fprintf(stderr, "vectra-guard: the audit log was not written: %s\n", error.c_str());
+}
+
+std::string hook_answer_refused(const std::string& shell, const std::string& line, const std::string& why) {
+  AnalyzeContext ctx = current_context();
+  HookResult r;
+  r.action = HookAction::Block;
+  r.decision.action = Action::Block;
+  r.decision.risk = Severity::Critical;
+  r.decision.why = why;
+  record(shell, line, ctx, r, "", "none");
+  return "block\n" + hook_block_message(r) + "\n";
 }
 
 std::string hook_answer_line(const std::string& extra_config, const std::string& shell,

@@ -2,7 +2,9 @@
 // `vectra-guard hook SHELL`, its `--serve` mode (bash and zsh coprocesses, the fish FIFO
 // server) and the bash loadable builtin all call these, so they cannot drift apart.
 //
-// The answer text is "VERDICT\n" (run | sandbox | block | incomplete | ask) followed by
+// The answer text is "VERDICT\n" (run | sandbox | block | incomplete | ask), for sandbox
+// and ask then "defs:JSON\n" when the evaluation looked up aliases or functions (the
+// $VG_HOOK_DEFS the hook hands to the one-shot hook and `exec --from-hook`), followed by
 // notice lines the hook prints on stderr. Asking on the terminal is the caller's job
 // (only the one-shot CLI does it); everything else, including the audit record, is here.
 #pragma once
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "core/analyze.h"
+#include "core/shell_defs_json.h"
 #include "core/shell_hook.h"
 
 namespace vg {
@@ -20,6 +23,7 @@ struct HookEvaluation {
   HookResult result;
   std::string notice;  // notices gathered so far (config fallback, trust store problems)
   bool disable_honoured = false;  // a VG_DISABLE=1 prefix would be obeyed (escape_hint.h)
+  DefsRecord looked_up;  // every alias/function lookup made while judging (the `defs:` line)
 };
 
 // Evaluate `line` in the current directory and environment. extra_config: --config FILE
@@ -36,6 +40,10 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
 // or are refused (`exec --sandbox` records sandboxed runs itself).
 std::string hook_finish(const std::string& shell, const std::string& line, HookEvaluation& ev,
                         const std::string& reply);
+
+// A line refused before or instead of judging it (the shell's definitions could not be
+// read, the binary was replaced): "block" and "⛔ Blocked by vectra-guard: WHY.", recorded.
+std::string hook_answer_refused(const std::string& shell, const std::string& line, const std::string& why);
 
 // The whole answer for a caller that cannot ask (a background process, the builtin):
 // a line that needs a question is answered "ask\n" and nothing is recorded.

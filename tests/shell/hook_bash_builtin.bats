@@ -33,6 +33,12 @@ teardown() { hook_teardown; }
         vectra_guard_hook $final -- "$line" || { echo "builtin failed: $line"; exit 1; }
         printf "%s\0%s\0%s\0" "${final:+1}" "$PWD" "$line" >&"${S[1]}"
         IFS= read -r -d "" served <&"${S[0]}"
+        # Lookup rounds (core/shell_defs.h): this shell defines no aliases or functions.
+        while [[ $served == "?"* ]]; do
+          names=${served#?}
+          while IFS= read -r _; do printf -- "-\0-\0"; done <<<"$names" >&"${S[1]}"
+          IFS= read -r -d "" served <&"${S[0]}"
+        done
         # A host line answer carries its audit record id ("run<TAB>16 hex"): one per call.
         [[ $_vg_reply == run$'\''\t'\''* ]] && _vg_reply=run${_vg_reply:20}
         [[ $served == run$'\''\t'\''* ]] && served=run${served:20}

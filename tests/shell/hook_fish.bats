@@ -123,27 +123,28 @@ wait_fn='function vgwait; while not test -p "$__vg_fifo_dir/req"; command sleep 
 # shellcheck disable=SC2016
 info_fn='function vginfo; echo $argv[1]=$__vg_server_pid mode=(command stat -c %a $__vg_fifo_dir) cmd=(string split0 </proc/$__vg_server_pid/cmdline | string join +) dir=$__vg_fifo_dir; end'
 
-@test "fish: one server per shell answers the lines; killed, the shell falls back and still fails closed" {
+@test "fish: one server per shell answers the lines; the binary replaced, it refuses them; a new shell fails closed" {
   hook_install fish "$wait_fn"
-  # After the binary on disk is replaced by one that fails, only the running server can
-  # let a line through; a one-shot call would report "could not check" (exit 3).
+  # After the binary on disk is replaced by one that fails, the running server refuses
+  # every line but `exit` and `exec fish` (issue 18); the new shell's one-shot calls
+  # report "could not check" (exit 3).
   printf '#!/bin/sh\nexit 3\n' >"$T/fake-vg"
   chmod 755 "$T/fake-vg"
   drive fish <<S
 send vgwait
-send command mv "\$T/fake-vg" \$__vg_bin
 send math 40 + 2
+send command mv "\$T/fake-vg" \$__vg_bin
+send math 1 + 1
 send rm -f ~/canary
-send echo rc=\$status
-send command kill \$__vg_server_pid
-send echo after-kill
+send exec fish
+send rm -f ~/canary
 S
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   has $'\n42'
-  has "rc=126"
+  lacks $'\n2\r'
+  has "vectra-guard was replaced or removed since this shell started; open a new shell (exec \$SHELL)"
   [ -f "$HOME/canary" ]
   has "could not check this line (exit 3)"
-  lacks $'\nafter-kill'
 }
 
 @test "fish: the server's FIFO directory is private, a killed server is restarted, all is gone at exit" {
