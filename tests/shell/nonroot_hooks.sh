@@ -26,7 +26,7 @@ fi
 . "$here/../nonroot_user.bash"
 nonroot_user_ensure || { echo "nonroot_hooks.sh: cannot set up the test user (above)." >&2; exit 1; }
 
-suites=(${VG_NONROOT_SUITES:-hook_bash hook_bash_builtin hook_zsh hook_fish hook_bad_config hook_prompt_words hook_fish_syntax cli_status})
+suites=(${VG_NONROOT_SUITES:-hook_bash hook_bash_builtin hook_zsh hook_fish hook_bad_config hook_prompt_words hook_fish_syntax cli_status hook_routes_fish})
 
 work=$(mktemp -d /var/tmp/vg-nonroot-hooks.XXXXXX)
 trap 'rm -rf "$work"' EXIT
