@@ -328,7 +328,7 @@ function __vg_enter
 end
 
 function __vg_bind_keys
-    for mode in default insert visual
+    for mode in default insert visual $fish_bind_mode
         bind -M $mode \r __vg_enter
         bind -M $mode \n __vg_enter
         if test (string split . -- $version)[1] -ge 4
@@ -357,13 +357,13 @@ function __vg_exit --on-event fish_exit
     __vg_stop_server
 end
 
-# Enter runs __vg_enter in every mode, on both keys.
+# Enter runs __vg_enter on both keys, in the mode the next line is typed in (a switch
+# of mode or of key bindings calls __vg_bind_keys again).
 function __vg_keys_intact
-    for mode in default insert visual
-        for key in \r \n
-            string match -q -- "*__vg_enter*" (bind -M $mode $key 2>/dev/null); or return 1
-        end
-    end
+    set -l mode default
+    set -q fish_bind_mode[1]; and set mode $fish_bind_mode
+    string match -q -- "*__vg_enter*" (bind -M $mode \r 2>/dev/null); or return 1
+    string match -q -- "*__vg_enter*" (bind -M $mode \n 2>/dev/null)
 end
 
 # The hook's functions as this file defined them, and its variables' values: what
