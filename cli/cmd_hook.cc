@@ -212,6 +212,9 @@ int serve(const Global& g, const std::string& shell, const std::string& fifo_dir
       setenv("PWD", cwd.c_str(), 1);
       defs.new_line(reply);
       HookEvaluation ev = hook_evaluate(g.config_file, line, final == "1", shell, &defs);
+      // The shell moved on to its next line: an answer now would be read as that
+      // line's. Nothing ran (the shell waits for an answer before running anything).
+      if (defs.abandoned()) continue;
       if (defs.failed().empty()) {
         reply += hook_finish(shell, line, ev, "");
       } else {
@@ -252,7 +255,13 @@ int cmd_hook(const Global& g, const Args& args) {
     return kExitOk;
   }
   if (!o.toggle.empty()) {
-    hook_record_toggle(o.shell, o.toggle == "off");
+    // Refused (exit 126) in an agent session unless the config allows it; the hook then
+    // stays on.
+    std::string refusal;
+    if (!hook_record_toggle(g.config_file, o.shell, o.toggle == "off", &refusal)) {
+      std::fprintf(stderr, "%s\n", refusal.c_str());
+      return kExitBlocked;
+    }
     return kExitOk;
   }
   if (!o.have_line && !o.serve) {

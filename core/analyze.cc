@@ -117,9 +117,10 @@ void add_parse_error(Analysis& a, const ParseResult& pr, std::string_view text, 
 
 }  // namespace
 
-Analysis analyze(std::string_view line, const AnalyzeContext& ctx) {
+Analysis analyze(std::string_view line, const AnalyzeContext& ctx) { return analyze_parsed(parse_shell(line), line, ctx); }
+
+Analysis analyze_parsed(const ParseResult& pr, std::string_view line, const AnalyzeContext& ctx) {
   Analysis a;
-  ParseResult pr = parse_shell(line);
   WalkNotes notes;
   std::vector<Cmd> cmds = normalize(pr.script, ctx, notes);
   run_rules(cmds, notes, line, 1, ctx, a);

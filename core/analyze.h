@@ -41,6 +41,10 @@ struct Analysis {
 
 Analysis analyze(std::string_view line, const AnalyzeContext& ctx);
 
+struct ParseResult;
+// The same for a line already parsed (`text` is its source, for whole-line findings).
+Analysis analyze_parsed(const ParseResult& parsed, std::string_view text, const AnalyzeContext& ctx);
+
 // A whole script (validate): one Analysis per top-level statement, with its line.
 struct StatementAnalysis {
   int line = 1;

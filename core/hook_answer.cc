@@ -212,19 +212,41 @@ bool hook_record_end(const std::string& ref, int status, long long duration_ms) 
   return true;
 }
 
-void hook_record_toggle(const std::string& shell, bool off) {
+bool hook_record_toggle(const std::string& extra_config, const std::string& shell, bool off,
+                        std::string* refusal) {
   AuditEvent ev;
   ev.session = current_session_id();
   ev.source = "hook " + shell;
-  ev.cwd = current_context().cwd;
+  AnalyzeContext ctx = current_context();
+  ev.cwd = ctx.cwd;
   ev.command = off ? "vectra-guard off" : "vectra-guard on";
   ev.decision = "host";
   ev.runtime = "host";
   ev.why = off ? "The guard was turned off for this shell until 'vectra-guard on'."
                : "The guard was turned back on for this shell.";
+  bool allowed = true;
+  const char* agent = std::getenv("VG_AGENT");
+  if (agent) ev.agent = agent;
+  if (off && agent && *agent) {
+    bool allow_disable = false;
+    try {
+      allow_disable = load_config_for(extra_config, ctx).agent_allow_disable;
+    } catch (const ConfigError&) {
+      allow_disable = false;  // a broken config permits nothing
+    }
+    if (!allow_disable) {
+      allowed = false;
+      ev.decision = "block";
+      ev.runtime = "none";
+      ev.exit_code = kExitBlocked;
+      ev.why = "'vectra-guard off' is refused in an agent session ($VG_AGENT is set); set allow_disable = true under [agent] in the config to permit it.";
+      if (refusal) *refusal = "vectra-guard: " + ev.why;
+    }
+  }
   std::string error;
   if (!append_audit_event(state_dir(), ev, &error) && !in_sandbox())
     std::fprintf(stderr, "vectra-guard: the audit log was not written: %s\n", error.c_str());
+  return allowed;
 }
 
 std::string hook_answer_refused(const std::string& shell, const std::string& line, const std::string& why) {

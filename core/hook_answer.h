@@ -54,8 +54,11 @@ std::string hook_answer_line(const std::string& extra_config, const std::string&
 // (status, duration) for the start record `ref`. False when nothing was written.
 bool hook_record_end(const std::string& ref, int status, long long duration_ms);
 
-// `vectra-guard off` / `on` typed in a hooked shell: one audit record.
-void hook_record_toggle(const std::string& shell, bool off);
+// `vectra-guard off` / `on` typed in a hooked shell: one audit record. In an agent
+// session ($VG_AGENT) `off` is refused (recorded as a block, the reason in *refusal,
+// false returned) unless the config has [agent] allow_disable = true.
+bool hook_record_toggle(const std::string& extra_config, const std::string& shell, bool off,
+                        std::string* refusal);
 
 // "⛔ Blocked by vectra-guard: REASON." plus the safer alternative when there is one.
 std::string hook_block_message(const HookResult& r);

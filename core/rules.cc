@@ -23,6 +23,10 @@ constexpr Rule kStructural[] = {
     {"obfuscation.escaped-program", "obfuscation", Severity::Medium,
      "The program name is written with escape codes, hiding what runs.", "Write the program name plainly.",
      "obfuscated"},
+    {"analysis.unknown-code", "parser", Severity::Medium,
+     "Part of what this line runs cannot be read (code only known at run time, a sourced FIFO or very large "
+     "file, or aliases and functions nested past the limits), so it does not run on the host.",
+     "Run the commands themselves, or source a regular file.", "obfuscated"},
     {"analysis.too-deep", "parser", Severity::Medium,
      "Commands are nested too deeply (sh -c inside eval inside ...) to analyse completely.",
      "Flatten the nesting.", "obfuscated"},

@@ -125,6 +125,10 @@ VG_PACK_DECL(environment)
 VG_PACK_DECL(hook_state)
 #undef VG_PACK_DECL
 
+// A variable, function, alias or widget name that belongs to an interactive hook
+// (_vg_*, __vg_*, _VG_SERVER*, VECTRA_GUARD_BIN, vg, vectra-guard...): rule self.hook-state.
+bool hook_name(std::string_view name);
+
 // Rules not tied to one command (parse errors, fork bombs, eval of dynamic strings).
 std::span<const Rule> structural_rules();
 

@@ -22,7 +22,8 @@ constexpr Rule kRules[] = {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// A variable, function, alias or widget name that belongs to a hook.
+}  // namespace
+
 bool hook_name(std::string_view name) {
   static const NameSet names(
       "_vg_*|__vg_*|_VG_SERVER*|VECTRA_GUARD_BIN|VECTRA_GUARD_BUILTIN|VG_HOOK|VG_HOOK_OFF|vectra-guard|vg|"
@@ -31,6 +32,8 @@ bool hook_name(std::string_view name) {
   size_t end = name.find_first_of("[+=");
   return names.contains(name.substr(0, end));
 }
+
+namespace {
 
 // zsh widgets whose replacement would bypass the hook's Enter.
 bool accept_widget(std::string_view w) {

@@ -29,6 +29,7 @@ void ServeDefinitions::new_line(std::string id_prefix) {
   id_prefix_ = std::move(id_prefix);
   cache_.clear();
   failed_.clear();
+  abandoned_ = false;
 }
 
 void ServeDefinitions::ask(const std::vector<std::string>& names) const {
@@ -56,7 +57,10 @@ void ServeDefinitions::ask(const std::vector<std::string>& names) const {
         return;
       }
       if (!decode_lookup_field(field, *value)) {
-        // Most likely the shell's next request (it gave up on this line): keep it.
+        // The first field of a request (FINAL "", "0", "1", "end"; fish: its id): the
+        // shell gave up on this line. Kept for the server's next read.
+        abandoned_ = field.empty() || field == "end" ||
+                     field.find_first_not_of("0123456789") == std::string::npos;
         in_.push_back(std::move(field));
         failed_ = fmt::format("the shell's answer about '{}' was not understood", n);
         return;

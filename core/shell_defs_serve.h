@@ -36,6 +36,9 @@ class ServeDefinitions : public ShellDefinitions {
 
   // Why the line cannot be judged ("" while all went well).
   const std::string& failed() const { return failed_; }
+  // The shell sent its next request instead of a reply: it gave up on this line (^C)
+  // and reads no answer for it.
+  bool abandoned() const { return abandoned_; }
 
  private:
   struct Entry {
@@ -51,6 +54,7 @@ class ServeDefinitions : public ShellDefinitions {
   std::string id_prefix_;
   mutable std::map<std::string, Entry, std::less<>> cache_;
   mutable std::string failed_;
+  mutable bool abandoned_ = false;
 };
 
 }  // namespace vg

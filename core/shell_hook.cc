@@ -12,6 +12,7 @@
 #include <cerrno>
 
 #include "core/fish_parse.h"
+#include "core/hook_expand.h"
 #include "core/shell_parse.h"
 
 extern char** environ;
@@ -59,6 +60,41 @@ bool ends_with_continuation(std::string_view line) {
   size_t backslashes = 0;
   for (size_t i = line.size(); i > 0 && line[i - 1] == '\\'; --i) ++backslashes;
   return backslashes % 2 == 1;
+}
+
+// The decision table for code a line defines for later (issue 18): judged like a typed
+// line in mode auto; run -> allowed; block -> refused as such; sandbox or ask -> refused,
+// since it would later run on the host unchecked. True when the line is refused.
+bool refuse_definition(const HookCode& code, const Config& config, const HookInput& in, HookResult& r) {
+  if (code.later.empty()) return false;
+  Config auto_config = config;
+  auto_config.mode = Mode::Auto;
+  for (const LaterCode& later : code.later) {
+    DecideContext dctx;
+    dctx.interactive = in.interactive;
+    dctx.line = later.code;
+    Decision d = decide(later.analysis, auto_config, dctx);
+    if (d.action == Action::Host) continue;
+    if (d.action != Action::Block) {
+      Finding f;
+      f.rule = "hook.defines-unchecked";
+      f.pack = "hook";
+      f.severity = d.risk;
+      std::string why = d.findings.empty() ? std::string(to_string(d.risk)) + " risk"
+                                           : std::string(to_string(d.risk)) + " risk: " + d.findings.front().reason;
+      while (!why.empty() && (why.back() == '.' || why.back() == ' ')) why.pop_back();
+      f.reason = later.what + " would run later on the host, unchecked (" + why +
+                 "); type the command itself when you need it, so it is judged then";
+      f.command = later.what;
+      for (Finding& g : d.findings) g.alternative.clear();  // the refusal is one line
+      d.findings.insert(d.findings.begin(), std::move(f));
+      d.why = "Blocked: " + later.what + " would run later on the host, unchecked";
+    }
+    d.action = Action::Block;
+    r.decision = std::move(d);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -181,11 +217,17 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     if (std::optional<std::string> sh = fish_to_sh(in.line, &error)) text = *sh;
     else unfinished = error.starts_with("unterminated") || error == "a block without 'end'";
   }
-  r.analysis = analyze(text, ctx);
+  ParseResult parsed = parse_shell(text);
+  r.analysis = analyze_parsed(parsed, text, ctx);
   if (r.analysis.parse_error && !in.final && (in.fish ? unfinished : shell_line_incomplete(in.line))) {
     r.action = HookAction::Incomplete;
     return r;
   }
+  // What the line runs through aliases, functions and sourced files is part of it; what
+  // it defines for later is judged below, on its own.
+  HookCode code = hook_code(parsed, text, in.fish, in.defs, ctx);
+  std::vector<std::string> own_commands = r.analysis.normalized;
+  if (code.expanded) merge_analysis(r.analysis, code.now);
   if (in.honor_disable && !in.agent && in.interactive && has_disable_pipeline_prefix(text)) {
     r.disabled = true;
     r.action = HookAction::Run;
@@ -204,8 +246,10 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
   dctx.line = text;
   r.decision = decide(r.analysis, config, dctx);
 
-  bool any_state = false, all_state = !r.analysis.normalized.empty();
-  for (const std::string& cmd : r.analysis.normalized) {
+  // A harmless sourced file keeps the line in the shell (its state is the point).
+  bool harmless_parts = code.now.risk == Severity::Low;
+  bool any_state = false, all_state = !own_commands.empty() && harmless_parts;
+  for (const std::string& cmd : own_commands) {
     std::string_view prog = first_word(cmd);
     bool state = prog.empty() || prog.find('=') != std::string_view::npos ||
                  is_shell_state_builtin(prog);
@@ -213,6 +257,12 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     all_state = all_state && state;
   }
   r.shell_state_only = all_state && !r.analysis.parse_error;
+
+  // Code defined now runs later on the host without passing the hook: judged now.
+  if (r.decision.action != Action::Block && !in.in_sandbox && refuse_definition(code, config, in, r)) {
+    r.action = HookAction::Block;
+    return r;
+  }
 
   // vectra-guard's own CLI and `exec SHELL` run in the shell unless something forbids
   // them outright (a deny pattern, a critical finding).

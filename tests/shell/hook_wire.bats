@@ -72,3 +72,20 @@ S
   [ "${lines[3]}" = "true => block" ]
   [[ $output == *"bin-missing=1"* ]]
 }
+
+@test "hook --toggle off: refused in an agent session unless [agent] allow_disable; audited either way" {
+  VG_AGENT=claude-code run setsid -w "$VG" hook bash --toggle off
+  [ "$status" -eq 126 ]
+  [[ $output == *"'vectra-guard off' is refused in an agent session"*"allow_disable = true under [agent]"* ]]
+  VG_AGENT=claude-code run setsid -w "$VG" hook zsh --toggle on
+  [ "$status" -eq 0 ]
+  run setsid -w "$VG" hook fish --toggle off
+  [ "$status" -eq 0 ]
+  hook_config $'[agent]\nallow_disable = true\n'
+  VG_AGENT=claude-code run setsid -w "$VG" hook bash --toggle off
+  [ "$status" -eq 0 ]
+  log=$(cat "$HOME"/.vectra-guard/sessions/*.jsonl)
+  [ "$(grep -c '"command":"vectra-guard off"' <<<"$log")" -eq 3 ]
+  grep '"command":"vectra-guard off"' <<<"$log" | grep '"agent":"claude-code"' | grep -q '"decision":"block"'
+  grep '"command":"vectra-guard off"' <<<"$log" | grep '"agent":"claude-code"' | grep -q '"decision":"host"'
+}

@@ -148,6 +148,7 @@ Test(shell_defs, serve_garbage_fails_the_line_and_keeps_the_next_request) {
   w.reply(s("0\0/tmp\0ls\0", 10));
   cr_assert_not(d.function("f").has_value());
   cr_assert_neq(d.failed(), "");
+  cr_assert(d.abandoned(), "a request's first field: the shell moved on");
   cr_assert_not(d.alias("g").has_value(), "no more rounds on a failed line");
   cr_assert_eq(w.asked(), s("?f\0", 3));
   std::string field;
@@ -155,8 +156,15 @@ Test(shell_defs, serve_garbage_fails_the_line_and_keeps_the_next_request) {
   cr_assert_eq(field, "0", "the request's first field is read again");
   cr_assert(in.next(field));
   cr_assert_eq(field, "/tmp");
+  cr_assert(in.next(field));
   d.new_line("");
   cr_assert_eq(d.failed(), "");
+  cr_assert_not(d.abandoned());
+  // Garbage that is no request: failed, not abandoned (the line gets its block answer).
+  w.reply(s("what?\0", 6));
+  cr_assert_not(d.alias("x").has_value());
+  cr_assert_neq(d.failed(), "");
+  cr_assert_not(d.abandoned());
 }
 
 Test(shell_defs, serve_closed_or_half_reply_fails_closed) {

@@ -1,0 +1,753 @@
+// hook_code(): the aliases, functions and sourced files a typed line runs now, and the
+// code it defines for later (see hook_expand.h). The shell is asked through
+// ShellDefinitions; every command word of one level is announced with prefetch first,
+// so a transport answers them in one round.
+#include "core/hook_expand.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <functional>
+
+#include "core/fish_parse.h"
+#include "core/rules.h"
+
+namespace vg {
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// A word bash would take for an alias: unquoted, no expansions, alias-name characters.
+bool alias_candidate(const Word& w) {
+  if (w.raw.empty() || w.raw != w.value || w.dynamic()) return false;
+  return w.raw.find_first_of("/=$`'\"\\<>|&;()[]*?{}~ \t") == std::string::npos;
+}
+
+// A word the shell looks up as a function: literal, no '/'.
+bool function_candidate(const Word& w) {
+  return !w.value.empty() && !w.dynamic() && w.value.find('/') == std::string::npos && !hook_name(w.value);
+}
+
+// Calls f for every simple command of a tree, also inside compound bodies, function
+// bodies and command substitutions.
+void each_simple(const Script& s, const std::function<void(const SimpleCommand&)>& f);
+
+void each_subst(const Word& w, const std::function<void(const SimpleCommand&)>& f) {
+  for (const WordPart& p : w.parts)
+    if (p.script) each_simple(*p.script, f);
+}
+
+void each_simple(const Script& s, const std::function<void(const SimpleCommand&)>& f) {
+  for (const AndOr& a : s.items)
+    for (const Pipeline& p : a.pipelines)
+      for (const Command& c : p.commands) {
+        if (c.kind == CommandKind::Simple) {
+          f(c.simple);
+          for (const Word& w : c.simple.words) each_subst(w, f);
+          for (const Word& w : c.simple.assignments) each_subst(w, f);
+          for (const Redirect& r : c.simple.redirects) each_subst(r.target, f);
+        }
+        for (const Word& w : c.words) each_subst(w, f);
+        for (const auto& b : c.bodies)
+          if (b) each_simple(*b, f);
+      }
+}
+
+void each_function_def(const Script& s, const std::function<void(const Command&)>& f) {
+  for (const AndOr& a : s.items)
+    for (const Pipeline& p : a.pipelines)
+      for (const Command& c : p.commands) {
+        if (c.kind == CommandKind::FunctionDef) f(c);
+        for (const auto& b : c.bodies)
+          if (b) each_function_def(*b, f);
+      }
+}
+
+// The index of the word a simple command runs, past `builtin`/`command` (no functions
+// then) and `time`; words.size() when there is none.
+size_t command_index(const SimpleCommand& sc, bool* no_function) {
+  size_t i = 0;
+  *no_function = false;
+  while (i < sc.words.size()) {
+    const std::string& v = sc.words[i].value;
+    if (v == "command" || v == "builtin") {
+      *no_function = true;
+      ++i;
+      while (i < sc.words.size() && starts_with(sc.words[i].value, "-")) ++i;
+    } else if (v == "time" || v == "!") {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+Finding unknown_finding(const std::string& what, const std::string& why) {
+  Finding f;
+  const Rule* r = find_rule("analysis.unknown-code");
+  f.rule = std::string(r->id);
+  f.pack = std::string(r->pack);
+  f.severity = r->severity;
+  f.reason = "What " + what + " runs cannot be read (" + why + "), so it does not run on the host.";
+  f.alternative = std::string(r->alternative);
+  f.command = what;
+  return f;
+}
+
+void add_unknown(Analysis& a, const std::string& what, const std::string& why) {
+  a.findings.push_back(unknown_finding(what, why));
+  a.risk = std::max(a.risk, Severity::Medium);
+  if (std::find(a.traits.begin(), a.traits.end(), "obfuscated") == a.traits.end()) a.traits.emplace_back("obfuscated");
+}
+
+// $(..) and `..` written literally in a prompt value (they run at every prompt).
+std::vector<std::string> prompt_substitutions(std::string_view v) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '\\') {
+      ++i;
+    } else if (v[i] == '$' && i + 1 < v.size() && v[i + 1] == '(' && !(i + 2 < v.size() && v[i + 2] == '(')) {
+      int depth = 0;
+      size_t j = i + 1;
+      for (; j < v.size(); ++j) {
+        if (v[j] == '(') ++depth;
+        else if (v[j] == ')' && --depth == 0) break;
+      }
+      out.emplace_back(v.substr(i + 2, j - i - 2));
+      i = j;
+    } else if (v[i] == '`') {
+      size_t j = v.find('`', i + 1);
+      if (j == std::string_view::npos) j = v.size();
+      out.emplace_back(v.substr(i + 1, j - i - 1));
+      i = j;
+    }
+  }
+  return out;
+}
+
+// fish `complete -a '(cmd)'`: the command substitutions in an argument list.
+std::vector<std::string> fish_substitutions(std::string_view v) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '\\') {
+      ++i;
+    } else if (v[i] == '(') {
+      int depth = 0;
+      size_t j = i;
+      for (; j < v.size(); ++j) {
+        if (v[j] == '(') ++depth;
+        else if (v[j] == ')' && --depth == 0) break;
+      }
+      out.emplace_back(v.substr(i + 1, j - i - 1));
+      i = j;
+    }
+  }
+  return out;
+}
+
+bool prompt_variable(std::string_view name) {
+  static const NameSet names("PS0|PS1|PS2|PS3|PS4|PROMPT|PROMPT2|PROMPT3|PROMPT4|RPROMPT|RPROMPT2|RPS1|RPS2");
+  return names.contains(name);
+}
+
+class Expander {
+ public:
+  Expander(bool fish, const ShellDefinitions* defs, const AnalyzeContext& ctx, const ExpandLimits& lim)
+      : fish_(fish), defs_(defs), ctx_(ctx), lim_(lim) {}
+
+  bool expanded = false;
+
+  // Judge code the line runs now (or, for `later`, code defined now) and what it calls.
+  void judge_code(std::string code, const std::string& what, int depth, bool shell_text, bool script,
+                  Analysis& into) {
+    if (!charge(code.size(), depth, what, into)) return;
+    if (fish_ && !shell_text) {
+      std::string error;
+      std::optional<std::string> sh = fish_to_sh(code, &error);
+      if (!sh) {
+        add_unknown(into, what, "its fish text does not parse: " + error);
+        return;
+      }
+      code = std::move(*sh);
+    }
+    ParseResult pr = parse_shell(code);
+    if (script) {
+      for (const StatementAnalysis& st : analyze_script(code, ctx_)) merge_analysis(into, st.analysis);
+    } else {
+      merge_analysis(into, analyze_parsed(pr, code, ctx_));
+    }
+    scan(pr.script, depth, into);
+  }
+
+  void judge_body(const Script& body, const std::string& what, int depth, Analysis& into) {
+    ParseResult pr;
+    pr.script = body;
+    merge_analysis(into, analyze_parsed(pr, what, ctx_));
+    scan(body, depth, into);
+  }
+
+  // The aliases, functions, sourced files and callbacks a tree runs now.
+  void scan(const Script& s, int depth, Analysis& into) {
+    if (defs_) {
+      std::vector<std::string> names;
+      each_simple(s, [&](const SimpleCommand& sc) {
+        bool no_function;
+        size_t i = command_index(sc, &no_function);
+        if (i >= sc.words.size()) return;
+        const Word& w = sc.words[i];
+        if ((i == 0 && alias_candidate(w)) || (!no_function && function_candidate(w)))
+          if (std::find(names.begin(), names.end(), w.value) == names.end()) names.push_back(w.value);
+      });
+      if (!names.empty()) defs_->prefetch(names);
+    }
+    each_simple(s, [&](const SimpleCommand& sc) { simple(sc, depth, into); });
+  }
+
+  void simple(const SimpleCommand& sc, int depth, Analysis& into) {
+    bool no_function;
+    size_t i = command_index(sc, &no_function);
+    if (i >= sc.words.size()) return;
+    const Word& w = sc.words[i];
+    const std::string& name = w.value;
+    if (defs_ && i == 0 && alias_candidate(w) && !in(alias_stack_, name)) {
+      if (std::optional<std::string> value = defs_->alias(name)) {
+        expand_alias(sc, *value, depth, into);
+        return;
+      }
+    }
+    if (defs_ && !no_function && function_candidate(w) && !in(function_stack_, name)) {
+      if (std::optional<std::string> def = defs_->function(name)) {
+        call_function(sc, i, *def, depth, into);
+        return;
+      }
+    }
+    if (w.dynamic()) return;
+    if ((name == "source" || name == ".") && i + 1 < sc.words.size()) {
+      source_file(sc.words[i + 1], name, depth, into);
+    } else if ((name == "mapfile" || name == "readarray") && !fish_) {
+      for (size_t k = i + 1; k + 1 < sc.words.size(); ++k)
+        if (sc.words[k].value == "-C") {
+          const Word& cb = sc.words[k + 1];
+          if (cb.dynamic()) add_unknown(into, name + " -C", "the callback is only known at run time");
+          else judge_code(cb.value, name + " -C", depth + 1, true, false, into);
+        }
+    } else if (name == "eval" && defs_ && i + 1 < sc.words.size()) {
+      // eval of literal text: the walker judged it; its aliases and functions are ours.
+      std::string code;
+      for (size_t k = i + 1; k < sc.words.size(); ++k) {
+        if (sc.words[k].dynamic()) return;
+        code += (k > i + 1 ? " " : "") + sc.words[k].value;
+      }
+      ParseResult pr = parse_shell(code);
+      if (charge(code.size(), depth + 1, "eval", into)) scan(pr.script, depth + 1, into);
+    }
+  }
+
+ private:
+  static bool in(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+  }
+
+  // One more expansion of `size` bytes at `depth`; false (and an unknown finding) past a bound.
+  bool charge(size_t size, int depth, const std::string& what, Analysis& into) {
+    expanded = true;
+    bytes_ += size;
+    if (depth > lim_.depth || ++count_ > lim_.expansions || bytes_ > lim_.bytes) {
+      if (!over_) add_unknown(into, what, "aliases, functions and sourced files nest past the limits");
+      over_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  // alias NAME=VALUE: the value replaces the word, the rest of the command stays; a value
+  // ending in a blank makes the next word an alias candidate too.
+  void expand_alias(const SimpleCommand& sc, std::string value, int depth, Analysis& into) {
+    std::vector<std::string> pushed{sc.words[0].value};
+    size_t k = 1;
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t') && k < sc.words.size() &&
+           alias_candidate(sc.words[k]) && !in(alias_stack_, sc.words[k].value) && !in(pushed, sc.words[k].value)) {
+      std::optional<std::string> next = defs_->alias(sc.words[k].value);
+      if (!next) break;
+      pushed.push_back(sc.words[k].value);
+      value += *next;
+      ++k;
+    }
+    std::string code;
+    for (const Word& a : sc.assignments) code += a.raw + " ";
+    code += value;
+    for (; k < sc.words.size(); ++k) code += " " + sc.words[k].raw;
+    for (const std::string& p : pushed) alias_stack_.push_back(p);
+    // The alias value is shell text of the line's own shell (fish has no aliases).
+    judge_code(code, "alias " + sc.words[0].value, depth + 1, true, false, into);
+    alias_stack_.resize(alias_stack_.size() - pushed.size());
+  }
+
+  void call_function(const SimpleCommand& sc, size_t i, const std::string& def, int depth, Analysis& into) {
+    const std::string& name = sc.words[i].value;
+    std::string what = "function " + name;
+    if (!charge(def.size(), depth + 1, what, into)) return;
+    std::string text = def;
+    if (fish_) {
+      std::string error;
+      std::optional<std::string> sh = fish_to_sh(def, &error);
+      if (!sh) {
+        add_unknown(into, what, "its fish text does not parse: " + error);
+        return;
+      }
+      text = std::move(*sh);
+    }
+    std::vector<std::string> args;
+    bool literal = true;
+    for (size_t k = i + 1; k < sc.words.size(); ++k) {
+      literal = literal && !sc.words[k].dynamic();
+      args.push_back(sc.words[k].raw);
+    }
+    if (literal) text = bind_function_args(text, args, fish_);
+    ParseResult pr = parse_shell(text);
+    const Script* body = nullptr;
+    if (pr.ok && pr.script.items.size() == 1 && pr.script.items[0].pipelines.size() == 1 &&
+        pr.script.items[0].pipelines[0].commands.size() == 1) {
+      const Command& c = pr.script.items[0].pipelines[0].commands[0];
+      if (c.kind == CommandKind::FunctionDef && !c.bodies.empty() && c.bodies[0]) body = c.bodies[0].get();
+    }
+    function_stack_.push_back(name);
+    if (body) judge_body(*body, what, depth + 1, into);
+    else judge_code(text, what, depth + 1, true, false, into);  // not a plain definition: all of it
+    function_stack_.pop_back();
+  }
+
+  // source FILE / . FILE: the path as the shell resolves it (bash: a name without '/'
+  // on PATH, then the current directory).
+  void source_file(const Word& file, const std::string& how, int depth, Analysis& into) {
+    std::string path;
+    for (const WordPart& p : file.parts) {
+      if (p.kind == PartKind::Literal) path += p.text;
+      else if (p.kind == PartKind::Tilde && p.text.empty() && path.empty()) path += ctx_.home;
+      else if (p.kind == PartKind::Param && (p.text == "HOME" || p.text == "{HOME}") && path.empty()) path += ctx_.home;
+      else if (p.kind == PartKind::Param && (p.text == "PWD" || p.text == "{PWD}") && path.empty()) path += ctx_.cwd;
+      else return;  // only known at run time: judged as the line alone (a gap the README names)
+    }
+    if (path.empty()) return;
+    std::string what = how + " " + file.raw;
+    std::string found;
+    auto usable = [](const std::string& p) { return ::access(p.c_str(), F_OK) == 0; };
+    if (path.find('/') != std::string::npos) {
+      found = path[0] == '/' ? path : ctx_.cwd + "/" + path;
+    } else {
+      if (!fish_) {
+        const char* env = std::getenv("PATH");
+        std::string_view dirs = env ? env : "";
+        while (found.empty() && !dirs.empty()) {
+          size_t c = dirs.find(':');
+          std::string dir(dirs.substr(0, c));
+          dirs = c == std::string_view::npos ? std::string_view() : dirs.substr(c + 1);
+          if (dir.empty()) dir = ctx_.cwd;
+          struct stat st;
+          std::string cand = dir + "/" + path;
+          if (::stat(cand.c_str(), &st) == 0 && S_ISREG(st.st_mode)) found = cand;
+        }
+      }
+      if (found.empty()) found = ctx_.cwd + "/" + path;
+    }
+    if (!usable(found)) return;  // missing: the shell fails too
+    int fd = ::open(found.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return;  // unreadable: the shell fails too
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      add_unknown(into, what, "it is not a regular file");
+      return;
+    }
+    if (static_cast<size_t>(st.st_size) > lim_.source_max) {
+      ::close(fd);
+      add_unknown(into, what, "the file is larger than 1 MiB");
+      return;
+    }
+    std::string content;
+    content.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < content.size()) {
+      ssize_t n = ::read(fd, content.data() + got, content.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    content.resize(got);
+    if (in(source_stack_, found)) return;  // sourcing itself again adds nothing
+    source_stack_.push_back(found);
+    judge_code(content, what, depth + 1, false, true, into);
+    source_stack_.pop_back();
+  }
+
+  bool fish_;
+  const ShellDefinitions* defs_;
+  const AnalyzeContext& ctx_;
+  ExpandLimits lim_;
+  int count_ = 0;
+  size_t bytes_ = 0;
+  bool over_ = false;
+  std::vector<std::string> alias_stack_, function_stack_, source_stack_;
+};
+
+// Code a simple command defines for later.
+struct Definition {
+  std::string what;
+  std::string code;
+  bool unknown = false;
+  bool shell_text = true;  // already bash text (else fish text)
+};
+
+// The value of an assignment word after NAME=, NAME+=, NAME[i]=; empty name when none.
+std::string assigned_name(const Word& w) {
+  size_t eq = w.raw.find('=');
+  if (eq == std::string::npos) return {};
+  std::string name = w.raw.substr(0, eq);
+  if (!name.empty() && name.back() == '+') name.pop_back();
+  return name.substr(0, name.find('['));
+}
+
+// PROMPT_COMMAND=..., PROMPT_COMMAND+=(...), PS1='$(..)': the code it will run.
+void assignment_definitions(const Word& w, std::vector<Definition>& out) {
+  std::string name = assigned_name(w);
+  if (name.empty()) return;
+  if (name == "PROMPT_COMMAND") {
+    size_t eq = w.raw.find('=');
+    std::string_view rest = std::string_view(w.raw).substr(eq + 1);
+    if (!rest.empty() && rest.front() == '(' && rest.back() == ')') {
+      ParseResult pr = parse_shell(": " + std::string(rest.substr(1, rest.size() - 2)));
+      each_simple(pr.script, [&](const SimpleCommand& sc) {
+        for (size_t k = 1; k < sc.words.size(); ++k) {
+          const Word& el = sc.words[k];
+          bool self = el.parts.size() == 1 && el.parts[0].kind == PartKind::Param &&
+                      starts_with(el.parts[0].text, "PROMPT_COMMAND");
+          if (self) continue;
+          if (el.dynamic()) out.push_back({"PROMPT_COMMAND", "", true});
+          else out.push_back({"PROMPT_COMMAND", el.value});
+        }
+      });
+      return;
+    }
+    std::string code;
+    for (const WordPart& p : w.parts) {
+      if (p.kind == PartKind::Param && starts_with(p.text, "PROMPT_COMMAND")) continue;  // what is there already
+      if (p.kind == PartKind::Literal || p.kind == PartKind::Glob || p.kind == PartKind::BraceExpand) {
+        code += p.text;
+      } else if (p.kind == PartKind::Tilde) {
+        code += "~" + p.text;
+      } else {
+        out.push_back({"PROMPT_COMMAND", "", true});
+        return;
+      }
+    }
+    code = code.substr(std::min(code.size(), code.find('=') + 1));
+    if (code.find_first_not_of(" \t\n;") != std::string::npos) out.push_back({"PROMPT_COMMAND", code});
+    return;
+  }
+  if (prompt_variable(name)) {
+    // Only text stored as written runs later: '$(..)' / \$(..); "$(..)" ran already.
+    std::string stored;
+    for (const WordPart& p : w.parts)
+      if (p.kind == PartKind::Literal) stored += p.text;
+    for (std::string& code : prompt_substitutions(stored)) out.push_back({name + " $(..)", code});
+  }
+}
+
+void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definition>& out) {
+  for (const Word& a : sc.assignments)
+    if (sc.words.empty()) assignment_definitions(a, out);
+  bool no_function;
+  size_t i = command_index(sc, &no_function);
+  if (i >= sc.words.size() || sc.words[i].dynamic()) return;
+  const std::string& p = sc.words[i].value;
+  std::vector<const Word*> args;
+  for (size_t k = i + 1; k < sc.words.size(); ++k) args.push_back(&sc.words[k]);
+  auto value_after = [&](std::string_view opt) -> const Word* {
+    for (size_t k = 0; k < args.size(); ++k) {
+      if (args[k]->value == opt && k + 1 < args.size()) return args[k + 1];
+    }
+    return nullptr;
+  };
+  if (p == "alias") {
+    if (fish && args.size() >= 2 && args[0]->value.find('=') == std::string::npos && args[0]->value[0] != '-') {
+      const Word* v = args[1];
+      out.push_back({"alias " + args[0]->value, v->value, v->dynamic(), false});
+      return;
+    }
+    for (const Word* a : args) {
+      size_t eq = a->value.find('=');
+      if (eq == std::string::npos || a->value[0] == '-') continue;
+      std::string name = a->value.substr(0, eq);
+      out.push_back({"alias " + name, a->value.substr(eq + 1), a->dynamic(), !fish});
+    }
+  } else if (p == "export" || p == "declare" || p == "typeset" || p == "readonly" || p == "local") {
+    for (const Word* a : args) assignment_definitions(*a, out);
+  } else if (p == "printf" && !fish) {
+    const Word* target = value_after("-v");
+    if (!target || (target->value != "PROMPT_COMMAND" && !prompt_variable(target->value))) return;
+    // printf -v NAME FORMAT ARGS: each %s takes the next argument (enough to read code).
+    std::vector<const Word*> rest;
+    bool dynamic = false, past = false;
+    for (const Word* a : args) {
+      if (past) rest.push_back(a), dynamic = dynamic || a->dynamic();
+      past = past || a == target;
+    }
+    if (rest.empty()) return;
+    std::string code, fmt = rest[0]->value;
+    size_t next = 1;
+    for (size_t k = 0; k < fmt.size(); ++k) {
+      if (fmt[k] == '%' && k + 1 < fmt.size() && fmt[k + 1] == 's') {
+        if (next < rest.size()) code += rest[next++]->value;
+        ++k;
+      } else {
+        code += fmt[k];
+      }
+    }
+    std::string what = "printf -v " + target->value;
+    if (dynamic) out.push_back({what, "", true});
+    else if (target->value == "PROMPT_COMMAND") out.push_back({what, code});
+    else
+      for (std::string& c : prompt_substitutions(code)) out.push_back({what, c});
+  } else if (p == "trap") {
+    size_t k = 0;
+    if (k < args.size() && args[k]->value == "--") ++k;
+    if (args.size() < k + 2) return;  // trap SIG / trap -p ...: resets or prints
+    const Word* code = args[k];
+    if (code->value == "-" || (code->value.empty() && !code->dynamic()) || starts_with(code->value, "-")) return;
+    std::string sigs;
+    bool only_debug = true;
+    for (size_t s = k + 1; s < args.size(); ++s) {
+      sigs += (sigs.empty() ? "" : " ") + args[s]->value;
+      only_debug = only_debug && (args[s]->value == "DEBUG" || args[s]->value == "debug");
+    }
+    if (only_debug) return;  // rule self.hook-state
+    out.push_back({"trap (" + sigs + ")", code->value, code->dynamic(), !fish});
+  } else if (p == "complete") {
+    for (size_t k = 0; k < args.size(); ++k) {
+      std::string_view v = args[k]->value;
+      const Word* code = nullptr;
+      std::string inline_code;
+      if ((v == "-C" || v == "--command" || v == "-a" || v == "--arguments") && k + 1 < args.size()) {
+        code = args[k + 1];
+      } else if (starts_with(v, "--arguments=")) {
+        inline_code = std::string(v.substr(12));
+      } else if (starts_with(v, "-C") && v.size() > 2 && !fish) {
+        inline_code = std::string(v.substr(2));
+      } else {
+        continue;
+      }
+      bool dynamic = code && code->dynamic();
+      std::string text = code ? code->value : inline_code;
+      bool is_args = v == "-a" || v == "--arguments" || starts_with(v, "--arguments=");
+      if (is_args && !fish) continue;  // bash -A/-W word lists run nothing
+      if (dynamic) {
+        out.push_back({"complete", "", true});
+      } else if (is_args || (fish && (v == "-C" || v == "--command"))) {
+        if (fish && (v == "-C")) out.push_back({"complete -C", text, false, false});
+        for (std::string& c : fish_substitutions(text)) out.push_back({"complete -a (..)", c, false, false});
+      } else {
+        out.push_back({"complete -C", text, false, true});
+      }
+      if (code) ++k;
+    }
+  } else if (p == "bind" && !fish) {
+    for (size_t k = 0; k + 1 < args.size(); ++k) {
+      if (args[k]->value != "-x") continue;
+      const Word* spec = args[k + 1];
+      if (spec->dynamic()) {
+        out.push_back({"bind -x", "", true});
+        continue;
+      }
+      std::string_view s = spec->value;
+      size_t colon = std::string_view::npos;
+      if (!s.empty() && s[0] == '"') {
+        size_t close = s.find('"', 1);
+        while (close != std::string_view::npos && s[close - 1] == '\\') close = s.find('"', close + 1);
+        if (close != std::string_view::npos) colon = s.find(':', close);
+      } else {
+        colon = s.find(':');
+      }
+      if (colon == std::string_view::npos) continue;
+      std::string_view cmd = s.substr(colon + 1);
+      while (!cmd.empty() && (cmd.front() == ' ' || cmd.front() == '\t')) cmd.remove_prefix(1);
+      if (cmd.size() >= 2 && cmd.front() == '"' && cmd.back() == '"') cmd = cmd.substr(1, cmd.size() - 2);
+      out.push_back({"bind -x", std::string(cmd)});
+    }
+  } else if (p == "bind" && fish) {
+    size_t k = 0;
+    for (; k < args.size(); ++k) {
+      std::string_view v = args[k]->value;
+      if (v == "-e" || v == "--erase" || v == "-K" || v == "--key-names" || v == "-f" || v == "--function-names" ||
+          v == "-L" || v == "--list-modes")
+        return;
+      if (v == "-M" || v == "--mode" || v == "-m" || v == "--sets-mode") {
+        ++k;
+        continue;
+      }
+      if (!starts_with(v, "-")) break;
+    }
+    for (size_t c = k + 1; c < args.size(); ++c) {
+      if (args[c]->dynamic()) out.push_back({"bind", "", true});
+      else out.push_back({"bind " + args[k]->value, args[c]->value, false, false});
+    }
+  } else if (p == "sched" && !fish) {
+    size_t k = 0;
+    while (k < args.size() && starts_with(args[k]->value, "-")) {
+      if (args[k]->value == "-o") ++k;
+      else return;  // sched -N: removes an entry
+    }
+    if (k + 1 >= args.size()) return;
+    std::string code;
+    bool dynamic = false;
+    for (size_t c = k + 1; c < args.size(); ++c) {
+      code += (c > k + 1 ? " " : "") + args[c]->raw;
+      dynamic = dynamic || args[c]->dynamic();
+    }
+    out.push_back({"sched " + args[k]->value, code, false});
+    (void)dynamic;  // sched runs the words as a command line: judged as written
+  }
+}
+
+}  // namespace
+
+void merge_analysis(Analysis& into, const Analysis& part) {
+  for (const Finding& f : part.findings) {
+    bool seen = false;
+    for (const Finding& g : into.findings) seen = seen || (g.rule == f.rule && g.command == f.command);
+    if (!seen) into.findings.push_back(f);
+  }
+  for (const std::string& n : part.normalized) into.normalized.push_back(n);
+  for (const std::string& t : part.traits)
+    if (std::find(into.traits.begin(), into.traits.end(), t) == into.traits.end()) into.traits.push_back(t);
+  for (const std::string& d : part.data_loss) into.data_loss.push_back(d);
+  into.risk = std::max(into.risk, part.risk);
+  if (part.parse_error) into.risk = std::max(into.risk, Severity::Medium);
+  std::stable_sort(into.findings.begin(), into.findings.end(),
+                   [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
+}
+
+std::string bind_function_args(std::string_view def, const std::vector<std::string>& args, bool fish) {
+  std::string all;
+  for (const std::string& a : args) all += (all.empty() ? "" : " ") + a;
+  // Inside "...": the words without their quotes (good enough for judging).
+  auto unquoted = [](std::string_view raw) {
+    std::string s;
+    for (char c : raw)
+      if (c != '\'' && c != '"') s += c;
+    return s;
+  };
+  auto arg = [&](size_t n) { return n >= 1 && n <= args.size() ? args[n - 1] : std::string(); };
+  std::string out;
+  bool single = false, dbl = false;
+  for (size_t i = 0; i < def.size(); ++i) {
+    char c = def[i];
+    if (single) {
+      out += c;
+      if (c == '\'') single = false;
+      continue;
+    }
+    if (c == '\\' && i + 1 < def.size()) {
+      out += def.substr(i, 2);
+      ++i;
+      continue;
+    }
+    if (c == '\'' && !dbl) {
+      single = true;
+      out += c;
+      continue;
+    }
+    if (c == '"') {
+      dbl = !dbl;
+      out += c;
+      continue;
+    }
+    if (c != '$' || i + 1 >= def.size()) {
+      out += c;
+      continue;
+    }
+    // $X or ${X}: which parameter, and where it ends.
+    size_t j = i + 1;
+    std::string name;
+    if (def[j] == '{') {
+      size_t close = def.find('}', j);
+      if (close == std::string_view::npos) {
+        out += c;
+        continue;
+      }
+      name = std::string(def.substr(j + 1, close - j - 1));
+      j = close + 1;
+    } else if (def[j] == '@' || def[j] == '*' || def[j] == '#' || (def[j] >= '1' && def[j] <= '9')) {
+      name = std::string(1, def[j]);
+      j += 1;
+    } else if (fish && def.substr(j, 4) == "argv") {
+      name = "argv";
+      j += 4;
+    } else {
+      out += c;
+      continue;
+    }
+    bool all_args = name == "@" || name == "*" || (fish && name == "argv");
+    bool number = !name.empty() && name.find_first_not_of("0123456789") == std::string::npos && name != "0";
+    if (!all_args && !number && name != "#") {
+      out += def.substr(i, j - i);
+      i = j - 1;
+      continue;
+    }
+    std::string with = name == "#" ? std::to_string(args.size()) : all_args ? all : arg(std::stoul(name));
+    // "$@" / "$1" as a whole word: the words as typed, quotes and all.
+    if (dbl && !out.empty() && out.back() == '"' && j < def.size() && def[j] == '"') {
+      out.pop_back();
+      out += with.empty() ? "''" : with;
+      dbl = false;
+      i = j;
+      continue;
+    }
+    out += dbl ? unquoted(with) : with;
+    i = j - 1;
+  }
+  return out;
+}
+
+HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, const ShellDefinitions* defs,
+                   const AnalyzeContext& ctx, const ExpandLimits& limits) {
+  HookCode out;
+  // Without definitions only some words matter: skip the walk for most lines.
+  if (!defs) {
+    static constexpr std::string_view kWords[] = {"source", ".", "alias", "(", "function", "trap", "PROMPT",
+                                                  "PS", "RPS", "complete", "bind", "sched", "mapfile", "readarray"};
+    bool any = false;
+    for (std::string_view w : kWords) any = any || text.find(w) != std::string_view::npos;
+    if (!any) return out;
+  }
+  Expander ex(fish, defs, ctx, limits);
+  ex.scan(line.script, 0, out.now);
+  out.expanded = ex.expanded || !out.now.findings.empty();
+
+  std::vector<Definition> defs_found;
+  each_simple(line.script, [&](const SimpleCommand& sc) { simple_definitions(sc, fish, defs_found); });
+  for (Definition& d : defs_found) {
+    LaterCode later;
+    later.what = d.what;
+    later.code = d.code;
+    if (d.unknown) add_unknown(later.analysis, d.what, "it is only known at run time");
+    else ex.judge_code(d.code, d.what, 1, d.shell_text, false, later.analysis);
+    out.later.push_back(std::move(later));
+  }
+  each_function_def(line.script, [&](const Command& c) {
+    if (hook_name(c.name) || c.bodies.empty() || !c.bodies[0]) return;  // rule self.hook-state
+    LaterCode later;
+    later.what = "function " + c.name;
+    ex.judge_body(*c.bodies[0], later.what, 1, later.analysis);
+    out.later.push_back(std::move(later));
+  });
+  return out;
+}
+
+}  // namespace vg
