@@ -155,6 +155,8 @@ end
 # What fish would run for NAME: its definition; for a function not loaded yet that fish
 # would autoload from a user's file, the file (fish's own files are loaded as usual).
 function __vg_function_text --argument-names name
+    # A function's name has no '/' (nor is a file outside the directories read for one).
+    string match -q -- '*/*' $name; and return
     for d in $fish_function_path
         test -f "$d/$name.fish"; or continue
         string match -q -- "$__fish_data_dir/*" $d; or string match -q -- '/usr/share/*' $d; and break
@@ -374,7 +376,7 @@ function __vg_snapshot
         set -a __vg_saved (functions --no-details -- $f | string collect)
     end
     set -g __vg_saved_all (functions --no-details -- $__vg_fns | string collect)
-    set -g __vg_saved_vars "$__vg_bin" "$__vg_off"
+    set -g __vg_saved_vars "$__vg_bin" "$__vg_off" "$__vg_fns"
 end
 
 # Put back what was changed of the hook (functions, event handlers, variables, Enter
@@ -384,9 +386,14 @@ end
 function __vg_intact
     if test "$argv[1]" = --quick
         functions -q -- $__vg_fns; and test "$__vg_bin" = "$__vg_saved_vars[1]"
-        and test "$__vg_off" = "$__vg_saved_vars[2]"; and return 0
+        and test "$__vg_off" = "$__vg_saved_vars[2]"; and test "$__vg_fns" = "$__vg_saved_vars[3]"
+        and return 0
     end
     set -l changed
+    if test "$__vg_fns" != "$__vg_saved_vars[3]"
+        set -g __vg_fns (string split ' ' -- $__vg_saved_vars[3])
+        set -a changed __vg_fns
+    end
     set -l now (functions --no-details -- $__vg_fns 2>/dev/null | string collect)
     if test "$now" != "$__vg_saved_all"
         set -l i 0
