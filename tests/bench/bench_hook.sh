@@ -8,6 +8,7 @@
 #   tests/bench/bench_hook.sh [BUILD_DIR]      (default: build)
 #   VG_BENCH_LINES=200                         lines typed per run
 #   VG_BENCH_ROUNDS=3                          runs per row; the fastest counts
+#   VG_BENCH_SHELLS="zsh fish"                 only these rows
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -58,7 +59,7 @@ t1=$(date +%s%N)
 per_call=$(awk -v ns=$((t1 - t0)) -v n="$lines" 'BEGIN { printf "%.3f", ns / n / 1e6 }')
 
 printf '%-12s %14s %14s %14s\n' shell 'plain ms/line' 'hooked ms/line' 'added ms/line'
-for shell in bash bash-coproc zsh fish; do
+for shell in ${VG_BENCH_SHELLS:-bash bash-coproc zsh fish}; do
   command -v "${shell%-coproc}" >/dev/null || { printf '%-12s %14s\n' "$shell" 'not installed'; continue; }
   # Plain and hooked alternate; the fastest of the rounds counts (the least disturbed
   # by other work on the machine).
