@@ -333,7 +333,12 @@ class Expander {
       else if (p.kind == PartKind::Tilde && p.text.empty() && path.empty()) path += ctx_.home;
       else if (p.kind == PartKind::Param && (p.text == "HOME" || p.text == "{HOME}") && path.empty()) path += ctx_.home;
       else if (p.kind == PartKind::Param && (p.text == "PWD" || p.text == "{PWD}") && path.empty()) path += ctx_.cwd;
-      else return;  // only known at run time: judged as the line alone (a gap the README names)
+      else {
+        // Only known when the line runs (a shell variable, $(..)): what it sources cannot
+        // be read now, so it does not run on the host unchecked.
+        add_unknown(into, how + " " + file.raw, "its path is only known when the line runs");
+        return;
+      }
     }
     if (path.empty()) return;
     std::string what = how + " " + file.raw;
@@ -454,6 +459,31 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
     if (code.find_first_not_of(" \t\n;") != std::string::npos) out.push_back({"PROMPT_COMMAND", code});
     return;
   }
+  // zsh's tables: functions[NAME]=BODY defines a function, aliases[NAME]=TEXT (and
+  // galiases, dis_functions, dis_aliases) an alias.
+  static const NameSet zsh_tables("functions|aliases|galiases|saliases|dis_functions|dis_aliases|dis_galiases");
+  if (zsh_tables.contains(name) && w.raw.size() > name.size() && w.raw[name.size()] == '[') {
+    size_t close = w.raw.find(']');
+    if (close == std::string::npos) return;
+    std::string key = w.raw.substr(name.size() + 1, close - name.size() - 1);
+    bool function = name.find("functions") != std::string::npos;
+    // The value: the parts after the first unquoted '=' (the subscript may be a glob).
+    std::string code;
+    bool seen = false, dynamic = false;
+    for (const WordPart& p : w.parts) {
+      if (seen) {
+        if (p.kind == PartKind::Literal || p.kind == PartKind::Glob || p.kind == PartKind::BraceExpand) code += p.text;
+        else if (p.kind == PartKind::Tilde) code += "~" + p.text;
+        else dynamic = true;
+      } else if (p.kind == PartKind::Literal && !p.quoted && p.text.find('=') != std::string::npos) {
+        seen = true;
+        code += p.text.substr(p.text.find('=') + 1);
+      }
+    }
+    if (!seen) return;
+    out.push_back({(function ? "function " : "alias ") + key, code, dynamic});
+    return;
+  }
   if (prompt_variable(name)) {
     // Only text stored as written runs later: '$(..)' / \$(..); "$(..)" ran already.
     std::string stored;
@@ -484,11 +514,20 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       out.push_back({"alias " + args[0]->value, v->value, v->dynamic(), false});
       return;
     }
+    bool global = false;  // zsh alias -g: replaced anywhere on a line, also after `ls`
     for (const Word* a : args) {
+      if (a->value.size() > 1 && a->value[0] == '-' && a->value.find('=') == std::string::npos)
+        global = global || a->value.find('g') != std::string::npos;
       size_t eq = a->value.find('=');
       if (eq == std::string::npos || a->value[0] == '-') continue;
       std::string name = a->value.substr(0, eq);
-      out.push_back({"alias " + name, a->value.substr(eq + 1), a->dynamic(), !fish});
+      std::string code = a->value.substr(eq + 1);
+      // `alias -g G='| grep'`: text that continues a command (it cannot start one) is
+      // judged behind one.
+      if (global && code.find_first_not_of(" \t") != std::string::npos &&
+          std::string_view("|&;<>").find(code[code.find_first_not_of(" \t")]) != std::string_view::npos)
+        code = ":" + code;
+      out.push_back({"alias " + name, code, a->dynamic(), !fish});
     }
   } else if (p == "export" || p == "declare" || p == "typeset" || p == "readonly" || p == "local") {
     for (const Word* a : args) assignment_definitions(*a, out);

@@ -186,6 +186,10 @@ Test(hook_expand, sourced_files_are_judged_like_scripts) {
   cr_expect_neq(r.action, HookAction::Run);
   cr_expect(has_rule(r, "analysis.unknown-code"));
   not_on_host("source /dev/stdin");
+  // a path only known when the line runs: not sourced on the host unchecked
+  not_on_host("source \"$T/bad.sh\"");
+  not_on_host(". $(echo ./bad.sh)");
+  runs("source \"$HOME/.vg-expand-none\"");  // known (and missing: the shell fails too)
   // the guard's own hook, re-read by `source ~/.bashrc`, is not judged (it sets the
   // hook's variables); the same path with other content, or a copy that differs, is
   std::ifstream hook_in(std::string(VG_SOURCE_DIR) + "/hooks/bash/vectra-guard.bash");
@@ -243,6 +247,13 @@ Test(hook_expand, definitions_are_judged_when_defined) {
   refused_later("complete -C denied mycmd");
   refused_later("bind -x '\"\\C-t\": denied'");
   refused_later("sched +1 denied");
+  // zsh's function and alias tables, written as arrays
+  refused_later("functions[precmd]='denied'");
+  refused_later("aliases[ll]='denied --now'");
+  refused_later("galiases[G]='| denied'");
+  refused_later("alias -g G='| denied'");
+  refused_later("alias -g D='denied'");
+  refused_later("functions[f]=$body");
   // dynamic code: unknown, refused the same way
   refused_later("PROMPT_COMMAND=\"$x\"");
   refused_later("trap \"$cmd\" EXIT");
@@ -272,6 +283,11 @@ Test(hook_expand, harmless_definitions_run_in_the_shell) {
   runs("PS1='\\u@\\h:\\w\\$ '");
   runs("PS1='$(git branch --show-current 2>/dev/null) $ '");
   runs("complete -F _my_completion mycmd");
+  runs("functions[myprompt]='print -n ok'");
+  runs("aliases[ll]='ls -l'");
+  runs("alias -g G='| grep -c x'");
+  runs("alias -g NUL='>/dev/null 2>&1'");
+  runs("typeset -A tbl; tbl[k]=v");
   runs("bind -x '\"\\C-t\": fzf-file-widget'");
   runs("function fish_prompt; echo -n 'F> '; end", nullptr, true);
   runs("alias ll 'ls -l'", nullptr, true);
