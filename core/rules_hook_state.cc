@@ -30,6 +30,15 @@ bool hook_name(std::string_view name) {
       "TRAPDEBUG");
   // ${name[..]}, name[3]=x, name+=x: the name before any subscript or operator.
   size_t end = name.find_first_of("[+=");
+  // zsh's tables: functions[_vg_x]=..., unset 'aliases[vg]' change the element's name.
+  static const NameSet tables("functions|aliases|galiases|saliases|dis_functions|dis_aliases|dis_galiases");
+  if (end != std::string_view::npos && name[end] == '[' && tables.contains(name.substr(0, end))) {
+    std::string_view key = name.substr(end + 1);
+    key = key.substr(0, key.find(']'));
+    while (!key.empty() && (key.front() == '\'' || key.front() == '"' || key.front() == '\\')) key.remove_prefix(1);
+    while (!key.empty() && (key.back() == '\'' || key.back() == '"')) key.remove_suffix(1);
+    return names.contains(key);
+  }
   return names.contains(name.substr(0, end));
 }
 

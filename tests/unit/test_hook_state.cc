@@ -62,6 +62,11 @@ Test(hook_state, hook_functions_cannot_be_redefined_or_erased) {
   refused("unfunction __vg_enter");
   refused("alias vg=true");
   refused("TRAPDEBUG() { :; }");
+  // zsh's tables, written as arrays
+  refused("functions[_vg_precmd]=':'");
+  refused("functions[TRAPDEBUG]=':'");
+  refused("aliases[vg]=true");
+  refused("unset 'functions[_vg_enter]'");
   refused_fish("function __vg_enter; end");
   refused_fish("functions -e __vg_enter");
   refused_fish("functions -c echo __vg_prompt");
@@ -116,6 +121,8 @@ Test(hook_state, looking_is_harmless) {
   harmless("typeset -f vg");
   harmless("zle -N my-widget");
   harmless("enable");
+  harmless("functions[myprompt]='print ok'");
+  harmless("echo ${functions[_vg_precmd]}");
   harmless("enable -n cd");
   harmless("enable -n command");
   harmless("bind -f ~/.inputrc");
