@@ -157,13 +157,20 @@ end
 function __vg_function_text --argument-names name
     # A function's name has no '/' (nor is a file outside the directories read for one).
     string match -q -- '*/*' $name; and return
+    set -l own
     for d in $fish_function_path
         test -f "$d/$name.fish"; or continue
-        string match -q -- "$__fish_data_dir/*" $d; or string match -q -- '/usr/share/*' $d; and break
+        if string match -q -- "$__fish_data_dir/*" $d; or string match -q -- '/usr/share/*' $d
+            set own "$d/$name.fish"
+            break
+        end
         string collect <"$d/$name.fish"
         return
     end
     functions -q -- $name 2>/dev/null; or return
+    # fish's own function (alias, ls, cd...), as its file defines it: a command of the
+    # system like /usr/bin's, not the user's code.
+    test -n "$own"; and test (functions --details -- $name) = "$own"; and return
     functions --no-details -- $name
 end
 
