@@ -38,22 +38,28 @@ S
   hook_install bash
   printf 'vgdeny-mark source\n' >"$T/a.sh"
   printf 'vgdeny-mark dot\n' >"$T/b.sh"
+  printf 'vgdeny-mark dynamic\n' >"$T/c.sh"
   drive bash <<'S'
-send source "$T/a.sh"
-send . "$T/b.sh"
+send cd "$T"
+send source ./a.sh
+send . b.sh
+send source "$T/c.sh"
 send echo after-$((1+1))
 S
   [ "$status" -eq 0 ]
   has "after-2"
   no_marker source
   no_marker dot
+  # a path only known when the line runs is not sourced on the host unchecked
+  no_marker dynamic
 }
 
 @test "bash routes: source of a harmless file sets its variable and its function works" {
   hook_install bash
   printf 'VGSRC=src-%s\nvgsrcf() { vgok-mark srcfunc; }\n' 42 >"$T/ok.sh"
   drive bash <<'S'
-send source "$T/ok.sh"
+send cd "$T"
+send source ./ok.sh
 send echo "$VGSRC"
 send vgsrcf
 S
@@ -182,6 +188,7 @@ S
 @test "bash routes: trap CODE SIGNAL" {
   hook_install bash
   drive bash <<'S'
+send trap 'vgok-mark trapok' USR1
 send trap 'vgdeny-mark trap' USR1
 send kill -USR1 $$
 send trap 'vgdeny-mark trapexit' EXIT
@@ -189,6 +196,7 @@ send echo after-$((4+6))
 S
   [ "$status" -eq 0 ]
   has "after-10"
+  marker trapok
   no_marker trap
   no_marker trapexit
 }
@@ -202,6 +210,7 @@ keys \x15
 send mapfile -C 'vgdeny-mark mapfile' -c 1 vgarr <<< x
 send bind -x '"\C-y": vgdeny-mark bindx'
 keys \x19
+keys \x15
 send echo after-$((5+6))
 S
   [ "$status" -eq 0 ]

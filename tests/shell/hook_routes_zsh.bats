@@ -250,8 +250,8 @@ S
   drive zsh <<'S'
 send alias hi='echo hello-alias'
 send hi
-send alias -g NUM='$((40+2))'
-send echo num NUM
+send alias -g CNT='| wc -l | sed s/^/count-/'
+send print -l a b c CNT
 send greet() { echo "hello-$1"; }
 send greet fn
 send wrap() { greet inner; hi; }
@@ -259,7 +259,7 @@ send wrap
 S
   [ "$status" -eq 0 ]
   has $'\nhello-alias'
-  has $'\nnum 42'
+  has $'\ncount-3'
   has $'\nhello-fn'
   has $'\nhello-inner'
 }
