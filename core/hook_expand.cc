@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <deque>
 #include <functional>
 
 #include "core/fish_parse.h"
@@ -155,6 +156,21 @@ std::vector<std::string> fish_substitutions(std::string_view v) {
 bool prompt_variable(std::string_view name) {
   static const NameSet names("PS0|PS1|PS2|PS3|PS4|PROMPT|PROMPT2|PROMPT3|PROMPT4|RPROMPT|RPROMPT2|RPS1|RPS2");
   return names.contains(name);
+}
+
+// A variable whose value the shell runs (or expands as a prompt) later.
+bool code_variable(std::string_view name) { return name == "PROMPT_COMMAND" || prompt_variable(name); }
+
+// ${var@P} (bash) and ${(e)var} (zsh) in a prompt expand a variable's value once more,
+// $(..) included: what runs is only known when the prompt is drawn.
+bool prompt_reexpands(std::string_view v) {
+  if (v.find("@P}") != std::string_view::npos) return true;
+  for (size_t i = v.find("${("); i != std::string_view::npos; i = v.find("${(", i + 3)) {
+    size_t close = v.find(')', i + 3);
+    if (close != std::string_view::npos && v.substr(i + 3, close - i - 3).find('e') != std::string_view::npos)
+      return true;
+  }
+  return false;
 }
 
 class Expander {
@@ -490,6 +506,7 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
     for (const WordPart& p : w.parts)
       if (p.kind == PartKind::Literal) stored += p.text;
     for (std::string& code : prompt_substitutions(stored)) out.push_back({name + " $(..)", code});
+    if (prompt_reexpands(stored)) out.push_back({name, "", true});
   }
 }
 
@@ -530,7 +547,24 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       out.push_back({"alias " + name, code, a->dynamic(), !fish});
     }
   } else if (p == "export" || p == "declare" || p == "typeset" || p == "readonly" || p == "local") {
-    for (const Word* a : args) assignment_definitions(*a, out);
+    bool nameref = false;
+    for (const Word* a : args) {
+      if (a->value.size() > 1 && a->value[0] == '-' && a->value.find('=') == std::string::npos)
+        nameref = nameref || a->value.find('n') != std::string::npos;
+      // declare -n ref=PROMPT_COMMAND: later writes to ref write the code variable.
+      size_t eq = a->value.find('=');
+      if (nameref && eq != std::string::npos && (code_variable(a->value.substr(eq + 1)) || a->dynamic()))
+        out.push_back({"declare -n " + a->value.substr(0, eq), "", true});
+      else
+        assignment_definitions(*a, out);
+    }
+  } else if ((p == "read" || p == "mapfile" || p == "readarray" || p == "vared") && !fish) {
+    // The value comes from input: what the shell will run is not known now.
+    for (const Word* a : args)
+      if (code_variable(a->value) || (a->dynamic() && !starts_with(a->value, "-"))) {
+        out.push_back({p + " " + a->raw, "", true});
+        break;
+      }
   } else if (p == "printf" && !fish) {
     const Word* target = value_after("-v");
     if (!target || (target->value != "PROMPT_COMMAND" && !prompt_variable(target->value))) return;
@@ -763,7 +797,8 @@ HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, co
   // Without definitions only some words matter: skip the walk for most lines.
   if (!defs) {
     static constexpr std::string_view kWords[] = {"source", ".", "alias", "(", "function", "trap", "PROMPT",
-                                                  "PS", "RPS", "complete", "bind", "sched", "mapfile", "readarray"};
+                                                  "PS", "RPS", "complete", "bind", "sched", "mapfile", "readarray",
+                                                  "read", "vared", "eval", "declare", "typeset", "local"};
     bool any = false;
     for (std::string_view w : kWords) any = any || text.find(w) != std::string_view::npos;
     if (!any) return out;
@@ -773,7 +808,28 @@ HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, co
   out.expanded = ex.expanded || !out.now.findings.empty();
 
   std::vector<Definition> defs_found;
-  each_simple(line.script, [&](const SimpleCommand& sc) { simple_definitions(sc, fish, defs_found); });
+  std::deque<ParseResult> evals;  // the text of literal evals, parsed (stable addresses)
+  std::function<void(const Script&, int)> collect = [&](const Script& script, int depth) {
+    each_simple(script, [&](const SimpleCommand& sc) {
+      simple_definitions(sc, fish, defs_found);
+      // eval 'TEXT' defines what TEXT defines (dynamic eval text is unknown code already).
+      bool no_function;
+      size_t i = command_index(sc, &no_function);
+      if (fish || i >= sc.words.size() || sc.words[i].value != "eval" || sc.words[i].dynamic()) return;
+      std::string code;
+      for (size_t k = i + 1; k < sc.words.size(); ++k) {
+        if (sc.words[k].dynamic()) return;
+        code += (k > i + 1 ? " " : "") + sc.words[k].value;
+      }
+      if (depth >= limits.depth) {
+        defs_found.push_back({"eval", "", true});
+        return;
+      }
+      evals.push_back(parse_shell(code));
+      collect(evals.back().script, depth + 1);
+    });
+  };
+  collect(line.script, 0);
   for (Definition& d : defs_found) {
     LaterCode later;
     later.what = d.what;
@@ -782,13 +838,17 @@ HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, co
     else ex.judge_code(d.code, d.what, 1, d.shell_text, false, later.analysis);
     out.later.push_back(std::move(later));
   }
-  each_function_def(line.script, [&](const Command& c) {
-    if (hook_name(c.name) || c.bodies.empty() || !c.bodies[0]) return;  // rule self.hook-state
-    LaterCode later;
-    later.what = "function " + c.name;
-    ex.judge_body(*c.bodies[0], later.what, 1, later.analysis);
-    out.later.push_back(std::move(later));
-  });
+  auto function_defs = [&](const Script& script) {
+    each_function_def(script, [&](const Command& c) {
+      if (hook_name(c.name) || c.bodies.empty() || !c.bodies[0]) return;  // rule self.hook-state
+      LaterCode later;
+      later.what = "function " + c.name;
+      ex.judge_body(*c.bodies[0], later.what, 1, later.analysis);
+      out.later.push_back(std::move(later));
+    });
+  };
+  function_defs(line.script);
+  for (const ParseResult& e : evals) function_defs(e.script);
   return out;
 }
 

@@ -26,7 +26,7 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 bool hook_name(std::string_view name) {
   static const NameSet names(
-      "_vg_*|__vg_*|_VG_SERVER*|VECTRA_GUARD_BIN|VECTRA_GUARD_BUILTIN|VG_HOOK|VG_HOOK_OFF|vectra-guard|vg|"
+      "_vg_*|__vg_*|_VG_SERVER*|VECTRA_GUARD_BIN|VECTRA_GUARD_BUILTIN|VG_HOOK|VG_HOOK_OFF|vectra-guard|vg|vg-sandbox|vg-blocked|"
       "TRAPDEBUG");
   // ${name[..]}, name[3]=x, name+=x: the name before any subscript or operator.
   size_t end = name.find_first_of("[+=");

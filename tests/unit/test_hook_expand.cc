@@ -247,6 +247,16 @@ Test(hook_expand, definitions_are_judged_when_defined) {
   refused_later("complete -C denied mycmd");
   refused_later("bind -x '\"\\C-t\": denied'");
   refused_later("sched +1 denied");
+  // the value comes from input, a nameref, a literal eval, a prompt that expands again
+  refused_later("read -r PROMPT_COMMAND <<< denied");
+  refused_later("IFS= read -r PS1 < /tmp/vg-expand-prompt");
+  refused_later("mapfile -t PROMPT_COMMAND < /tmp/vg-expand-pc");
+  refused_later("declare -n ref=PROMPT_COMMAND");
+  refused_later("eval 'PROMPT_COMMAND=denied'");
+  refused_later("eval 'f() { denied; }'");
+  refused_later("eval \"alias x='denied --now'\"");
+  refused_later("PS1='${p@P} $ '");
+  refused_later("PROMPT='${(e)p} %# '");
   // zsh's function and alias tables, written as arrays
   refused_later("functions[precmd]='denied'");
   refused_later("aliases[ll]='denied --now'");
@@ -283,6 +293,11 @@ Test(hook_expand, harmless_definitions_run_in_the_shell) {
   runs("PS1='\\u@\\h:\\w\\$ '");
   runs("PS1='$(git branch --show-current 2>/dev/null) $ '");
   runs("complete -F _my_completion mycmd");
+  runs("read -r name <<< value");
+  runs("mapfile -t lines < /etc/hostname");
+  runs("declare -n ref=other_var");
+  runs("eval 'alias ll=\"ls -l\"'");
+  runs("PS1='${debian_chroot:+($debian_chroot)}\\u@\\h:\\w\\$ '");
   runs("functions[myprompt]='print -n ok'");
   runs("aliases[ll]='ls -l'");
   runs("alias -g G='| grep -c x'");

@@ -69,6 +69,8 @@ Test(hook_state, hook_functions_cannot_be_redefined_or_erased) {
   refused("unset 'functions[_vg_enter]'");
   refused_fish("function __vg_enter; end");
   refused_fish("functions -e __vg_enter");
+  refused_fish("function vg-sandbox; eval $argv; end");
+  refused_fish("functions -e vg-blocked");
   refused_fish("functions -c echo __vg_prompt");
 }
 
@@ -133,5 +135,6 @@ Test(hook_state, looking_is_harmless) {
   harmless_fish("set -q __vg_bin");
   harmless_fish("functions __vg_enter");
   harmless_fish("bind");
+  harmless_fish("vg-sandbox 'echo typed'");
   harmless_fish("bind \\cx 'echo hi'");
 }
