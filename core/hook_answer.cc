@@ -139,6 +139,7 @@ HookEvaluation hook_evaluate(const std::string& extra_config, const std::string&
   in.line = line;
   in.final = final;
   in.fish = shell == "fish";
+  in.zsh = shell == "zsh";
   in.interactive = terminal_present();
   in.in_sandbox = in_sandbox();
   std::optional<RecordingDefinitions> recording;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <deque>
@@ -72,6 +73,32 @@ void each_function_def(const Script& s, const std::function<void(const Command&)
 
 // The index of the word a simple command runs, past `builtin`/`command` (no functions
 // then) and `time`; words.size() when there is none.
+// The values of option `opt` of a bash builtin with getopt-style clusters: `-C cb`,
+// `-Ccb`, `-tc1 -Ccb`. `with_arg`: the options that take a value. Each value: the
+// word (nullptr when inline) and its text.
+struct OptionValue {
+  const Word* word;
+  std::string text;
+};
+std::vector<OptionValue> option_values(const SimpleCommand& sc, size_t first, char opt, std::string_view with_arg) {
+  std::vector<OptionValue> out;
+  for (size_t k = first; k < sc.words.size(); ++k) {
+    const std::string& v = sc.words[k].value;
+    if (v == "--" || v.size() < 2 || v[0] != '-' || sc.words[k].dynamic()) break;
+    for (size_t c = 1; c < v.size(); ++c) {
+      if (with_arg.find(v[c]) == std::string_view::npos) continue;
+      OptionValue val{nullptr, v.substr(c + 1)};
+      if (val.text.empty() && k + 1 < sc.words.size()) {
+        val.word = &sc.words[++k];
+        val.text = val.word->value;
+      }
+      if (v[c] == opt) out.push_back(val);
+      break;
+    }
+  }
+  return out;
+}
+
 size_t command_index(const SimpleCommand& sc, bool* no_function) {
   size_t i = 0;
   *no_function = false;
@@ -109,7 +136,39 @@ void add_unknown(Analysis& a, const std::string& what, const std::string& why) {
 }
 
 // $(..) and `..` written literally in a prompt value (they run at every prompt).
-std::vector<std::string> prompt_substitutions(std::string_view v) {
+// bash decodes \NNN (octal) in prompts, and printf \NNN, \0NNN and \xHH, before the
+// text is expanded: `PS1='\044(cmd)'` runs cmd.
+std::string decode_escapes(std::string_view v) {
+  std::string out;
+  auto octal = [](char c) { return c >= '0' && c <= '7'; };
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '\\' || i + 1 >= v.size()) {
+      out += v[i];
+      continue;
+    }
+    size_t j = i + 1;
+    int value = 0, n = 0;
+    if (v[j] == 'x' && j + 1 < v.size() && hex(v[j + 1])) {
+      for (++j; j < v.size() && n < 2 && hex(v[j]); ++j, ++n) value = value * 16 + std::stoi(std::string(1, v[j]), nullptr, 16);
+    } else {
+      if (v[j] == '0' && j + 1 < v.size() && octal(v[j + 1])) ++j;  // printf \0NNN
+      for (; j < v.size() && n < 3 && octal(v[j]); ++j, ++n) value = value * 8 + (v[j] - '0');
+    }
+    if (n == 0) {
+      out += v.substr(i, 2);  // another escape: kept as written
+      ++i;
+      continue;
+    }
+    out += static_cast<char>(value);
+    i = j - 1;
+  }
+  return out;
+}
+
+std::vector<std::string> prompt_substitutions(std::string_view written) {
+  std::string decoded = decode_escapes(written);
+  std::string_view v = decoded;
   std::vector<std::string> out;
   for (size_t i = 0; i < v.size(); ++i) {
     if (v[i] == '\\') {
@@ -154,12 +213,26 @@ std::vector<std::string> fish_substitutions(std::string_view v) {
 }
 
 bool prompt_variable(std::string_view name) {
-  static const NameSet names("PS0|PS1|PS2|PS3|PS4|PROMPT|PROMPT2|PROMPT3|PROMPT4|RPROMPT|RPROMPT2|RPS1|RPS2");
+  static const NameSet names(
+      "PS0|PS1|PS2|PS3|PS4|PROMPT|PROMPT2|PROMPT3|PROMPT4|RPROMPT|RPROMPT2|RPS1|RPS2|SPROMPT|PROMPT_EOL_MARK");
+  return names.contains(name);
+}
+
+// Functions the shell runs by itself, without a line calling them: prompt and history
+// hooks, traps, the command-not-found handler, fish's prompts and event handlers.
+bool runs_uncalled(std::string_view name) {
+  static const NameSet names(
+      "precmd|preexec|chpwd|periodic|zshaddhistory|zshexit|TRAP*|command_not_found_handle*|zle-*|"
+      "fish_prompt|fish_right_prompt|fish_greeting|fish_title|fish_mode_prompt|fish_command_not_found|"
+      "fish_preexec|fish_postexec|fish_*_handler");
   return names.contains(name);
 }
 
 // A variable whose value the shell runs (or expands as a prompt) later.
-bool code_variable(std::string_view name) { return name == "PROMPT_COMMAND" || prompt_variable(name); }
+// zsh NULLCMD / READNULLCMD: the command a bare redirection (`> f`, `< f`) runs.
+bool code_variable(std::string_view name) {
+  return name == "PROMPT_COMMAND" || name == "NULLCMD" || name == "READNULLCMD" || prompt_variable(name);
+}
 
 // ${var@P} (bash) and ${(e)var} (zsh) in a prompt expand a variable's value once more,
 // $(..) included: what runs is only known when the prompt is drawn.
@@ -167,16 +240,46 @@ bool prompt_reexpands(std::string_view v) {
   if (v.find("@P}") != std::string_view::npos) return true;
   for (size_t i = v.find("${("); i != std::string_view::npos; i = v.find("${(", i + 3)) {
     size_t close = v.find(')', i + 3);
-    if (close != std::string_view::npos && v.substr(i + 3, close - i - 3).find('e') != std::string_view::npos)
+    if (close != std::string_view::npos && v.substr(i + 3, close - i - 3).find_first_of("e%") != std::string_view::npos)
       return true;
   }
   return false;
 }
 
+// Writes to a code variable the parser does not show as an assignment:
+// ${PS1:=..}, ${PROMPT_COMMAND=..}, zsh ${NULLCMD::=..}, `for PS1 in ..`, `select PS4 in ..`.
+std::string code_variable_written(std::string_view line) {
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (!ident(line[i]) || (i > 0 && ident(line[i - 1]))) continue;
+    size_t e = i;
+    while (e < line.size() && ident(line[e])) ++e;
+    std::string_view name = line.substr(i, e - i);
+    if (!code_variable(name)) {
+      i = e;
+      continue;
+    }
+    std::string_view after = line.substr(e);
+    if (i >= 2 && line[i - 2] == '$' && line[i - 1] == '{' &&
+        (starts_with(after, "=") || starts_with(after, ":=") || starts_with(after, "::=")))
+      return std::string(name);
+    std::string_view before = line.substr(0, i);
+    size_t b = before.find_last_not_of(" \t");
+    if (b != std::string_view::npos) {
+      size_t w = b;
+      while (w > 0 && ident(before[w - 1])) --w;
+      std::string_view word = before.substr(w, b + 1 - w);
+      if ((word == "for" || word == "select") && (w == 0 || !ident(before[w - 1]))) return std::string(name);
+    }
+    i = e;
+  }
+  return {};
+}
+
 class Expander {
  public:
-  Expander(bool fish, const ShellDefinitions* defs, const AnalyzeContext& ctx, const ExpandLimits& lim)
-      : fish_(fish), defs_(defs), ctx_(ctx), lim_(lim) {}
+  Expander(bool fish, bool zsh, const ShellDefinitions* defs, const AnalyzeContext& ctx, const ExpandLimits& lim)
+      : fish_(fish), zsh_(zsh), defs_(defs), ctx_(ctx), lim_(lim) {}
 
   bool expanded = false;
 
@@ -245,15 +348,42 @@ class Expander {
       }
     }
     if (w.dynamic()) return;
+    if (name == "fc" && (!function_stack_.empty() || !source_stack_.empty()) && !fish_ && !zsh_) {
+      // bash: an fc inside a called function or a sourced file re-runs history entries
+      // the hook does not see (it traces lines that name fc, or use an alias with fc).
+      add_unknown(into, "fc", "it re-runs history entries that are only known when it runs");
+      return;
+    }
     if ((name == "source" || name == ".") && i + 1 < sc.words.size()) {
       source_file(sc.words[i + 1], name, depth, into);
     } else if ((name == "mapfile" || name == "readarray") && !fish_) {
-      for (size_t k = i + 1; k + 1 < sc.words.size(); ++k)
-        if (sc.words[k].value == "-C") {
-          const Word& cb = sc.words[k + 1];
-          if (cb.dynamic()) add_unknown(into, name + " -C", "the callback is only known at run time");
-          else judge_code(cb.value, name + " -C", depth + 1, true, false, into);
+      for (const OptionValue& cb : option_values(sc, i + 1, 'C', "dnOsuCc")) {
+        if (cb.word && cb.word->dynamic()) add_unknown(into, name + " -C", "the callback is only known at run time");
+        else judge_code(cb.text, name + " -C", depth + 1, true, false, into);
+      }
+    } else if (name == "compgen" && !fish_) {
+      // compgen runs -C's command and expands -W's words now.
+      for (const OptionValue& c : option_values(sc, i + 1, 'C', "oAGWFCXPS")) {
+        if (c.word && c.word->dynamic()) add_unknown(into, "compgen -C", "the command is only known at run time");
+        else judge_code(c.text, "compgen -C", depth + 1, true, false, into);
+      }
+      for (const OptionValue& w : option_values(sc, i + 1, 'W', "oAGWFCXPS"))
+        for (std::string& code : prompt_substitutions(w.text)) judge_code(code, "compgen -W", depth + 1, true, false, into);
+    } else if (name == "print" && !fish_) {
+      // zsh print -P: prompt expansion, $(..) included under PROMPT_SUBST.
+      bool prompt = false;
+      size_t k = i + 1;
+      for (; k < sc.words.size() && starts_with(sc.words[k].value, "-") && sc.words[k].value != "-"; ++k) {
+        if (sc.words[k].value == "--") {
+          ++k;
+          break;
         }
+        prompt = prompt || sc.words[k].value.find('P') != std::string::npos;
+      }
+      if (prompt)
+        for (; k < sc.words.size(); ++k)
+          for (std::string& code : prompt_substitutions(sc.words[k].value))
+            judge_code(code, "print -P", depth + 1, true, false, into);
     } else if (name == "eval" && defs_ && i + 1 < sc.words.size()) {
       // eval of literal text: the walker judged it; its aliases and functions are ours.
       std::string code;
@@ -409,9 +539,22 @@ class Expander {
     source_stack_.push_back(found);
     judge_code(content, what, depth + 1, false, true, into);
     source_stack_.pop_back();
+    // What the file defines for later (PROMPT_COMMAND, traps, completions...) is judged
+    // like a typed line's definitions (hook_code).
+    if (fish_) {
+      if (std::optional<std::string> sh = fish_to_sh(content, nullptr)) sourced.push_back(parse_shell(*sh));
+    } else {
+      sourced.push_back(parse_shell(content));
+    }
   }
 
+ public:
+  std::deque<ParseResult> sourced;  // the sourced files' text, parsed
+
+ private:
+
   bool fish_;
+  bool zsh_;
   const ShellDefinitions* defs_;
   const AnalyzeContext& ctx_;
   ExpandLimits lim_;
@@ -439,9 +582,38 @@ std::string assigned_name(const Word& w) {
 }
 
 // PROMPT_COMMAND=..., PROMPT_COMMAND+=(...), PS1='$(..)': the code it will run.
+// The value of an assignment word: the parts after its first unquoted '='; `dynamic`
+// when a part is only known at run time.
+std::string assigned_value(const Word& w, bool& dynamic) {
+  std::string code;
+  bool seen = false;
+  dynamic = false;
+  for (const WordPart& p : w.parts) {
+    if (seen) {
+      if (p.kind == PartKind::Literal || p.kind == PartKind::Glob || p.kind == PartKind::BraceExpand) code += p.text;
+      else if (p.kind == PartKind::Tilde) code += "~" + p.text;
+      else dynamic = true;
+    } else if (p.kind == PartKind::Literal && !p.quoted && p.text.find('=') != std::string::npos) {
+      seen = true;
+      code += p.text.substr(p.text.find('=') + 1);
+    }
+  }
+  return code;
+}
+
 void assignment_definitions(const Word& w, std::vector<Definition>& out) {
   std::string name = assigned_name(w);
   if (name.empty()) return;
+  // zsh NULLCMD=cmd: run by a bare redirection; BASH_CMDS[ls]=PATH / zsh commands[ls]=PATH
+  // (the hash table): PATH runs when `ls` is typed.
+  bool hashed = (name == "BASH_CMDS" || name == "commands") && w.raw.find('[') == name.size();
+  if (name == "NULLCMD" || name == "READNULLCMD" || hashed) {
+    bool dynamic;
+    std::string code = assigned_value(w, dynamic);
+    std::string what = hashed ? "hash " + w.raw.substr(name.size() + 1, w.raw.find(']') - name.size() - 1) : name;
+    out.push_back({what, code, dynamic});
+    return;
+  }
   if (name == "PROMPT_COMMAND") {
     size_t eq = w.raw.find('=');
     std::string_view rest = std::string_view(w.raw).substr(eq + 1);
@@ -500,7 +672,18 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
     out.push_back({(function ? "function " : "alias ") + key, code, dynamic});
     return;
   }
-  if (prompt_variable(name)) {
+  if (!prompt_variable(name)) {
+    // x='$(cmd)' / x='a[$(cmd)]': code kept in a variable runs when the value is
+    // expanded again ($((x)), ${x@P}, eval "$x"): judged now, like a prompt's.
+    std::string stored;
+    for (const WordPart& p : w.parts)
+      if (p.kind == PartKind::Literal) stored += p.text;
+    if (stored.find("$(") != std::string::npos || stored.find('`') != std::string::npos)
+      for (std::string& code : prompt_substitutions(stored.substr(std::min(stored.size(), stored.find('=') + 1))))
+        out.push_back({"variable " + name + " $(..)", code});
+    return;
+  }
+  {
     // Only text stored as written runs later: '$(..)' / \$(..); "$(..)" ran already.
     std::string stored;
     for (const WordPart& p : w.parts)
@@ -561,13 +744,71 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
   } else if ((p == "read" || p == "mapfile" || p == "readarray" || p == "vared") && !fish) {
     // The value comes from input: what the shell will run is not known now.
     for (const Word* a : args)
-      if (code_variable(a->value) || (a->dynamic() && !starts_with(a->value, "-"))) {
+      if (code_variable(a->value.substr(0, a->value.find('['))) || (a->dynamic() && !starts_with(a->value, "-"))) {
         out.push_back({p + " " + a->raw, "", true});
         break;
       }
+  } else if (p == "abbr" && fish) {
+    // fish abbreviations expand on the command line after the hook judged it.
+    bool add = false, function = false;
+    std::vector<const Word*> words;
+    for (size_t k = 0; k < args.size(); ++k) {
+      const std::string& v = args[k]->value;
+      if (v == "-a" || v == "--add") add = true;
+      else if (v == "-f" || v == "--function") function = true;
+      else if (v == "--position" || v == "-p" || v == "--regex" || v == "-r" || v == "--set-cursor") ++k;
+      else if (starts_with(v, "--set-cursor=") || starts_with(v, "--position=") || starts_with(v, "--regex=")) continue;
+      else if (starts_with(v, "-")) {
+        if (v == "-e" || v == "--erase" || v == "-l" || v == "--list" || v == "-s" || v == "--show" || v == "-q" ||
+            v == "--query" || v == "-r" || v == "--rename")
+          return;
+      } else words.push_back(args[k]);
+    }
+    if (words.size() < 2 && !(function && !words.empty())) return;
+    (void)add;
+    std::string what = "abbr " + words[0]->value;
+    if (function) {
+      out.push_back({what, "", true});  // its output is the text: only known when typed
+      return;
+    }
+    std::string code;
+    bool dynamic = false;
+    for (size_t k = 1; k < words.size(); ++k) {
+      code += (k > 1 ? " " : "") + words[k]->value;
+      dynamic = dynamic || words[k]->dynamic();
+    }
+    out.push_back({what, code, dynamic, false});
+  } else if (p == "zstyle" && !fish) {
+    // zstyle -e CONTEXT STYLE CODE: CODE is evaluated whenever the style is looked up.
+    if (args.size() >= 4 && args[0]->value == "-e") {
+      std::string code;
+      bool dynamic = false;
+      for (size_t k = 3; k < args.size(); ++k) {
+        code += (k > 3 ? " " : "") + args[k]->value;
+        dynamic = dynamic || args[k]->dynamic();
+      }
+      out.push_back({"zstyle -e " + args[2]->value, code, dynamic});
+    }
+  } else if (p == "hash" && !fish) {
+    // bash `hash -p PATH NAME`, zsh `hash NAME=PATH`: PATH runs when NAME is typed.
+    for (size_t k = 0; k < args.size(); ++k) {
+      const std::string& v = args[k]->value;
+      if (v == "-p" && k + 2 < args.size()) {
+        out.push_back({"hash " + args[k + 2]->value, args[k + 1]->value, args[k + 1]->dynamic()});
+        k += 2;
+      } else if (!starts_with(v, "-") && v.find('=') != std::string::npos) {
+        out.push_back({"hash " + v.substr(0, v.find('=')), v.substr(v.find('=') + 1), args[k]->dynamic()});
+      }
+    }
   } else if (p == "printf" && !fish) {
     const Word* target = value_after("-v");
-    if (!target || (target->value != "PROMPT_COMMAND" && !prompt_variable(target->value))) return;
+    if (!target) return;
+    std::string tname = target->value.substr(0, target->value.find('['));  // PROMPT_COMMAND[1]
+    if (target->dynamic()) {
+      out.push_back({"printf -v " + target->raw, "", true});
+      return;
+    }
+    if (!code_variable(tname)) return;
     // printf -v NAME FORMAT ARGS: each %s takes the next argument (enough to read code).
     std::vector<const Word*> rest;
     bool dynamic = false, past = false;
@@ -579,16 +820,22 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
     std::string code, fmt = rest[0]->value;
     size_t next = 1;
     for (size_t k = 0; k < fmt.size(); ++k) {
-      if (fmt[k] == '%' && k + 1 < fmt.size() && fmt[k + 1] == 's') {
+      if (fmt[k] == '%' && k + 1 < fmt.size() && fmt[k + 1] == '%') {
+        code += '%';
+        ++k;
+      } else if (fmt[k] == '%' && k + 1 < fmt.size()) {
+        // %s, %b (its escapes are decoded below), %q...: the next argument
+        while (k + 1 < fmt.size() && !std::isalpha(static_cast<unsigned char>(fmt[k + 1]))) ++k;
         if (next < rest.size()) code += rest[next++]->value;
         ++k;
       } else {
         code += fmt[k];
       }
     }
+    code = decode_escapes(code);  // printf decodes \NNN and \xHH in the format (and %b)
     std::string what = "printf -v " + target->value;
     if (dynamic) out.push_back({what, "", true});
-    else if (target->value == "PROMPT_COMMAND") out.push_back({what, code});
+    else if (tname == "PROMPT_COMMAND" || tname == "NULLCMD" || tname == "READNULLCMD") out.push_back({what, code});
     else
       for (std::string& c : prompt_substitutions(code)) out.push_back({what, c});
   } else if (p == "trap") {
@@ -606,6 +853,11 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
     if (only_debug) return;  // rule self.hook-state
     out.push_back({"trap (" + sigs + ")", code->value, code->dynamic(), !fish});
   } else if (p == "complete") {
+    if (!fish)  // bash complete -W 'WORDS': expanded ($(..) included) at each Tab
+      for (const OptionValue& w : option_values(sc, i + 1, 'W', "oAGWFCXPS")) {
+        if (w.word && w.word->dynamic()) out.push_back({"complete -W", "", true});
+        for (std::string& c : prompt_substitutions(w.text)) out.push_back({"complete -W $(..)", c});
+      }
     for (size_t k = 0; k < args.size(); ++k) {
       std::string_view v = args[k]->value;
       const Word* code = nullptr;
@@ -622,7 +874,7 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       bool dynamic = code && code->dynamic();
       std::string text = code ? code->value : inline_code;
       bool is_args = v == "-a" || v == "--arguments" || starts_with(v, "--arguments=");
-      if (is_args && !fish) continue;  // bash -A/-W word lists run nothing
+      if (is_args && !fish) continue;  // bash -A word lists run nothing
       if (dynamic) {
         out.push_back({"complete", "", true});
       } else if (is_args || (fish && (v == "-C" || v == "--command"))) {
@@ -792,18 +1044,20 @@ std::string bind_function_args(std::string_view def, const std::vector<std::stri
 }
 
 HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, const ShellDefinitions* defs,
-                   const AnalyzeContext& ctx, const ExpandLimits& limits) {
+                   const AnalyzeContext& ctx, const ExpandLimits& limits, bool zsh) {
   HookCode out;
   // Without definitions only some words matter: skip the walk for most lines.
   if (!defs) {
     static constexpr std::string_view kWords[] = {"source", ".", "alias", "(", "function", "trap", "PROMPT",
                                                   "PS", "RPS", "complete", "bind", "sched", "mapfile", "readarray",
-                                                  "read", "vared", "eval", "declare", "typeset", "local"};
+                                                  "read", "vared", "eval", "declare", "typeset", "local",
+                                                  "hash", "BASH_CMDS", "commands", "NULLCMD", "abbr", "zstyle",
+                                                  "compgen", "print", "for", "select", "@P", "${("};
     bool any = false;
     for (std::string_view w : kWords) any = any || text.find(w) != std::string_view::npos;
     if (!any) return out;
   }
-  Expander ex(fish, defs, ctx, limits);
+  Expander ex(fish, zsh, defs, ctx, limits);
   ex.scan(line.script, 0, out.now);
   out.expanded = ex.expanded || !out.now.findings.empty();
 
@@ -830,6 +1084,22 @@ HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, co
     });
   };
   collect(line.script, 0);
+  // A sourced file (~/.bashrc again) defines aliases and functions that run only when a
+  // later line calls them, and are judged then; what runs without a call is judged now.
+  size_t typed = defs_found.size();
+  for (const ParseResult& f : ex.sourced) collect(f.script, 1);
+  defs_found.erase(std::remove_if(defs_found.begin() + static_cast<std::ptrdiff_t>(typed), defs_found.end(),
+                                  [](const Definition& d) { return starts_with(d.what, "alias "); }),
+                   defs_found.end());
+  if (!fish) {
+    std::string written = code_variable_written(text);
+    if (!written.empty()) defs_found.push_back({written, "", true});
+  }
+  // ${v@P}, ${(e)v}, ${(%)v}: the value of v is expanded again now, $(..) included.
+  if (prompt_reexpands(text)) {
+    add_unknown(out.now, "a prompt expansion of a variable", "its value is only known at run time");
+    out.expanded = true;
+  }
   for (Definition& d : defs_found) {
     LaterCode later;
     later.what = d.what;
@@ -838,17 +1108,19 @@ HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, co
     else ex.judge_code(d.code, d.what, 1, d.shell_text, false, later.analysis);
     out.later.push_back(std::move(later));
   }
-  auto function_defs = [&](const Script& script) {
+  auto function_defs = [&](const Script& script, bool only_uncalled) {
     each_function_def(script, [&](const Command& c) {
       if (hook_name(c.name) || c.bodies.empty() || !c.bodies[0]) return;  // rule self.hook-state
+      if (only_uncalled && !runs_uncalled(c.name)) return;
       LaterCode later;
       later.what = "function " + c.name;
       ex.judge_body(*c.bodies[0], later.what, 1, later.analysis);
       out.later.push_back(std::move(later));
     });
   };
-  function_defs(line.script);
-  for (const ParseResult& e : evals) function_defs(e.script);
+  function_defs(line.script, false);
+  for (const ParseResult& e : evals) function_defs(e.script, false);
+  for (const ParseResult& f : ex.sourced) function_defs(f.script, true);
   return out;
 }
 

@@ -43,8 +43,10 @@ struct HookCode {
 // `line`: the bash text of the typed line (fish already translated) and its parse.
 // fish: definitions and sourced files are fish text (translated with fish_to_sh).
 // defs may be nullptr: then only sourced files and definitions are looked at.
+// zsh: the zsh hook watches `r`/`fc` inside aliases and functions itself (its backstop);
+// for bash an `fc` reached through them is unknown code (the hook traces only typed fc).
 HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, const ShellDefinitions* defs,
-                   const AnalyzeContext& ctx, const ExpandLimits& limits = {});
+                   const AnalyzeContext& ctx, const ExpandLimits& limits = {}, bool zsh = false);
 
 // Merge a part's analysis into the line's: findings, normalized commands, traits, data
 // loss; risk is the worst of both.

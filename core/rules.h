@@ -129,6 +129,14 @@ VG_PACK_DECL(hook_state)
 // (_vg_*, __vg_*, _VG_SERVER*, VECTRA_GUARD_BIN, vg, vectra-guard...): rule self.hook-state.
 bool hook_name(std::string_view name);
 
+// A typed line that may write or call the hooks' internal state (_vg_*, __vg_*,
+// _VG_SERVER*, VECTRA_GUARD_BIN, VECTRA_GUARD_BUILTIN, VG_HOOK_OFF) in any form the
+// shell offers: ${_vg_x:=1}, (( _vg_x = 1 )), for _vg_x in, a[_vg_x=1], x=_vg_x (a name
+// for a later `declare "$x=1"`), eval '_vg_x=1', calling _vg_restatus... Those names are
+// only read by typed lines: $_vg_x, ${_vg_x}, or as words of a command that cannot
+// assign shell variables (echo, type, declare -p, grep...). Rule self.hook-state.
+bool writes_hook_state(std::string_view line);
+
 // Rules not tied to one command (parse errors, fork bombs, eval of dynamic strings).
 std::span<const Rule> structural_rules();
 

@@ -7,6 +7,8 @@
 #include "core/rules.h"
 
 #include <algorithm>
+#include <cctype>
+#include <vector>
 
 namespace vg {
 
@@ -269,6 +271,142 @@ bool enable_breaks_hook(const Cmd& cmd) {
 }
 
 }  // namespace
+
+namespace {
+
+bool internal_hook_name(std::string_view id) {
+  static const NameSet names("_vg_*|__vg_*|_VG_SERVER*|VECTRA_GUARD_BIN|VECTRA_GUARD_BUILTIN|VG_HOOK_OFF");
+  // Put in typed lines by the hooks themselves: _vg_ret N (the last status), zsh's
+  // __vg_blocked/__vg_reroute ID (carry out a stored verdict; never on the host).
+  static const NameSet own("_vg_ret|__vg_blocked|__vg_reroute");
+  return names.contains(id) && !own.contains(id);
+}
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The first word of the simple command around position `at` (separators: ; | & newline
+// ( { ` and $( ), skipping `builtin`/`command`/`noglob`; and whether `-v` or an '='
+// comes before `at` in it.
+struct Around {
+  std::string_view first;
+  std::string_view before;  // the command's text up to `at`
+  size_t start = 0;         // where the command starts in the line
+};
+
+Around command_around(std::string_view line, size_t at) {
+  size_t start = at;
+  while (start > 0 && std::string_view(";|&\n({`").find(line[start - 1]) == std::string_view::npos) --start;
+  Around a;
+  a.start = start;
+  a.before = line.substr(start, at - start);
+  std::string_view rest = a.before;
+  for (;;) {
+    size_t b = rest.find_first_not_of(" \t");
+    if (b == std::string_view::npos) return a;
+    rest.remove_prefix(b);
+    size_t e = rest.find_first_of(" \t");
+    std::string_view w = rest.substr(0, e);
+    if ((w == "builtin" || w == "command" || w == "noglob" || w == "nocorrect") && e != std::string_view::npos) {
+      rest.remove_prefix(e);
+      continue;
+    }
+    a.first = w;
+    return a;
+  }
+}
+
+// Commands that cannot assign a shell variable or call a function through their words.
+bool reads_only(const Around& a, std::string_view id) {
+  std::string_view f = a.first;
+  if (f.empty()) return false;  // the name is the command: a call or an assignment
+  if (f.find('=') != std::string_view::npos) return false;  // x=_vg_off: a name kept for later
+  if (f == "echo" || f == "type" || f == "whence" || f == "which" || f == "where") return true;
+  bool has_v = a.before.find(" -v") != std::string_view::npos;
+  if (f == "printf" || f == "print") return !has_v;
+  if (f == "declare" || f == "typeset")
+    return (a.before.find(" -p") != std::string_view::npos || a.before.find(" -f") != std::string_view::npos ||
+            a.before.find(" -F") != std::string_view::npos);
+  if (f == "functions")  // zsh/fish: print; -e erases, -c copies
+    return a.before.find(" -e") == std::string_view::npos && a.before.find(" -c") == std::string_view::npos &&
+           a.before.find(" --erase") == std::string_view::npos && a.before.find(" --copy") == std::string_view::npos;
+  if (f == "set")  // fish: set -q / -S query and show
+    return a.before.find(" -q") != std::string_view::npos || a.before.find(" --query") != std::string_view::npos ||
+           a.before.find(" -S") != std::string_view::npos || a.before.find(" --show") != std::string_view::npos;
+  (void)id;
+  // Builtins and keywords that assign, call or evaluate; anything else is a program,
+  // which cannot touch the shell's variables.
+  static const NameSet writers(
+      "for|select|let|declare|typeset|local|export|readonly|read|mapfile|readarray|unset|eval|getopts|vared|"
+      "integer|float|private|zparseopts|source|.|alias|unalias|[[|((|emulate|zle|bindkey|trap|exec|coproc|"
+      "time|!|if|while|until|do|then|else|elif|case|in|function|set|unfunction|autoload|enable|shift|test|[|"
+      "return|exit|wait|kill|fg|bg|disown|complete|compgen|compdef|sched|fc|history|hash|rehash|cd|pushd|popd|"
+      "ulimit|umask|abbr|argparse|string|contains|count|math|status|commandline|or|and|not|begin|end");
+  return !writers.contains(f);
+}
+
+// Inside [..] (subscripts are arithmetic), (( .. )) or $[ .. ] before `at`.
+bool in_arithmetic(std::string_view before) {
+  // Keys of the shells' associative tables are names, not arithmetic.
+  static const NameSet keyed(
+      "functions|aliases|galiases|saliases|dis_functions|dis_aliases|dis_galiases|commands|functions_source|"
+      "parameters|BASH_ALIASES|BASH_CMDS");
+  int square = 0, paren2 = 0;
+  std::vector<bool> counted;  // per open '[': whether it is arithmetic
+  for (size_t i = 0; i < before.size(); ++i) {
+    if (before[i] == '[') {
+      size_t n = i;
+      while (n > 0 && ident_char(before[n - 1])) --n;
+      counted.push_back(!keyed.contains(before.substr(n, i - n)));
+      if (counted.back()) ++square;
+    } else if (before[i] == ']' && !counted.empty()) {
+      if (counted.back()) --square;
+      counted.pop_back();
+    }
+    else if (before.substr(i, 2) == "((") ++paren2, ++i;
+    else if (before.substr(i, 2) == "))" && paren2 > 0) --paren2, ++i;
+  }
+  return square > 0 || paren2 > 0;
+}
+
+}  // namespace
+
+bool writes_hook_state(std::string_view line) {
+  if (line.find("_vg_") == std::string_view::npos && line.find("_VG_") == std::string_view::npos &&
+      line.find("VECTRA_GUARD_") == std::string_view::npos && line.find("VG_HOOK_OFF") == std::string_view::npos)
+    return false;
+  for (size_t i = 0; i < line.size();) {
+    if (!ident_char(line[i]) || (i > 0 && ident_char(line[i - 1]))) {
+      ++i;
+      continue;
+    }
+    size_t e = i;
+    while (e < line.size() && ident_char(line[e])) ++e;
+    std::string_view id = line.substr(i, e - i);
+    size_t at = i;
+    i = e;
+    if (!internal_hook_name(id)) continue;
+    char next = e < line.size() ? line[e] : '\0';
+    std::string_view after = line.substr(e);
+    if (at >= 1 && line[at - 1] == '$') continue;  // $_vg_x: its value
+    if (at >= 2 && line[at - 2] == '$' && line[at - 1] == '{') {
+      // ${_vg_x}, ${_vg_x[1]}, ${_vg_x:-d}: read; ${_vg_x=v}, ${_vg_x:=v}, ${_vg_x::=v}: write
+      if (next == '=' || after.substr(0, 2) == ":=" || after.substr(0, 3) == "::=") return true;
+      continue;
+    }
+    if (at >= 3 && line[at - 3] == '$' && line[at - 2] == '{' && (line[at - 1] == '#' || line[at - 1] == '!')) continue;
+    Around a = command_around(line, at);
+    if (in_arithmetic(a.before) || !reads_only(a, id)) return true;
+    // Printed inside $(..), `..` or fish (..): the output is a word of the command
+    // around, e.g. a name for `declare "$(echo _vg_x)=1"` / `set (echo __vg_x) 1`.
+    while (a.start > 0 && (line[a.start - 1] == '(' || line[a.start - 1] == '`')) {
+      size_t open = a.start - 1;
+      if (open > 0 && line[open - 1] == '$') --open;
+      a = command_around(line, open);
+      if (in_arithmetic(a.before) || !reads_only(a, id)) return true;
+    }
+  }
+  return false;
+}
 
 std::span<const Rule> hook_state_rules() { return kRules; }
 

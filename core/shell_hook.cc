@@ -7,12 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <cerrno>
 
 #include "core/fish_parse.h"
 #include "core/hook_expand.h"
+#include "core/rules.h"
 #include "core/shell_parse.h"
 
 extern char** environ;
@@ -60,6 +62,22 @@ bool ends_with_continuation(std::string_view line) {
   size_t backslashes = 0;
   for (size_t i = line.size(); i > 0 && line[i - 1] == '\\'; --i) ++backslashes;
   return backslashes % 2 == 1;
+}
+
+// Rule self.hook-state for what writes_hook_state() finds in the typed text.
+void add_hook_state_finding(Analysis& a, const std::string& line) {
+  const Rule* rule = find_rule("self.hook-state");
+  for (const Finding& f : a.findings)
+    if (f.rule == rule->id) return;
+  Finding f;
+  f.rule = std::string(rule->id);
+  f.pack = std::string(rule->pack);
+  f.severity = rule->severity;
+  f.reason = std::string(rule->reason);
+  f.alternative = std::string(rule->alternative);
+  f.command = line;
+  a.findings.insert(a.findings.begin(), std::move(f));
+  a.risk = std::max(a.risk, rule->severity);
 }
 
 // The decision table for code a line defines for later (issue 18): judged like a typed
@@ -198,6 +216,39 @@ bool shell_line_incomplete(const std::string& line) {
          err.find("here-document") != std::string::npos;
 }
 
+// zsh closes `{ cmd }` without a separator before `}` (bash needs `{ cmd; }`): the same
+// line with `;` put before each `}` word that follows a command word, for the parser.
+static std::string zsh_close_braces(std::string_view line) {
+  std::string out;
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quote) {
+      if (c == '\\' && quote == '"' && i + 1 < line.size()) {
+        out += c;
+        out += line[++i];
+        continue;
+      }
+      if (c == quote) quote = 0;
+      out += c;
+      continue;
+    }
+    if (c == '\\' && i + 1 < line.size()) {
+      out += c;
+      out += line[++i];
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    bool word_end = i + 1 == line.size() || std::string_view(" \t\n;)|&").find(line[i + 1]) != std::string_view::npos;
+    if (c == '}' && word_end && i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      size_t k = out.find_last_not_of(" \t");
+      if (k != std::string::npos && std::string_view(";{\n&|").find(out[k]) == std::string_view::npos) out += "; ";
+    }
+    out += c;
+  }
+  return out;
+}
+
 HookResult evaluate_hook_line(const HookInput& in, const Config& config, const AnalyzeContext& ctx) {
   HookResult r;
   if (in.line.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -218,14 +269,23 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
     else unfinished = error.starts_with("unterminated") || error == "a block without 'end'";
   }
   ParseResult parsed = parse_shell(text);
+  if (in.zsh && !parsed.ok) {
+    std::string closed = zsh_close_braces(text);
+    ParseResult again = parse_shell(closed);
+    if (again.ok) {
+      text = std::move(closed);
+      parsed = std::move(again);
+    }
+  }
   r.analysis = analyze_parsed(parsed, text, ctx);
+  if (writes_hook_state(in.line)) add_hook_state_finding(r.analysis, in.line);
   if (r.analysis.parse_error && !in.final && (in.fish ? unfinished : shell_line_incomplete(in.line))) {
     r.action = HookAction::Incomplete;
     return r;
   }
   // What the line runs through aliases, functions and sourced files is part of it; what
   // it defines for later is judged below, on its own.
-  HookCode code = hook_code(parsed, text, in.fish, in.defs, ctx);
+  HookCode code = hook_code(parsed, text, in.fish, in.defs, ctx, {}, in.zsh);
   std::vector<std::string> own_commands = r.analysis.normalized;
   if (code.expanded) merge_analysis(r.analysis, code.now);
   if (in.honor_disable && !in.agent && in.interactive && has_disable_pipeline_prefix(text)) {

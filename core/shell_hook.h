@@ -31,6 +31,7 @@ struct HookInput {
   bool trusted = false;       // the trust store holds this line (see trust_store.h)
   bool in_sandbox = false;    // the shell itself runs in a sandbox ($VG_SANDBOX=1)
   bool fish = false;          // fish syntax: judged as its bash equivalent (fish_parse.h)
+  bool zsh = false;           // zsh: `{ cmd }` closes without a `;` before `}`
   // The shell's aliases and functions (shell_defs.h); nullptr: the line alone is judged.
   const ShellDefinitions* defs = nullptr;
 };

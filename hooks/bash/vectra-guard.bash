@@ -273,7 +273,10 @@ _vg_enter() {
     expanded=$(_vg_history_expand "$text") && text=$expanded
   fi
   # `fc -s` / `fc -e -` / `fc` re-run history entries: each command they run is judged.
+  # (also through an alias: any alias that runs fc, e.g. r='fc -s', traces the line)
   [[ $text == *fc* && $text =~ (^|[^[:alnum:]_.-])fc([[:space:]]|$) ]] && _vg_trace_next=1
+  [[ ${BASH_ALIASES[*]} == *fc* && " ${BASH_ALIASES[*]} " =~ (^|[^[:alnum:]_.-])fc([[:space:]]|$) ]] &&
+    _vg_trace_next=1
   _vg_eval '' "$text"
   case $_vg_verdict in
     incomplete)
@@ -410,9 +413,13 @@ _vg_debug() {
     return
   fi
   unset _vg_line
-  case $BASH_COMMAND in
-    _vg_enter | _vg_precmd | _vg_restatus | _vg_status=* | _vg_trap=* | '((_vg_direct))') return 0 ;;
-  esac
+  # A verdict waiting for this line is carried out at its first command, whatever that
+  # command is named (a typed `_vg_restatus; cmd` must not pass as one of ours).
+  if [[ -z $_vg_act ]]; then
+    case $BASH_COMMAND in
+      _vg_enter | _vg_precmd | _vg_restatus | _vg_status=* | _vg_trap=* | '((_vg_direct))') return 0 ;;
+    esac
+  fi
   if [[ -n $_vg_off ]]; then
     builtin shopt -u extdebug
     return 0

@@ -70,7 +70,7 @@ _vg_start_server() {
 # the answer comes; it is left in `out` of the caller. No forks: zsh's own tables.
 # A definition that can replay history (`r`, `fc`) arms the backstop for the line.
 _vg_read_answer() {
-  local n a f reply
+  local n a f reply src body d
   while IFS= read -r -d '' out <&$_vg_out; do
     [[ $out == '?'* ]] || return 0
     reply=''
@@ -82,7 +82,17 @@ _vg_read_answer() {
         elif (( ${+galiases[$n]} )); then
           a="=${galiases[$n]}"
         fi
-        (( ${+functions[$n]} )) && f="=$n () {"$'\n'"${functions[$n]}"$'\n'"}"
+        if (( ${+functions[$n]} )); then
+          # Not loaded yet: what zsh will load from $fpath. zsh's own functions (loaded
+          # or not) are commands of the system, like /usr/bin's, not the user's code.
+          src=${functions_source[$n]-} body=${functions[$n]}
+          if [[ $body == 'builtin autoload -X'* ]]; then
+            src=''
+            for d in $fpath; do [[ -f $d/$n ]] && { src=$d/$n; break; }; done
+            [[ -n $src && $src != /usr/share/zsh/* ]] && body=$(<$src)
+          fi
+          [[ $src == /usr/share/zsh/* ]] || f="=$n () {"$'\n'"$body"$'\n'"}"
+        fi
         [[ " ${a//[^[:alnum:]_-]/ } ${f//[^[:alnum:]_-]/ } " == *" "(r|fc)" "* ]] && _vg_replay=1
       fi
       reply+="$a"$'\0'"$f"$'\0'
@@ -216,7 +226,9 @@ _vg_judge() {
       [[ -n $_vg_notice ]] && { zle -I; print -ru2 -- "$_vg_notice"; }
       _vg_rec_id=$_vg_recid
       ;;
-    (incomplete) ;;
+    # bash's grammar thinks the line goes on; if zsh runs it as it is (`{ cmd }`), the
+    # preexec backstop judges it whole.
+    (incomplete) _vg_widget_judged='' ;;
     (block|sandbox)
       if [[ ! $text =~ '^[[:space:]]*(function[[:space:]]|[[:alnum:]_.:-]+[[:space:]]*\(\))' ]]; then
         # The DEBUG trap carries it out at the line's first command; the line stays as typed.

@@ -287,6 +287,48 @@ S
   no_marker bin
 }
 
+@test "bash routes: tampering: hidden writes of the hook's state, and lines that start with a hook function" {
+  hook_install bash
+  drive bash <<'S'
+send : ${_vg_off:=1}
+send vgdeny-mark colon
+send (( _vg_off = 1 ))
+send vgdeny-mark arith
+send for _vg_off in 1; do :; done
+send vgdeny-mark forvar
+send _vg_restatus; vgdeny-mark restatus
+send _vg_status=$(vgdeny-mark status)
+send echo after-$((7+9))
+S
+  [ "$status" -eq 0 ]
+  has "after-16"
+  no_marker colon
+  no_marker arith
+  no_marker forvar
+  no_marker restatus
+  no_marker status
+}
+
+@test "bash routes: the command hash table, octal escapes in a prompt, fc inside an alias" {
+  hook_install bash
+  drive bash <<'S'
+send cd "$HOME/.local/bin"
+send hash -p ./vgdeny-mark vgls
+send vgls hash
+send PS1='\044(vgdeny-mark octal) $ '
+send echo next
+send alias vgredo='fc -s'
+send echo hist
+send vgredo echo=vgdeny-mark
+send echo after-$((8+9))
+S
+  [ "$status" -eq 0 ]
+  has "after-17"
+  no_marker hash
+  no_marker octal
+  no_marker hist
+}
+
 @test "bash routes: tampering: redefining a hook function" {
   hook_install bash
   drive bash <<'S'

@@ -75,6 +75,16 @@ S
   not_on_host alias
 }
 
+@test "fish routes: an abbreviation, expanded after the line was judged" {
+  routes_install
+  drive fish <<'S'
+send abbr -a vgab 'vgdeny-mark abbr'
+send vgab
+S
+  ok_drive
+  not_on_host abbr
+}
+
 @test "fish routes: function then use" {
   routes_install "$pre_fn"
   drive fish <<'S'

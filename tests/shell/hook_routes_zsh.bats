@@ -174,6 +174,23 @@ S
   no_marks off bin bin2
 }
 
+@test "zsh routes: { cmd } without ';', hidden writes of _vg_off, the command hash table" {
+  drive zsh <<'S'
+send { vgmark brace }
+send echo one; { vgmark brace2 }
+send : ${_vg_off::=1}
+send vgmark colon
+send (( _vg_off = 1 ))
+send vgmark arith
+send hash vgls=$HOME/.local/bin/vgmark
+send vgls hash
+send echo after-$((2+2))
+S
+  [ "$status" -eq 0 ]
+  has "after-4"
+  no_marks brace brace2 colon arith hash
+}
+
 @test "zsh tamper: redefining the hook's functions, directly or by a computed name" {
   drive zsh <<'S'
 send _vg_judge() { return 0; }; _vg_preexec() { :; }

@@ -41,6 +41,7 @@ class FakeDefs : public ShellDefinitions {
 };
 
 std::string g_cwd = "/tmp/vg-expand-ws";
+bool g_zsh = false;  // judge as the zsh hook does
 
 HookResult judge(const std::string& line, const FakeDefs* defs = nullptr, bool fish = false, Mode mode = Mode::Auto) {
   Config cfg;
@@ -51,6 +52,7 @@ HookResult judge(const std::string& line, const FakeDefs* defs = nullptr, bool f
   in.line = line;
   in.final = true;
   in.fish = fish;
+  in.zsh = g_zsh;
   in.defs = defs;
   return evaluate_hook_line(in, cfg, ctx);
 }
@@ -202,6 +204,14 @@ Test(hook_expand, sourced_files_are_judged_like_scripts) {
   not_on_host("source ./hooks/bash/vectra-guard.bash");
   write_file(dir + "/hooks/bash", "vectra-guard.bash", "_vg_bin=/bin/true\n");
   cr_expect_eq(judge("source ./hooks/bash/vectra-guard.bash").action, HookAction::Block);
+  // what a sourced file defines to run uncalled is judged now; aliases and functions it
+  // defines are judged when a line calls them
+  write_file(dir, "pc.sh", "export A=1\nPROMPT_COMMAND='denied --now'\n");
+  write_file(dir, "hookfn.sh", "precmd() { denied; }\n");
+  write_file(dir, "defs.sh", "alias dx='ls -l'\nfx() { echo fx; }\ncomplete -W 'start stop' svc\n");
+  cr_expect_eq(judge("source ./pc.sh").action, HookAction::Block);
+  cr_expect_eq(judge("source ./hookfn.sh").action, HookAction::Block);
+  runs("source ./defs.sh");
   // a sourced file's aliases and functions are the shell's too
   FakeDefs d;
   d.aliases["dd2"] = "denied";
@@ -325,4 +335,76 @@ Test(hook_expand, definitions_in_their_own_mode_when_run_now) {
   FakeDefs d;
   d.aliases["x"] = "echo";
   runs("x hi", &d, false, Mode::Auto);
+}
+
+// Routes an attacker's review found after the first round (issue 18).
+Test(hook_expand, hidden_writes_of_code_and_hook_state) {
+  // the hooks' own state, in every form a line can write it, and calls of its functions
+  for (const char* line : {": ${_vg_off:=1}", "(( _vg_off = 1 ))", "for _vg_off in 1; do :; done", "eval _vg_off=1",
+                           "echo $[_vg_off=1]", "a[_vg_off=1]=2", "x=_vg_off; declare -g \"$x=1\"",
+                           "declare -g \"$(echo _vg_off)=1\"", "_vg_restatus; denied", "_vg_status=$(denied)"}) {
+    HookResult r = judge(line);
+    cr_expect_eq(r.action, HookAction::Block, "'%s' should be refused", line);
+    cr_expect(has_rule(r, "self.hook-state"), "'%s': %s", line, r.decision.why.c_str());
+  }
+  runs("echo $_vg_bin ${_vg_off}");
+  runs("declare -p _vg_bin");
+  runs("grep -n _vg_bin /tmp/vg-expand-none");
+  runs("_vg_ret 126; echo hi");
+  // the command hash table
+  refused_later("hash -p /usr/bin/denied ls");
+  refused_later("BASH_CMDS[ls]=/usr/bin/denied");
+  refused_later("hash ls=/usr/bin/denied");
+  refused_later("commands[ls]=/usr/bin/denied");
+  runs("hash -r");
+  // escapes that become $( in a prompt or printf, and writes the parser does not show
+  refused_later("PS1='\\044(denied)'");
+  refused_later("printf -v PROMPT_COMMAND '\\x64enied'");
+  refused_later("printf -v 'PROMPT_COMMAND[1]' denied");
+  refused_later("read 'PROMPT_COMMAND[1]' <<< denied");
+  refused_later("for PROMPT_COMMAND in denied; do :; done");
+  refused_later(": ${PROMPT_COMMAND:=denied}");
+  refused_later("x='a[$(denied)]'");
+  runs("x='$(date)'");
+  runs("PS1='\\u@\\h:\\w\\$ '");
+  // code that runs now through completion builtins and prompt expansion
+  not_on_host("compgen -C denied x");
+  not_on_host("compgen -W '$(denied)' x");
+  not_on_host("mapfile -tc1 -Cdenied a < /etc/hostname");
+  not_on_host("echo \"${x@P}\"");
+  refused_later("complete -W '$(denied)' ls");
+  runs("complete -W 'start stop' svc");
+  // bash: fc inside a function re-runs history the hook does not see (an alias with fc
+  // makes the hook trace the line itself); defining either is fine
+  FakeDefs d;
+  d.functions["redo"] = "redo () \n{ \n    fc -s \"$@\"\n}";
+  not_on_host("redo x", &d);
+  runs("alias r='fc -s'");
+  runs("redo() { fc -s \"$@\"; }");
+}
+
+Test(hook_expand, zsh_lines) {
+  g_zsh = true;
+  not_on_host("{ denied }");
+  not_on_host("ls; { denied }");
+  refused_later("precmd() { denied }");
+  runs("mkcd() { mkdir -p \"$1\" && cd \"$1\" }");
+  runs("echo {a,b}");
+  refused_later("NULLCMD=denied");
+  refused_later("SPROMPT='$(denied)'");
+  refused_later("zstyle -e ':completion:*' hosts 'reply=($(denied))'");
+  runs("zstyle ':completion:*' menu select");
+  not_on_host("print -P '$(denied)'");
+  runs("print -P '%F{red}hi%f'");
+  not_on_host("echo ${(e)x}");
+  FakeDefs d;
+  d.aliases["redo"] = "r";
+  runs("redo x", &d);  // zsh: its backstop judges what r replays
+  g_zsh = false;
+}
+
+Test(hook_expand, fish_abbreviations) {
+  refused_later("abbr -a ll denied", true);
+  runs("abbr -a gco 'git checkout'", nullptr, true);
+  runs("abbr -e gco", nullptr, true);
 }
