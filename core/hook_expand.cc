@@ -711,7 +711,9 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
   if (p == "alias") {
     if (fish && args.size() >= 2 && args[0]->value.find('=') == std::string::npos && args[0]->value[0] != '-') {
       const Word* v = args[1];
-      out.push_back({"alias " + args[0]->value, v->value, v->dynamic(), false});
+      // A value only known now ("$x"): the shell stores it, and every use is looked up
+      // and judged then (lookups fail closed).
+      if (!v->dynamic()) out.push_back({"alias " + args[0]->value, v->value, false, false});
       return;
     }
     bool global = false;  // zsh alias -g: replaced anywhere on a line, also after `ls`
@@ -727,7 +729,8 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       if (global && code.find_first_not_of(" \t") != std::string::npos &&
           std::string_view("|&;<>").find(code[code.find_first_not_of(" \t")]) != std::string_view::npos)
         code = ":" + code;
-      out.push_back({"alias " + name, code, a->dynamic(), !fish});
+      if (a->dynamic()) continue;  // judged at each use, from the shell's table (above)
+      out.push_back({"alias " + name, code, false, !fish});
     }
   } else if (p == "export" || p == "declare" || p == "typeset" || p == "readonly" || p == "local") {
     bool nameref = false;

@@ -294,6 +294,10 @@ Test(hook_expand, critical_definitions_get_the_block_message) {
 Test(hook_expand, harmless_definitions_run_in_the_shell) {
   runs("alias ll='ls -l'");
   runs("alias ll='ls -l'", nullptr, false, Mode::Always);
+  runs("alias ll=\"ls $LS_OPTS\"");  // the value is the shell's: judged at each use
+  FakeDefs uses;
+  uses.aliases["ll"] = "denied -l";
+  not_on_host("ll", &uses);
   runs("f() { echo hi; }");
   runs("trap 'rm -f /tmp/vg-expand-x' EXIT");
   runs("trap - INT");
