@@ -228,6 +228,129 @@ bool runs_uncalled(std::string_view name) {
   return names.contains(name);
 }
 
+// zsh-only expansions that run code inside a word.
+std::string zsh_runs_in_word(std::string_view text) {
+  if (text.find("${$(") != std::string_view::npos || text.find("${`") != std::string_view::npos) return "${$(..)}";
+  char quote = 0;
+  for (size_t at = 0; at < text.size(); ++at) {
+    char c = text[at];
+    if (quote) {  // qualifiers work only unquoted: grep -E '(e|f)' is a pattern
+      if (c == quote) quote = 0;
+      else if (c == '\\' && quote == '"') ++at;
+      continue;
+    }
+    if (c == '\\') {
+      ++at;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      continue;
+    }
+    if (c != '(' || (at > 0 && text[at - 1] == '$')) continue;  // $(..) is the parser's
+    size_t k = at + 1;
+    if (text.substr(k, 2) == "#q") k += 2;
+    // qualifier letters, then e / + with a delimiter: (e:..:), (.e'..'), (N+func)
+    while (k < text.size() && (std::isalnum(static_cast<unsigned char>(text[k])) || std::string_view(".^-,/*@=%").find(text[k]) != std::string_view::npos)) {
+      if (text[k] == 'e' && k + 1 < text.size() && std::string_view(":'\"/|{[<#!").find(text[k + 1]) != std::string_view::npos)
+        return "a glob qualifier (e:..:)";
+      ++k;
+    }
+    if (k < text.size() && text[k] == '+' && k + 1 < text.size() &&
+        (std::isalpha(static_cast<unsigned char>(text[k + 1])) || text[k + 1] == '_'))
+      return "a glob qualifier (+func)";
+  }
+  return {};
+}
+
+// An unquoted or double-quoted ${NAME<op>..} in a word as written (NAME = `name`, or
+// any when empty): ${X/a/b}, ${X:+..}, ${X:-..}... make text the line does not show.
+bool transformed_ref(std::string_view raw, std::string_view name) {
+  bool single = false;
+  for (size_t i = 0; i + 1 < raw.size(); ++i) {
+    if (raw[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (raw[i] == '\'') single = !single;
+    if (single || raw[i] != '$' || raw[i + 1] != '{') continue;
+    size_t k = i + 2;
+    if (k < raw.size() && (raw[k] == '#' || raw[k] == '!')) continue;  // length, indirection names
+    size_t e = k;
+    while (e < raw.size() && (std::isalnum(static_cast<unsigned char>(raw[e])) || raw[e] == '_')) ++e;
+    if (e == k || (!name.empty() && raw.substr(k, e - k) != name)) continue;
+    if (e < raw.size() && raw[e] == '[') e = raw.find(']', e) == std::string_view::npos ? raw.size() : raw.find(']', e) + 1;
+    if (e < raw.size() && raw[e] != '}') return true;
+  }
+  return false;
+}
+
+// $NAME or ${NAME} (or ${NAME[@]}), nothing done to it; with `name` empty: any such
+// plain reference.
+bool plain_self(std::string_view param, std::string_view name) {
+  if (!param.empty() && param.front() == '{') param.remove_prefix(1);
+  if (!param.empty() && param.back() == '}') param.remove_suffix(1);
+  if (param.ends_with("[@]") || param.ends_with("[*]")) param.remove_suffix(3);
+  if (!name.empty()) return param == name;
+  for (char c : param)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return !param.empty();
+}
+
+// The first command that sets a variable by a name computed when the line runs.
+std::string computed_name_write(const Script& script, std::string_view text, bool fish) {
+  std::string found;
+  each_simple(script, [&](const SimpleCommand& sc) {
+    if (!found.empty()) return;
+    bool no_function;
+    size_t i = command_index(sc, &no_function);
+    if (i >= sc.words.size() || sc.words[i].dynamic()) return;
+    const std::string& p = sc.words[i].value;
+    static const NameSet assigners(
+        "declare|typeset|export|local|readonly|integer|float|private|let|unset|read|vared|getopts|mapfile|readarray");
+    if (!assigners.contains(p) && !(fish && p == "set")) return;
+    static const NameSet valued("-p|-d|-t|-n|-N|-u|-i|-C|-c|-O|-s|-k");  // read/mapfile options with a value
+    for (size_t k = i + 1; k < sc.words.size(); ++k) {
+      const Word& w = sc.words[k];
+      if (!w.dynamic() && starts_with(w.value, "-")) {
+        if ((p == "read" || p == "mapfile" || p == "readarray") && valued.contains(w.value)) ++k;
+        continue;
+      }
+      for (const WordPart& part : w.parts) {
+        if (part.kind == PartKind::Literal) {
+          if (part.text.find('=') != std::string::npos) break;
+          continue;
+        }
+        if (part.kind == PartKind::Glob || part.kind == PartKind::BraceExpand || part.kind == PartKind::Tilde) continue;
+        found = p;
+        return;
+      }
+      if (fish && p == "set") return;  // fish: only the name; the rest are values
+    }
+  });
+  if (!found.empty()) return found;
+  // (( ${p}x = 1 )), $(( $n = 2 )), let: an expansion before an assignment operator.
+  for (size_t at = text.find("(("); at != std::string_view::npos; at = text.find("((", at + 2)) {
+    size_t end = text.find("))", at + 2);
+    std::string_view expr = text.substr(at + 2, end == std::string_view::npos ? std::string_view::npos : end - at - 2);
+    size_t dollar = expr.find('$');
+    for (size_t eq = expr.find('='); dollar != std::string_view::npos && eq != std::string_view::npos;
+         eq = expr.find('=', eq + 1)) {
+      bool compare = (eq + 1 < expr.size() && expr[eq + 1] == '=') ||
+                     (eq > 0 && std::string_view("=!<>").find(expr[eq - 1]) != std::string_view::npos &&
+                      !(eq > 1 && expr[eq - 2] == expr[eq - 1]));  // <<= >>= assign
+      if (!compare && dollar < eq) return "((..))";
+    }
+  }
+  // ${!name:=v} (bash indirection), ${(P)name::=v} (zsh): assigns the variable named by name.
+  for (size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+    std::string_view rest = text.substr(at + 2, text.find('}', at) - at - 2);
+    bool indirect = starts_with(rest, "!") || starts_with(rest, "(P") || rest.find("P)") != std::string_view::npos;
+    if (indirect && rest.find('=') != std::string_view::npos) return "${!..=}";
+  }
+  return {};
+}
+
 // A variable whose value the shell runs (or expands as a prompt) later.
 // zsh NULLCMD / READNULLCMD: the command a bare redirection (`> f`, `< f`) runs.
 bool code_variable(std::string_view name) {
@@ -606,12 +729,26 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
   if (name.empty()) return;
   // zsh NULLCMD=cmd: run by a bare redirection; BASH_CMDS[ls]=PATH / zsh commands[ls]=PATH
   // (the hash table): PATH runs when `ls` is typed.
+  static const NameSet tables(
+      "BASH_CMDS|BASH_ALIASES|commands|functions|aliases|galiases|saliases|dis_functions|dis_aliases|"
+      "dis_galiases");
+  if (tables.contains(name) && w.raw.find('[') != name.size()) {
+    // BASH_CMDS=([ls]=PATH), commands+=(ls PATH), galiases=(G '; cmd'): a whole table at
+    // once (only emptying it, `=()`, is plain).
+    std::string_view value = std::string_view(w.raw).substr(w.raw.find('=') + 1);
+    if (value != "()") out.push_back({name + "=(..)", "", true});
+    return;
+  }
   bool hashed = (name == "BASH_CMDS" || name == "commands") && w.raw.find('[') == name.size();
   if (name == "NULLCMD" || name == "READNULLCMD" || hashed) {
     bool dynamic;
     std::string code = assigned_value(w, dynamic);
     std::string what = hashed ? "hash " + w.raw.substr(name.size() + 1, w.raw.find(']') - name.size() - 1) : name;
     out.push_back({what, code, dynamic});
+    return;
+  }
+  if (name == "PROMPT_COMMAND" && transformed_ref(w.raw, "")) {
+    out.push_back({"PROMPT_COMMAND", "", true});  // ${PROMPT_COMMAND:+cmd}: text made now
     return;
   }
   if (name == "PROMPT_COMMAND") {
@@ -623,7 +760,7 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
         for (size_t k = 1; k < sc.words.size(); ++k) {
           const Word& el = sc.words[k];
           bool self = el.parts.size() == 1 && el.parts[0].kind == PartKind::Param &&
-                      starts_with(el.parts[0].text, "PROMPT_COMMAND");
+                      plain_self(el.parts[0].text, "PROMPT_COMMAND");
           if (self) continue;
           if (el.dynamic()) out.push_back({"PROMPT_COMMAND", "", true});
           else out.push_back({"PROMPT_COMMAND", el.value});
@@ -633,7 +770,7 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
     }
     std::string code;
     for (const WordPart& p : w.parts) {
-      if (p.kind == PartKind::Param && starts_with(p.text, "PROMPT_COMMAND")) continue;  // what is there already
+      if (p.kind == PartKind::Param && plain_self(p.text, "PROMPT_COMMAND")) continue;  // what is there already
       if (p.kind == PartKind::Literal || p.kind == PartKind::Glob || p.kind == PartKind::BraceExpand) {
         code += p.text;
       } else if (p.kind == PartKind::Tilde) {
@@ -644,7 +781,15 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
       }
     }
     code = code.substr(std::min(code.size(), code.find('=') + 1));
-    if (code.find_first_not_of(" \t\n;") != std::string::npos) out.push_back({"PROMPT_COMMAND", code});
+    // PROMPT_COMMAND+=-mark glues onto the last command: only a new command is known.
+    bool appends = w.raw.find("+=") != std::string::npos && w.raw.find("+=") < w.raw.find('=') + 1;
+    size_t first = code.find_first_not_of(" \t");
+    if (appends && first != std::string::npos && code[first] != ';' && code[first] != '\n' && code[first] != '&') {
+      out.push_back({"PROMPT_COMMAND+=", "", true});
+      return;
+    }
+    size_t start = code.find_first_not_of(" \t\n;&");  // `+='; cmd'` continues the list
+    if (start != std::string::npos) out.push_back({"PROMPT_COMMAND", code.substr(start)});
     return;
   }
   // zsh's tables: functions[NAME]=BODY defines a function, aliases[NAME]=TEXT (and
@@ -686,10 +831,19 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
   {
     // Only text stored as written runs later: '$(..)' / \$(..); "$(..)" ran already.
     std::string stored;
+    bool transformed = false;  // ${PS1/X/}, ${PS1:+'$(..)'}: text made now, unseen
     for (const WordPart& p : w.parts)
       if (p.kind == PartKind::Literal) stored += p.text;
+    transformed = transformed_ref(w.raw, "");
     for (std::string& code : prompt_substitutions(stored)) out.push_back({name + " $(..)", code});
-    if (prompt_reexpands(stored)) out.push_back({name, "", true});
+    if (prompt_reexpands(stored) || transformed) out.push_back({name, "", true});
+    // PS1+='(cmd)' after a PS1 that ends in '$': the piece alone does not show it.
+    size_t plus = w.raw.find("+=");
+    if (plus != std::string::npos && plus < w.raw.find('=') + 1) {
+      std::string piece = stored.substr(std::min(stored.size(), stored.find('=') + 1));
+      size_t first = piece.find_first_not_of("'\"");
+      if (first != std::string::npos && (piece[first] == '(' || piece[first] == '{')) out.push_back({name + "+=", "", true});
+    }
   }
 }
 
@@ -746,8 +900,9 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
     }
   } else if ((p == "read" || p == "mapfile" || p == "readarray" || p == "vared") && !fish) {
     // The value comes from input: what the shell will run is not known now.
+    // (a name computed at run time: computed_name_write)
     for (const Word* a : args)
-      if (code_variable(a->value.substr(0, a->value.find('['))) || (a->dynamic() && !starts_with(a->value, "-"))) {
+      if (code_variable(a->value.substr(0, a->value.find('[')))) {
         out.push_back({p + " " + a->raw, "", true});
         break;
       }
@@ -781,7 +936,24 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       dynamic = dynamic || words[k]->dynamic();
     }
     out.push_back({what, code, dynamic, false});
+  } else if (p == "compctl" && !fish) {
+    // compctl -s 'WORDS' expands $(..) at each Tab; -K FUNC calls a function (judged
+    // when defined).
+    for (size_t k = 0; k + 1 < args.size(); ++k)
+      if (args[k]->value == "-s" || args[k]->value == "-k" || args[k]->value == "-g")
+        for (std::string& c : prompt_substitutions(args[k + 1]->value)) out.push_back({"compctl " + args[k]->value, c});
   } else if (p == "zstyle" && !fish) {
+    // zstyle CONTEXT command|command-path|list-command... CMD: run by completion.
+    if (args.size() >= 3 && args[0]->value != "-e" && !starts_with(args[0]->value, "-") &&
+        (args[1]->value == "command" || args[1]->value == "list-command" || args[1]->value == "user-command")) {
+      std::string code;
+      bool dynamic = false;
+      for (size_t k = 2; k < args.size(); ++k) {
+        code += (k > 2 ? " " : "") + args[k]->value;
+        dynamic = dynamic || args[k]->dynamic();
+      }
+      out.push_back({"zstyle " + args[1]->value, code, dynamic});
+    }
     // zstyle -e CONTEXT STYLE CODE: CODE is evaluated whenever the style is looked up.
     if (args.size() >= 4 && args[0]->value == "-e") {
       std::string code;
@@ -865,6 +1037,17 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       std::string_view v = args[k]->value;
       const Word* code = nullptr;
       std::string inline_code;
+      if (fish && (v == "-n" || v == "--condition") && k + 1 < args.size()) {
+        // fish complete -n COND: COND runs at each Tab
+        const Word* c = args[++k];
+        if (c->dynamic()) out.push_back({"complete -n", "", true});
+        else out.push_back({"complete -n", c->value, false, false});
+        continue;
+      }
+      if (fish && starts_with(v, "--condition=")) {
+        out.push_back({"complete --condition", std::string(v.substr(12)), false, false});
+        continue;
+      }
       if ((v == "-C" || v == "--command" || v == "-a" || v == "--arguments") && k + 1 < args.size()) {
         code = args[k + 1];
       } else if (starts_with(v, "--arguments=")) {
@@ -1055,7 +1238,11 @@ HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, co
                                                   "PS", "RPS", "complete", "bind", "sched", "mapfile", "readarray",
                                                   "read", "vared", "eval", "declare", "typeset", "local",
                                                   "hash", "BASH_CMDS", "commands", "NULLCMD", "abbr", "zstyle",
-                                                  "compgen", "print", "for", "select", "@P", "${("};
+                                                  "compgen", "print", "for", "select", "@P", "${(",
+                                                  "export", "let", "((", "${!", "unset", "set", "integer",
+                                                  "float", "private", "getopts", "_vg_", "_VG_", "VECTRA_", "compctl", "(e", "(+",
+                                                  "(#q", "${$(",
+                                                  "VG_HOOK", "''", "\"\""};
     bool any = false;
     for (std::string_view w : kWords) any = any || text.find(w) != std::string_view::npos;
     if (!any) return out;
@@ -1097,6 +1284,32 @@ HookCode hook_code(const ParseResult& line, std::string_view text, bool fish, co
   if (!fish) {
     std::string written = code_variable_written(text);
     if (!written.empty()) defs_found.push_back({written, "", true});
+  }
+  // A variable whose name is computed when the line runs (declare "${p}x=1",
+  // (( ${p}x = 1 )), ${!q:=1}, fish `set {$n}x`) could be the guard's own: not here.
+  std::string computed = computed_name_write(line.script, text, fish);
+  if (!computed.empty()) {
+    add_unknown(out.now, computed, "the name of the variable it sets is only known when it runs");
+    out.expanded = true;
+  }
+  // The words' values, quotes removed: a hook name hidden by quoting.
+  if (!writes_hook_state(text)) {
+    std::string values;
+    each_simple(line.script, [&](const SimpleCommand& sc) {
+      for (const Word& w : sc.assignments) values += w.value + " ";
+      for (const Word& w : sc.words) values += w.value + " ";
+      values += "\n";
+    });
+    out.hidden_hook_name = writes_hook_state(values);
+  }
+  if (zsh) {
+    // zsh glob qualifiers that run code, *(e:'cmd':) and *(+func), and ${$(cmd)}: the
+    // parser reads them as plain words.
+    std::string why = zsh_runs_in_word(text);
+    if (!why.empty()) {
+      add_unknown(out.now, why, "zsh runs it while expanding the word");
+      out.expanded = true;
+    }
   }
   // ${v@P}, ${(e)v}, ${(%)v}: the value of v is expanded again now, $(..) included.
   if (prompt_reexpands(text)) {

@@ -38,6 +38,9 @@ struct HookCode {
   Analysis now;
   bool expanded = false;  // any alias, function or file was judged (or found unreadable)
   std::vector<LaterCode> later;
+  // A word whose value names the hooks' own state (_vg_x) though the typed text hides
+  // it (`x=_v''g_off=1`): rule self.hook-state.
+  bool hidden_hook_name = false;
 };
 
 // `line`: the bash text of the typed line (fish already translated) and its parse.

@@ -657,6 +657,14 @@ void Walker::unwrap(Cmd& cmd, const Output& feed, int line) {
     } else if (p == "exec") {
       next = skip_options(args, 0, {"-a"});
       if (next >= args.size()) return;
+    } else if (p == "noglob" || p == "nocorrect" || p == "-") {
+      next = 0;  // zsh precommand modifiers
+    } else if (p == "repeat" && args.size() > 1) {
+      next = 1;  // zsh `repeat N CMD`
+    } else if (p.size() > 1 && p[0] == '=' && p.find('/') == std::string::npos) {
+      // zsh `=cmd`: the path of cmd
+      cmd.program = p.substr(1);
+      continue;
     } else if (p == "time") {
       next = skip_options(args, 0, {"-f", "--format", "-o", "--output"});
     } else if (p == "nice") {

@@ -288,6 +288,7 @@ HookResult evaluate_hook_line(const HookInput& in, const Config& config, const A
   HookCode code = hook_code(parsed, text, in.fish, in.defs, ctx, {}, in.zsh);
   std::vector<std::string> own_commands = r.analysis.normalized;
   if (code.expanded) merge_analysis(r.analysis, code.now);
+  if (code.hidden_hook_name) add_hook_state_finding(r.analysis, in.line);
   if (in.honor_disable && !in.agent && in.interactive && has_disable_pipeline_prefix(text)) {
     r.disabled = true;
     r.action = HookAction::Run;

@@ -298,10 +298,13 @@ send for _vg_off in 1; do :; done
 send vgdeny-mark forvar
 send _vg_restatus; vgdeny-mark restatus
 send _vg_status=$(vgdeny-mark status)
+send p=_v; declare -g "${p}g_off=1"
+send vgdeny-mark computed
 send echo after-$((7+9))
 S
   [ "$status" -eq 0 ]
   has "after-16"
+  no_marker computed
   no_marker colon
   no_marker arith
   no_marker forvar

@@ -184,11 +184,14 @@ send (( _vg_off = 1 ))
 send vgmark arith
 send hash vgls=$HOME/.local/bin/vgmark
 send vgls hash
+send a=_; typeset -g ${a}vg${a}off=1 VG${a}HOOK${a}OFF=1
+send vgmark computed
+send noglob vgmark noglob
 send echo after-$((2+2))
 S
   [ "$status" -eq 0 ]
   has "after-4"
-  no_marks brace brace2 colon arith hash
+  no_marks brace brace2 colon arith hash computed noglob
 }
 
 @test "zsh tamper: redefining the hook's functions, directly or by a computed name" {

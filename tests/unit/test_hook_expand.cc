@@ -412,3 +412,41 @@ Test(hook_expand, fish_abbreviations) {
   runs("abbr -a gco 'git checkout'", nullptr, true);
   runs("abbr -e gco", nullptr, true);
 }
+
+// The second review: computed names, values built in pieces, whole tables, zsh words.
+Test(hook_expand, computed_names_and_pieces) {
+  for (const char* line : {"p=_v; declare -g \"${p}g_off=1\"", "p=_v; export \"${p}g_off=1\"",
+                           "p=_v; (( ${p}g_off=1 ))", "p=_v; let \"${p}g_off=1\"", "q=x; : ${!q:=1}"})
+    not_on_host(line);
+  cr_expect_eq(judge("x=_v''g_off=1; (( x ))").action, HookAction::Block);
+  runs("read -p \"Name $USER: \" name");
+  runs("for ((i=0; i<3; i++)); do echo $i; done");
+  runs("(( i = $j + 1 ))");
+  runs("declare -A map; map[$k]=1");
+  refused_later("PROMPT_COMMAND=\"${PROMPT_COMMAND:+denied}\"");
+  refused_later("PROMPT_COMMAND=\"${PROMPT_COMMAND/*/denied}\"");
+  refused_later("PROMPT_COMMAND=den; PROMPT_COMMAND+=ied");
+  refused_later("PS1='$'; PS1+='(denied)'");
+  refused_later("PS1='$(deniedX)'; PS1=${PS1/X/}");
+  runs("PROMPT_COMMAND=\"history -a; ${PROMPT_COMMAND}\"");
+  runs("PROMPT_COMMAND+='; history -a'");
+  runs("PS1=\"$PS1> \"");
+  refused_later("BASH_CMDS+=([ls]=/opt/x/denied)");
+  runs("BASH_CMDS=()");
+}
+
+Test(hook_expand, zsh_words_that_run_code) {
+  g_zsh = true;
+  not_on_host("noglob denied");
+  not_on_host("repeat 2 denied");
+  not_on_host("=denied");
+  not_on_host("echo *(e:'denied':)");
+  not_on_host("echo ${$(denied)}");
+  refused_later("galiases=(G '; denied')");
+  refused_later("zstyle ':completion:*:kill:*' command 'denied'");
+  refused_later("compctl -s '$(denied)' ls");
+  runs("grep -E '(e|f)' /etc/hostname");
+  runs("ls *(om[1,3])");
+  g_zsh = false;
+  refused_later("complete -c ls -n 'denied'", true);
+}
