@@ -704,7 +704,6 @@ std::string assigned_name(const Word& w) {
   return name.substr(0, name.find('['));
 }
 
-// PROMPT_COMMAND=..., PROMPT_COMMAND+=(...), PS1='$(..)': the code it will run.
 // The value of an assignment word: the parts after its first unquoted '='; `dynamic`
 // when a part is only known at run time.
 std::string assigned_value(const Word& w, bool& dynamic) {
@@ -724,6 +723,7 @@ std::string assigned_value(const Word& w, bool& dynamic) {
   return code;
 }
 
+// PROMPT_COMMAND=..., PROMPT_COMMAND+=(...), PS1='$(..)': the code it will run.
 void assignment_definitions(const Word& w, std::vector<Definition>& out) {
   std::string name = assigned_name(w);
   if (name.empty()) return;
@@ -800,20 +800,9 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
     if (close == std::string::npos) return;
     std::string key = w.raw.substr(name.size() + 1, close - name.size() - 1);
     bool function = name.find("functions") != std::string::npos;
-    // The value: the parts after the first unquoted '=' (the subscript may be a glob).
-    std::string code;
-    bool seen = false, dynamic = false;
-    for (const WordPart& p : w.parts) {
-      if (seen) {
-        if (p.kind == PartKind::Literal || p.kind == PartKind::Glob || p.kind == PartKind::BraceExpand) code += p.text;
-        else if (p.kind == PartKind::Tilde) code += "~" + p.text;
-        else dynamic = true;
-      } else if (p.kind == PartKind::Literal && !p.quoted && p.text.find('=') != std::string::npos) {
-        seen = true;
-        code += p.text.substr(p.text.find('=') + 1);
-      }
-    }
-    if (!seen) return;
+    // The value (the subscript may be a glob, so not the raw text after '[..]=').
+    bool dynamic;
+    std::string code = assigned_value(w, dynamic);
     out.push_back({(function ? "function " : "alias ") + key, code, dynamic});
     return;
   }
