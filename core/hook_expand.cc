@@ -836,6 +836,18 @@ void assignment_definitions(const Word& w, std::vector<Definition>& out) {
   }
 }
 
+// The words from `from` on, joined by spaces (the code a builtin keeps); `dynamic` when
+// one of them is only known at run time.
+std::string joined_words(const std::vector<const Word*>& words, size_t from, bool& dynamic) {
+  std::string code;
+  dynamic = false;
+  for (size_t k = from; k < words.size(); ++k) {
+    code += (k > from ? " " : "") + words[k]->value;
+    dynamic = dynamic || words[k]->dynamic();
+  }
+  return code;
+}
+
 void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definition>& out) {
   for (const Word& a : sc.assignments)
     if (sc.words.empty()) assignment_definitions(a, out);
@@ -897,11 +909,11 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       }
   } else if (p == "abbr" && fish) {
     // fish abbreviations expand on the command line after the hook judged it.
-    bool add = false, function = false;
+    bool function = false;
     std::vector<const Word*> words;
     for (size_t k = 0; k < args.size(); ++k) {
       const std::string& v = args[k]->value;
-      if (v == "-a" || v == "--add") add = true;
+      if (v == "-a" || v == "--add") continue;
       else if (v == "-f" || v == "--function") function = true;
       else if (v == "--position" || v == "-p" || v == "--regex" || v == "-r" || v == "--set-cursor") ++k;
       else if (starts_with(v, "--set-cursor=") || starts_with(v, "--position=") || starts_with(v, "--regex=")) continue;
@@ -912,18 +924,13 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
       } else words.push_back(args[k]);
     }
     if (words.size() < 2 && !(function && !words.empty())) return;
-    (void)add;
     std::string what = "abbr " + words[0]->value;
     if (function) {
       out.push_back({what, "", true});  // its output is the text: only known when typed
       return;
     }
-    std::string code;
-    bool dynamic = false;
-    for (size_t k = 1; k < words.size(); ++k) {
-      code += (k > 1 ? " " : "") + words[k]->value;
-      dynamic = dynamic || words[k]->dynamic();
-    }
+    bool dynamic;
+    std::string code = joined_words(words, 1, dynamic);
     out.push_back({what, code, dynamic, false});
   } else if (p == "compctl" && !fish) {
     // compctl -s 'WORDS' expands $(..) at each Tab; -K FUNC calls a function (judged
@@ -935,22 +942,14 @@ void simple_definitions(const SimpleCommand& sc, bool fish, std::vector<Definiti
     // zstyle CONTEXT command|command-path|list-command... CMD: run by completion.
     if (args.size() >= 3 && args[0]->value != "-e" && !starts_with(args[0]->value, "-") &&
         (args[1]->value == "command" || args[1]->value == "list-command" || args[1]->value == "user-command")) {
-      std::string code;
-      bool dynamic = false;
-      for (size_t k = 2; k < args.size(); ++k) {
-        code += (k > 2 ? " " : "") + args[k]->value;
-        dynamic = dynamic || args[k]->dynamic();
-      }
+      bool dynamic;
+      std::string code = joined_words(args, 2, dynamic);
       out.push_back({"zstyle " + args[1]->value, code, dynamic});
     }
     // zstyle -e CONTEXT STYLE CODE: CODE is evaluated whenever the style is looked up.
     if (args.size() >= 4 && args[0]->value == "-e") {
-      std::string code;
-      bool dynamic = false;
-      for (size_t k = 3; k < args.size(); ++k) {
-        code += (k > 3 ? " " : "") + args[k]->value;
-        dynamic = dynamic || args[k]->dynamic();
-      }
+      bool dynamic;
+      std::string code = joined_words(args, 3, dynamic);
       out.push_back({"zstyle -e " + args[2]->value, code, dynamic});
     }
   } else if (p == "hash" && !fish) {

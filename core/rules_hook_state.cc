@@ -285,8 +285,7 @@ bool internal_hook_name(std::string_view id) {
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // The first word of the simple command around position `at` (separators: ; | & newline
-// ( { ` and $( ), skipping `builtin`/`command`/`noglob`; and whether `-v` or an '='
-// comes before `at` in it.
+// ( { ` and $( ), skipping `builtin`/`command`/`noglob`; its text up to `at`; where it starts.
 struct Around {
   std::string_view first;
   std::string_view before;  // the command's text up to `at`
@@ -316,7 +315,7 @@ Around command_around(std::string_view line, size_t at) {
 }
 
 // Commands that cannot assign a shell variable or call a function through their words.
-bool reads_only(const Around& a, std::string_view id) {
+bool reads_only(const Around& a) {
   std::string_view f = a.first;
   if (f.empty()) return false;  // the name is the command: a call or an assignment
   if (f.find('=') != std::string_view::npos) return false;  // x=_vg_off: a name kept for later
@@ -332,7 +331,6 @@ bool reads_only(const Around& a, std::string_view id) {
   if (f == "set")  // fish: set -q / -S query and show
     return a.before.find(" -q") != std::string_view::npos || a.before.find(" --query") != std::string_view::npos ||
            a.before.find(" -S") != std::string_view::npos || a.before.find(" --show") != std::string_view::npos;
-  (void)id;
   // Builtins and keywords that assign, call or evaluate; anything else is a program,
   // which cannot touch the shell's variables.
   static const NameSet writers(
@@ -395,14 +393,14 @@ bool writes_hook_state(std::string_view line) {
     }
     if (at >= 3 && line[at - 3] == '$' && line[at - 2] == '{' && (line[at - 1] == '#' || line[at - 1] == '!')) continue;
     Around a = command_around(line, at);
-    if (in_arithmetic(a.before) || !reads_only(a, id)) return true;
+    if (in_arithmetic(a.before) || !reads_only(a)) return true;
     // Printed inside $(..), `..` or fish (..): the output is a word of the command
     // around, e.g. a name for `declare "$(echo _vg_x)=1"` / `set (echo __vg_x) 1`.
     while (a.start > 0 && (line[a.start - 1] == '(' || line[a.start - 1] == '`')) {
       size_t open = a.start - 1;
       if (open > 0 && line[open - 1] == '$') --open;
       a = command_around(line, open);
-      if (in_arithmetic(a.before) || !reads_only(a, id)) return true;
+      if (in_arithmetic(a.before) || !reads_only(a)) return true;
     }
   }
   return false;
